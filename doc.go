@@ -1,0 +1,12 @@
+// Package zeroserve is the root of a fast, scriptable HTTPS server that
+// serves Caddyfiles by compiling them to eBPF. The command is in
+// cmd/zeroserve; the packages, in import order along the pipeline, are:
+//
+//	cmd/zeroserve ─▶ internal/caddyfile ─▶ caddyconfig/caddyfile (Caddy's lexer)
+//	cmd/zeroserve ─▶ internal/vm ─▶ internal/vm/abi
+//	                 internal/vm ─▶ internal/bpf
+//	cmd/zeroserve ─▶ internal/bpf/elfload ─▶ internal/bpf
+//	(server, later) ─▶ internal/http1, internal/loop ─▶ loop/uring, loop/epoll
+//
+// See docs/ARCHITECTURE.md for what each package owns and why.
+package zeroserve
