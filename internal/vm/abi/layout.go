@@ -1,0 +1,103 @@
+package abi
+
+import (
+	"fmt"
+	"math/bits"
+)
+
+// The cage is one power-of-two region per execution context. Guest
+// addresses are offsets into it: a load reads base + (addr & LoadMask), a
+// store writes base + (addr & StoreMask). Every masked address is mapped, so
+// no access can fault (DESIGN §3, "a pointer cage without faults"):
+//
+//	0                 StackTop          DataAddr            WritableSize
+//	+-----------------+-----------------+-------------------+...........+
+//	| stack: 8 frames | calldata (512)  | .data/.bss copies | zero      |  writable,
+//	| x 4 KiB, frame 0|                 |                   |           |  cleared
+//	| at the top      |                 |                   |           |  every run
+//	+-----------------+-----------------+-------------------+-----------+
+//	WritableSize      +StorePad                                  Size     Size+TailPad
+//	+-----------------+---------------------------------------------+----------+
+//	| store pad (16)  | read-only data (.rodata*), then zero        | tail pad |
+//	+-----------------+---------------------------------------------+----------+
+//
+// StoreMask = WritableSize-1 reaches only the writable region; an 8-byte
+// store at StoreMask spills at most 7 bytes into the store pad, which is
+// cleared with the writable region, so it can never change read-only data.
+// LoadMask = Size-1 reaches the whole cage; an 8-byte load at LoadMask reads
+// at most 7 bytes of the tail pad, which is mapped, zero and never written.
+const (
+	// StackFrameSize is the stack of one BPF function (one call frame).
+	StackFrameSize = 4096
+	// MaxCallDepth is the number of frames: the entry function plus up to
+	// MaxCallDepth-1 nested local calls.
+	MaxCallDepth = 8
+	// StackSize is the whole stack.
+	StackSize = StackFrameSize * MaxCallDepth
+	// StackTop is r10 in the entry function; each local call moves r10 down
+	// by StackFrameSize and its exit moves it back.
+	StackTop = StackSize
+	// CalldataAddr is where the caller's calldata is copied; r1 points here
+	// when the calldata is not empty.
+	CalldataAddr = StackTop
+	// CalldataMax is the largest calldata a run accepts.
+	CalldataMax = 512
+	// DataAddr is where the program's writable data (.data, .bss) starts.
+	DataAddr = CalldataAddr + CalldataMax
+	// StorePad is the cleared gap between writable and read-only memory.
+	StorePad = 16
+	// TailPad is the mapped, zero memory after the cage that absorbs loads
+	// straddling LoadMask.
+	TailPad = 4096
+	// MaxCageSize bounds a cage (writable plus read-only data).
+	MaxCageSize = 1 << 30
+	// DataAlign is the alignment of the data and read-only data regions.
+	DataAlign = 16
+)
+
+// CageLayout is the layout of one program's cage, derived from the sizes of
+// its writable and read-only data by NewCageLayout.
+type CageLayout struct {
+	WritableSize uint64 // power of two; StoreMask+1
+	Size         uint64 // power of two; LoadMask+1
+	DataSize     uint64 // bytes of writable data at DataAddr
+	RODataAddr   uint64 // first byte of read-only data
+	RODataSize   uint64 // bytes of read-only data
+}
+
+// NewCageLayout returns the smallest layout holding dataSize bytes of
+// writable data and rodataSize bytes of read-only data.
+func NewCageLayout(dataSize, rodataSize uint64) (CageLayout, error) {
+	if dataSize > MaxCageSize || rodataSize > MaxCageSize {
+		return CageLayout{}, fmt.Errorf("cage: data (%d bytes) or read-only data (%d bytes) exceeds %d bytes", dataSize, rodataSize, MaxCageSize)
+	}
+	w := pow2(DataAddr + alignUp(dataSize))
+	ro := w + StorePad
+	size := pow2(ro + alignUp(rodataSize))
+	if size > MaxCageSize {
+		return CageLayout{}, fmt.Errorf("cage: %d bytes of data need a %d-byte cage, over the %d-byte limit", dataSize+rodataSize, size, MaxCageSize)
+	}
+	return CageLayout{WritableSize: w, Size: size, DataSize: dataSize, RODataAddr: ro, RODataSize: rodataSize}, nil
+}
+
+// LoadMask is the mask applied to every load address.
+func (l CageLayout) LoadMask() uint64 { return l.Size - 1 }
+
+// StoreMask is the mask applied to every store address.
+func (l CageLayout) StoreMask() uint64 { return l.WritableSize - 1 }
+
+// ClearSize is how many bytes from address 0 are cleared before each run:
+// the writable region and the store pad.
+func (l CageLayout) ClearSize() uint64 { return l.WritableSize + StorePad }
+
+// MappedSize is how many bytes the cage's mapping must have.
+func (l CageLayout) MappedSize() uint64 { return l.Size + TailPad }
+
+func alignUp(n uint64) uint64 { return (n + DataAlign - 1) &^ (DataAlign - 1) }
+
+func pow2(n uint64) uint64 {
+	if n <= 1 {
+		return 1
+	}
+	return 1 << bits.Len64(n-1)
+}
