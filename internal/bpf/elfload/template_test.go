@@ -262,10 +262,16 @@ func TestTemplateMutations(t *testing.T) {
 		{name: "helper call by number", before: func(t *template) { t.rels = nil }, want: "helper number -1", unsupported: true},
 		{name: "BTF call", before: func(t *template) { t.rels = nil; t.data[tText][9] = bpf.CallBTF << 4 }, want: "src 2", unsupported: true},
 		{name: "local call out of its section", before: func(t *template) { t.rels = nil; t.data[tText][9] = bpf.CallLocal << 4; t.data[tText][12] = 5 }, want: "leaves the section"},
-		{name: "bad entry section name", before: func(t *template) { t.addSection("zeroserve.reqest", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_EXECINSTR, t.data[tText][16:]) }, want: "unknown entrypoint kind"},
-		{name: "duplicate code section", before: func(t *template) { t.addSection(".text", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_EXECINSTR, t.data[tText][16:]) }, want: "two executable sections"},
+		{name: "bad entry section name", before: func(t *template) {
+			t.addSection("zeroserve.reqest", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_EXECINSTR, t.data[tText][16:])
+		}, want: "unknown entrypoint kind"},
+		{name: "duplicate code section", before: func(t *template) {
+			t.addSection(".text", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_EXECINSTR, t.data[tText][16:])
+		}, want: "two executable sections"},
 		{name: "executable NOBITS", before: func(t *template) { t.addSection("x", elf.SHT_NOBITS, elf.SHF_ALLOC|elf.SHF_EXECINSTR, nil) }, want: "executable section of type SHT_NOBITS"},
-		{name: "maps", before: func(t *template) { t.addSection(".maps", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_WRITE, make([]byte, 8)) }, want: "BPF maps", unsupported: true},
+		{name: "maps", before: func(t *template) {
+			t.addSection(".maps", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_WRITE, make([]byte, 8))
+		}, want: "BPF maps", unsupported: true},
 		{name: "allocated init array", before: func(t *template) { t.addSection(".init_array", elf.SHT_INIT_ARRAY, elf.SHF_ALLOC, make([]byte, 8)) }, want: "SHT_INIT_ARRAY", unsupported: true},
 		{name: "compressed data", before: func(t *template) {
 			t.addSection(".data", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_WRITE|elf.SHF_COMPRESSED, make([]byte, 32))
