@@ -143,8 +143,8 @@ type labelPos struct {
 	bound      bool
 }
 
-// patch is a 32-bit field at buffer offset at that receives the final code
-// offset of label.
+// patch is a 32-bit field at buffer offset at that receives the distance
+// from the end of the field to label (a RIP-relative displacement).
 type patch struct {
 	at, njumps int
 	label      Label
@@ -249,7 +249,8 @@ func (a *Assembler) Finish() ([]byte, error) {
 	}
 	out = append(out, a.buf[prev:]...)
 	for _, p := range a.patches {
-		binary.LittleEndian.PutUint32(out[p.at+extra[p.njumps]:], uint32(labelAt(p.label)))
+		at := p.at + extra[p.njumps]
+		binary.LittleEndian.PutUint32(out[at:], uint32(int32(labelAt(p.label)-(at+4))))
 	}
 	return out, nil
 }
@@ -580,10 +581,9 @@ func (a *Assembler) StoreImm(size int, m Mem, imm int32) {
 	}
 }
 
-// StoreLabel emits `mov dword [m], imm32` where imm32 is the final code
-// offset of l, filled in by Finish.
-func (a *Assembler) StoreLabel(m Mem, l Label) {
-	a.emit(enc{opcode: []byte{0xc7}}, 0, memOp(m))
+// LeaLabel emits `lea dst, [rip + l]`: dst receives the address of l.
+func (a *Assembler) LeaLabel(dst Reg, l Label) {
+	a.buf = append(a.buf, 0x48|dst.ext()<<2, 0x8d, dst.low()<<3|5)
 	a.patches = append(a.patches, patch{at: len(a.buf), njumps: len(a.jumps), label: l})
 	a.imm32(0)
 }

@@ -254,19 +254,20 @@ func TestJumpRelaxation(t *testing.T) {
 	}
 }
 
-func TestStoreLabel(t *testing.T) {
+func TestLeaLabel(t *testing.T) {
 	var a Assembler
 	l := a.NewLabel()
 	a.Jmp(l)
-	a.StoreLabel(Mem{Base: R9, Disp: 16}, l)
+	a.LeaLabel(R9, l)
+	a.Ret()
 	a.Bind(l)
 	a.Ret()
 	code, err := a.Finish()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// jmp short (2) + mov dword [r9+16], imm32 (41 c7 41 10 + 4) = 10, label at 10
-	want := []byte{0xeb, 0x08, 0x41, 0xc7, 0x41, 0x10, 10, 0, 0, 0, 0xc3}
+	// jmp short (2) + lea r9, [rip+1] (7) + ret; label at 10
+	want := []byte{0xeb, 0x08, 0x4c, 0x8d, 0x0d, 1, 0, 0, 0, 0xc3, 0xc3}
 	if !bytes.Equal(code, want) {
 		t.Fatalf("got % x, want % x", code, want)
 	}
