@@ -22,8 +22,8 @@ func matcherDefinition(t testing.TB, input string) (Obj, error) {
 	return parseMatcherSet(d, strings.TrimPrefix(d.Val(), "@"))
 }
 
-// jsonEqual reports whether a and b are the same JSON value.
-func jsonEqual(t testing.TB, got any, want string) bool {
+// equalJSONText reports whether a and b are the same JSON value.
+func equalJSONText(t testing.TB, got any, want string) bool {
 	t.Helper()
 	gotJSON, err := json.Marshal(got)
 	if err != nil {
@@ -114,7 +114,7 @@ func TestMatcherDefinitions(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%q: unexpected error: %v", tc.in, err)
 			}
-			if !jsonEqual(t, got, tc.want) {
+			if !equalJSONText(t, got, tc.want) {
 				gotJSON, _ := json.Marshal(got)
 				t.Errorf("%q:\n got %s\nwant %s", tc.in, gotJSON, tc.want)
 			}
@@ -197,7 +197,7 @@ func TestUnmarshalMatcherMerge(t *testing.T) {
 				}
 			}
 			wantJSON, _ := json.Marshal(want)
-			if !jsonEqual(t, got, string(wantJSON)) {
+			if !equalJSONText(t, got, string(wantJSON)) {
 				gotJSON, _ := json.Marshal(got)
 				t.Errorf("merged one by one %s, all at once %s", gotJSON, wantJSON)
 			}
