@@ -26,8 +26,9 @@ func Files(dir string) ([]string, error) {
 }
 
 // Root finds the folder that holds the corpora (bpf_conformance/ and
-// ubpf/): $ZEROSERVE_TESTDATA if set, else the first "testdata" folder
-// containing bpf_conformance/ in start or one of its parents.
+// ubpf/): $ZEROSERVE_TESTDATA if set, else the first "testdata" or
+// "shared/testdata" folder containing bpf_conformance/ in start or one of
+// its parents (the workspace keeps shared/ beside the repository).
 func Root(start string) (string, error) {
 	if dir := os.Getenv("ZEROSERVE_TESTDATA"); dir != "" {
 		return dir, nil
@@ -37,13 +38,14 @@ func Root(start string) (string, error) {
 		return "", err
 	}
 	for {
-		td := filepath.Join(dir, "testdata")
-		if st, err := os.Stat(filepath.Join(td, "bpf_conformance")); err == nil && st.IsDir() {
-			return td, nil
+		for _, td := range []string{filepath.Join(dir, "testdata"), filepath.Join(dir, "shared", "testdata")} {
+			if st, err := os.Stat(filepath.Join(td, "bpf_conformance")); err == nil && st.IsDir() {
+				return td, nil
+			}
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", &Error{Path: start, Msg: "no testdata/bpf_conformance in this folder or its parents, and ZEROSERVE_TESTDATA is unset"}
+			return "", &Error{Path: start, Msg: "no testdata/ or shared/testdata/ with bpf_conformance/ in this folder or its parents, and ZEROSERVE_TESTDATA is unset"}
 		}
 		dir = parent
 	}
