@@ -40,7 +40,7 @@ func parseEncode(h Helper) (Obj, error) {
 	encodings := Obj{}
 	prefer := []string{}
 	args := d.RemainingArgs()
-	matchers := map[string]*responseMatcher{}
+	matchers := map[string]Obj{}
 	for d.NextBlock(0) {
 		switch name := d.Val(); name {
 		case "minimum_length":

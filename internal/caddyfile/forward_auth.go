@@ -38,10 +38,10 @@ func parseForwardAuth(h Helper) ([]ConfigValue, error) {
 	d := h.NewFromNextSegment()
 
 	rp := &reverseProxy{
-		Headers: &proxyHeaders{Request: &proxyHeaderOps{Set: map[string][]string{
+		reqHeaders: &headerOps{set: http.Header{
 			"X-Forwarded-Method": {"{http.request.method}"},
 			"X-Forwarded-Uri":    {"{http.request.uri}"},
-		}}},
+		}},
 		Rewrite: &proxyRewrite{Method: "GET"},
 	}
 
@@ -95,7 +95,7 @@ func parseForwardAuth(h Helper) ([]ConfigValue, error) {
 	}
 
 	good := responseHandler{
-		Match:  &responseMatcher{StatusCode: []int{2}},
+		Match:  Obj{"status_code": []int{2}},
 		Routes: forwardAuthCopyRoutes(copyHeaders),
 	}
 	rp.HandleResponse = append(rp.HandleResponse, good)

@@ -28,7 +28,7 @@ type reverseProxy struct {
 	Upstreams        []proxyUpstream     `json:"upstreams,omitempty"`
 	FlushInterval    int64               `json:"flush_interval,omitempty"`
 	TrustedProxies   []string            `json:"trusted_proxies,omitempty"`
-	Headers          *proxyHeaders       `json:"headers,omitempty"`
+	Headers          Obj                 `json:"headers,omitempty"`
 	RequestBuffers   int64               `json:"request_buffers,omitempty"`
 	ResponseBuffers  int64               `json:"response_buffers,omitempty"`
 	ProxyStatusName  string              `json:"proxy_status_name,omitempty"`
@@ -42,9 +42,10 @@ type reverseProxy struct {
 	// Parsing state: the scheme all upstreams share, the response
 	// matchers defined with "@name", the handle_response segments parsed
 	// last (they need the Helper).
-	scheme           string
-	responseMatchers map[string]*responseMatcher
-	handleResponse   []*caddyfile.Dispenser
+	scheme                  string
+	reqHeaders, respHeaders *headerOps
+	responseMatchers        map[string]Obj
+	handleResponse          []*caddyfile.Dispenser
 }
 
 // proxyHealthChecks holds active and passive health checking, as Caddy's
@@ -130,6 +131,15 @@ func parseReverseProxy(h Helper) (Obj, error) {
 // obj returns rp as the handler object of the config.
 func (rp *reverseProxy) obj() (Obj, error) {
 	rp.Handler = "reverse_proxy"
+	if rp.reqHeaders != nil || rp.respHeaders != nil {
+		rp.Headers = Obj{}
+		if rp.reqHeaders != nil {
+			rp.Headers["request"] = rp.reqHeaders.obj()
+		}
+		if rp.respHeaders != nil {
+			rp.Headers["response"] = rp.respHeaders.obj()
+		}
+	}
 	return structToObj(rp)
 }
 
@@ -153,7 +163,7 @@ func structToObj(v any) (Obj, error) {
 // the directive name, as Caddy's Handler.UnmarshalCaddyfile. It leaves the
 // handle_response blocks for finalize.
 func (rp *reverseProxy) unmarshal(d *caddyfile.Dispenser) error {
-	rp.responseMatchers = map[string]*responseMatcher{}
+	rp.responseMatchers = map[string]Obj{}
 	var transport *proxyHTTPTransport
 
 	d.Next()
@@ -578,34 +588,28 @@ func (rp *reverseProxy) parseBufferSize(d *caddyfile.Dispenser, sub string) erro
 	return nil
 }
 
-// parseHeaderOp parses header_up or header_down.
+// parseHeaderOp parses header_up or header_down:
+// "[+|-]<field> [<value|regexp> [<replacement>]]". Both use request header
+// semantics, as in Caddy (no "?" defaults, no deferring).
 func (rp *reverseProxy) parseHeaderOp(d *caddyfile.Dispenser, sub string) error {
-	if rp.Headers == nil {
-		rp.Headers = &proxyHeaders{}
-	}
-	ops := &rp.Headers.Request
+	ops := &rp.reqHeaders
 	if sub == "header_down" {
-		ops = &rp.Headers.Response
+		ops = &rp.respHeaders
 	}
 	if *ops == nil {
-		*ops = &proxyHeaderOps{}
+		*ops = &headerOps{}
 	}
 	args := d.RemainingArgs()
-	var err error
+	h := Helper{Dispenser: d}
 	switch len(args) {
 	case 1:
-		err = (*ops).apply(args[0], "", nil)
+		return applyHeaderOp(h, *ops, nil, args[0], "", nil, 1)
 	case 2:
-		err = (*ops).apply(args[0], args[1], nil)
+		return applyHeaderOp(h, *ops, nil, args[0], args[1], nil, 2)
 	case 3:
-		err = (*ops).apply(args[0], args[1], &args[2])
-	default:
-		return d.ArgErr()
+		return applyHeaderOp(h, *ops, nil, args[0], args[1], &args[2], 3)
 	}
-	if err != nil {
-		return d.Err(err.Error())
-	}
-	return nil
+	return d.ArgErr()
 }
 
 // parseReplaceStatus parses "replace_status [<@matcher>] <status>".
@@ -634,7 +638,7 @@ func (rp *reverseProxy) parseReplaceStatus(d *caddyfile.Dispenser) error {
 
 // responseMatcher returns the response matcher named by the token name
 // ("@name").
-func (rp *reverseProxy) responseMatcher(d *caddyfile.Dispenser, name string) (*responseMatcher, error) {
+func (rp *reverseProxy) responseMatcher(d *caddyfile.Dispenser, name string) (Obj, error) {
 	if !strings.HasPrefix(name, "@") {
 		return nil, d.Errf("must use a named response matcher, starting with '@'")
 	}

@@ -1,73 +1,33 @@
 package caddyfile
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 )
 
-// responseMatcher matches an upstream's response, as Caddy's
-// caddyhttp.ResponseMatcher marshals it. A header mapped to nil matches
-// when the header is absent.
-type responseMatcher struct {
-	StatusCode []int               `json:"status_code,omitempty"`
-	Headers    map[string][]string `json:"headers,omitempty"`
-}
-
 // responseHandler is one entry of reverse_proxy's handle_response, as
 // Caddy's caddyhttp.ResponseHandler marshals it.
 type responseHandler struct {
-	Match      *responseMatcher `json:"match,omitempty"`
+	Match      Obj `json:"match,omitempty"`
 	StatusCode any              `json:"status_code,omitempty"`
 	Routes     any              `json:"routes,omitempty"`
 }
 
-// parseNamedResponseMatcher parses a response matcher definition into
-// matchers, keyed by its first token ("@name" in reverse_proxy, "match" in
-// encode), as Caddy's caddyhttp.ParseNamedResponseMatcher:
-//
-//	@name status <code...>
-//	@name header <field> [<value>]
-//	@name {
-//	    status <code...>
-//	    header <field> [<value>]
-//	}
-func parseNamedResponseMatcher(d *caddyfile.Dispenser, matchers map[string]*responseMatcher) error {
+// parseNamedResponseMatcher parses a response matcher definition (d
+// before its first token, "@name" in reverse_proxy or "match" in encode)
+// with parseResponseMatcher and stores it in matchers under that token,
+// refusing to define a name twice, as Caddy's ParseNamedResponseMatcher.
+func parseNamedResponseMatcher(d *caddyfile.Dispenser, matchers map[string]Obj) error {
 	d.Next()
 	name := d.Val()
 	if _, ok := matchers[name]; ok {
 		return d.Errf("matcher is defined more than once: %s", name)
 	}
-	m := &responseMatcher{}
-	for nesting := d.Nesting(); d.NextArg() || d.NextBlock(nesting); {
-		switch d.Val() {
-		case "header":
-			if m.Headers == nil {
-				m.Headers = map[string][]string{}
-			}
-			if err := parseResponseHeaderMatcher(d.NewFromNextSegment(), m.Headers); err != nil {
-				return err
-			}
-		case "status":
-			if m.StatusCode == nil {
-				m.StatusCode = []int{}
-			}
-			args := d.RemainingArgs()
-			if len(args) == 0 {
-				return d.ArgErr()
-			}
-			for _, arg := range args {
-				code, err := parseStatusClass(arg)
-				if err != nil {
-					return d.Errf("bad status value '%s': %v", arg, err)
-				}
-				m.StatusCode = append(m.StatusCode, code)
-			}
-		default:
-			return d.Errf("unrecognized response matcher %s", d.Val())
-		}
+	m, err := parseResponseMatcher(d)
+	if err != nil {
+		return err
 	}
 	matchers[name] = m
 	return nil
@@ -80,38 +40,6 @@ func parseStatusClass(s string) (int, error) {
 		s = s[:1]
 	}
 	return strconv.Atoi(s)
-}
-
-// parseResponseHeaderMatcher parses "header <field> [<value>]" into
-// headers with the token rules of Caddy's MatchHeader.UnmarshalCaddyfile:
-// "!field" matches a missing header, values are OR'ed under the
-// canonical field name.
-func parseResponseHeaderMatcher(d *caddyfile.Dispenser, headers map[string][]string) error {
-	for d.Next() {
-		var field string
-		if !d.Args(&field) {
-			return d.Errf("malformed header matcher: expected field")
-		}
-		if strings.HasPrefix(field, "!") {
-			if len(field) == 1 {
-				return d.Errf("malformed header matcher: must have field name following ! character")
-			}
-			headers[field[1:]] = nil
-			if d.NextArg() {
-				return d.Errf("malformed header matcher: null matching headers cannot have a field value")
-			}
-		} else {
-			if !d.NextArg() {
-				return d.Errf("malformed header matcher: expected both field and value")
-			}
-			key := http.CanonicalHeaderKey(field)
-			headers[key] = append(headers[key], d.Val())
-		}
-		if d.NextBlock(0) {
-			return d.Err("malformed header matcher: blocks are not supported")
-		}
-	}
-	return nil
 }
 
 // parseCopyResponse parses the copy_response directive (valid only inside
