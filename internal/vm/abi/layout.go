@@ -66,14 +66,15 @@ type CageLayout struct {
 }
 
 // NewCageLayout returns the smallest layout holding dataSize bytes of
-// writable data and rodataSize bytes of read-only data.
-func NewCageLayout(dataSize, rodataSize uint64) (CageLayout, error) {
-	if dataSize > MaxCageSize || rodataSize > MaxCageSize {
-		return CageLayout{}, fmt.Errorf("cage: data (%d bytes) or read-only data (%d bytes) exceeds %d bytes", dataSize, rodataSize, MaxCageSize)
+// writable data and rodataSize bytes of read-only data whose start is
+// aligned to roAlign (a power of two; at least DataAlign is used).
+func NewCageLayout(dataSize, rodataSize, roAlign uint64) (CageLayout, error) {
+	if dataSize > MaxCageSize || rodataSize > MaxCageSize || roAlign > MaxCageSize {
+		return CageLayout{}, fmt.Errorf("cage: data (%d bytes) or read-only data (%d bytes, align %d) exceeds %d bytes", dataSize, rodataSize, roAlign, MaxCageSize)
 	}
-	w := pow2(DataAddr + alignUp(dataSize))
-	ro := w + StorePad
-	size := pow2(ro + alignUp(rodataSize))
+	w := pow2(DataAddr + alignUp(dataSize, DataAlign))
+	ro := alignUp(w+StorePad, max(pow2(roAlign), DataAlign))
+	size := pow2(ro + alignUp(rodataSize, DataAlign))
 	if size > MaxCageSize {
 		return CageLayout{}, fmt.Errorf("cage: %d bytes of data need a %d-byte cage, over the %d-byte limit", dataSize+rodataSize, size, MaxCageSize)
 	}
@@ -93,7 +94,7 @@ func (l CageLayout) ClearSize() uint64 { return l.WritableSize + StorePad }
 // MappedSize is how many bytes the cage's mapping must have.
 func (l CageLayout) MappedSize() uint64 { return l.Size + TailPad }
 
-func alignUp(n uint64) uint64 { return (n + DataAlign - 1) &^ (DataAlign - 1) }
+func alignUp(n, a uint64) uint64 { return (n + a - 1) &^ (a - 1) }
 
 func pow2(n uint64) uint64 {
 	if n <= 1 {

@@ -44,7 +44,7 @@ func TestCageLayout(t *testing.T) {
 		{32 << 10, 0, 128 << 10, 256 << 10, 128<<10 + StorePad},
 		{0, 64 << 10, 64 << 10, 256 << 10, 64<<10 + StorePad},
 	} {
-		l, err := NewCageLayout(c.data, c.rodata)
+		l, err := NewCageLayout(c.data, c.rodata, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,10 @@ func TestCageLayout(t *testing.T) {
 			t.Errorf("a straddling store at StoreMask reaches read-only data: %+v", l)
 		}
 	}
-	if _, err := NewCageLayout(MaxCageSize, 1); err == nil {
+	if l, _ := NewCageLayout(0, 8, 256); l.RODataAddr != 64<<10+256 {
+		t.Errorf("rodata align 256: at %#x", l.RODataAddr)
+	}
+	if _, err := NewCageLayout(MaxCageSize, 1, 1); err == nil {
 		t.Error("oversized cage accepted")
 	}
 }

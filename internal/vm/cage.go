@@ -1,0 +1,74 @@
+package vm
+
+import (
+	"fmt"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/zeroserve/zeroserve/internal/vm/abi"
+)
+
+// cage is the guest memory of one execution context: one anonymous mapping
+// of layout.MappedSize() bytes, laid out as abi.CageLayout describes. The
+// mapping is outside the Go heap, so its address is stable for JIT code.
+type cage struct {
+	layout abi.CageLayout
+	mem    []byte         // the whole mapping: cage plus tail pad
+	base   unsafe.Pointer // &mem[0]
+	owned  bool           // mem is our mapping and Close unmaps it
+}
+
+// newCage maps a cage and fills in its read-only data.
+func newCage(l abi.CageLayout, rodata []byte) (*cage, error) {
+	mem, err := unix.Mmap(-1, 0, int(l.MappedSize()), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		return nil, fmt.Errorf("cage: mmap %d bytes: %w", l.MappedSize(), err)
+	}
+	c := cageIn(l, mem, rodata)
+	c.owned = true
+	return c, nil
+}
+
+// cageIn builds a cage inside mem (at least l.MappedSize() bytes), zeroing
+// it. Tests use it to surround a cage with known memory.
+func cageIn(l abi.CageLayout, mem []byte, rodata []byte) *cage {
+	mem = mem[:l.MappedSize()]
+	clear(mem)
+	copy(mem[l.RODataAddr:], rodata)
+	return &cage{layout: l, mem: mem, base: unsafe.Pointer(unsafe.SliceData(mem))}
+}
+
+// reset clears the writable region and the store pad and copies in the
+// initial writable data: nothing a previous run wrote survives.
+func (c *cage) reset(data []byte) {
+	clear(c.mem[:c.layout.ClearSize()])
+	copy(c.mem[abi.DataAddr:], data)
+}
+
+// read returns the guest bytes [addr, addr+n) if they lie inside the cage.
+func (c *cage) read(addr, n uint64) ([]byte, error) {
+	if addr > c.layout.Size || n > c.layout.Size-addr {
+		return nil, &MemoryError{Addr: addr, Len: n}
+	}
+	return c.mem[addr : addr+n : addr+n], nil
+}
+
+// write returns the guest bytes [addr, addr+n) if they lie inside the
+// writable region.
+func (c *cage) write(addr, n uint64) ([]byte, error) {
+	if addr > c.layout.WritableSize || n > c.layout.WritableSize-addr {
+		return nil, &MemoryError{Addr: addr, Len: n, Write: true}
+	}
+	return c.mem[addr : addr+n : addr+n], nil
+}
+
+// close unmaps the cage.
+func (c *cage) close() error {
+	if !c.owned || c.mem == nil {
+		return nil
+	}
+	err := unix.Munmap(c.mem[:cap(c.mem)])
+	c.mem, c.base = nil, nil
+	return err
+}
