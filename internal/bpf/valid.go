@@ -196,9 +196,11 @@ func (ins Instruction) Validate() error {
 			}
 			o = true
 		}
-		if op.Source() == SrcX {
+		switch {
+		case op.ALUOp() == ALUNeg, op.ALUOp() == ALUEnd: // the END source bit is the byte order
+		case op.Source() == SrcX:
 			s = true
-		} else if op.ALUOp() != ALUNeg {
+		default:
 			i = true
 		}
 	case ClassJMP, ClassJMP32:
