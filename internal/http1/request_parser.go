@@ -48,7 +48,7 @@ func (p *RequestParser) Request() *Request { return &p.req }
 // stick: calling again returns the same result.
 func (p *RequestParser) Parse(buf []byte) (int, error) {
 	if p.limits.MaxHeaders == 0 {
-		p.Init(Limits{})
+		p.limits = Limits{}.withDefaults()
 	}
 	switch p.state {
 	case stateDone:

@@ -89,7 +89,7 @@ func (p *ResponseParser) Response() *Response { return &p.resp }
 // ErrNeedMore, or an *Error (Status 502, Close set) that sticks.
 func (p *ResponseParser) Parse(buf []byte) (int, error) {
 	if p.limits.MaxHeaders == 0 {
-		p.Init(Limits{})
+		p.limits = Limits{}.withDefaults()
 	}
 	switch p.state {
 	case stateDone:
