@@ -1,0 +1,221 @@
+package caddyfile
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+)
+
+// zeroSSLCA is the directory of ZeroSSL's production ACME CA, which Caddy
+// adds as a second default issuer when an email address is configured.
+const zeroSSLCA = "https://acme.zerossl.com/v2/DV90"
+
+// issuer is a certificate issuer of an automation policy: module "acme"
+// (caddytls.ACMEIssuer) or "internal" (caddytls.InternalIssuer, whose only
+// fields are ca, lifetime and sign_with_root).
+type issuer struct {
+	Module              string      `json:"module"`
+	CA                  string      `json:"ca,omitempty"`
+	TestCA              string      `json:"test_ca,omitempty"`
+	Email               string      `json:"email,omitempty"`
+	Profile             string      `json:"profile,omitempty"`
+	ExternalAccount     *eab        `json:"external_account,omitempty"`
+	ACMETimeout         int64       `json:"acme_timeout,omitempty"`
+	Challenges          *challenges `json:"challenges,omitempty"`
+	TrustedRootsPEM     []string    `json:"trusted_roots_pem_files,omitempty"`
+	CertificateLifetime int64       `json:"certificate_lifetime,omitempty"`
+	Lifetime            int64       `json:"lifetime,omitempty"`
+	SignWithRoot        bool        `json:"sign_with_root,omitempty"`
+}
+
+// eab is an ACME external account binding (acme.EAB).
+type eab struct {
+	KeyID  string `json:"key_id,omitempty"`
+	MACKey string `json:"mac_key,omitempty"`
+}
+
+// challenges is caddytls.ChallengesConfig without DNS (DNS providers are
+// modules zeroserve does not have).
+type challenges struct {
+	HTTP     *challengeConfig `json:"http,omitempty"`
+	TLSALPN  *challengeConfig `json:"tls-alpn,omitempty"`
+	BindHost string           `json:"bind_host,omitempty"`
+}
+
+// challengeConfig configures the HTTP or TLS-ALPN challenge.
+type challengeConfig struct {
+	Disabled      bool `json:"disabled,omitempty"`
+	AlternatePort int  `json:"alternate_port,omitempty"`
+}
+
+// clone returns a deep copy of iss.
+func (iss *issuer) clone() *issuer {
+	c := *iss
+	if iss.ExternalAccount != nil {
+		e := *iss.ExternalAccount
+		c.ExternalAccount = &e
+	}
+	if iss.Challenges != nil {
+		ch := *iss.Challenges
+		if ch.HTTP != nil {
+			h := *ch.HTTP
+			ch.HTTP = &h
+		}
+		if ch.TLSALPN != nil {
+			t := *ch.TLSALPN
+			ch.TLSALPN = &t
+		}
+		c.Challenges = &ch
+	}
+	c.TrustedRootsPEM = slices.Clone(iss.TrustedRootsPEM)
+	return &c
+}
+
+// challengeConfigs returns the challenges of iss, creating them if needed.
+func (iss *issuer) challengeConfigs() *challenges {
+	if iss.Challenges == nil {
+		iss.Challenges = &challenges{}
+	}
+	return iss.Challenges
+}
+
+// defaultIssuers returns Caddy's default issuers: Let's Encrypt, plus
+// ZeroSSL when an email address is given.
+func defaultIssuers(email string) []*issuer {
+	issuers := []*issuer{{Module: "acme"}}
+	if email != "" {
+		issuers = append(issuers, &issuer{Module: "acme", CA: zeroSSLCA, Email: email})
+	}
+	return issuers
+}
+
+// parseIssuer parses an issuer module ("acme" or "internal") with its
+// arguments and block; the dispenser is on the module name.
+func parseIssuer(d *caddyfile.Dispenser) (*issuer, error) {
+	switch d.Val() {
+	case "acme":
+		return parseACMEIssuer(d)
+	case "internal":
+		return parseInternalIssuer(d)
+	}
+	return nil, unsupported(d, "issuer")
+}
+
+func parseInternalIssuer(d *caddyfile.Dispenser) (*issuer, error) {
+	iss := &issuer{Module: "internal"}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		switch d.Val() {
+		case "ca":
+			if !d.AllArgs(&iss.CA) {
+				return nil, d.ArgErr()
+			}
+		case "lifetime":
+			if !d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			dur, err := parseDuration(d.Val())
+			if err != nil {
+				return nil, d.WrapErr(err)
+			}
+			iss.Lifetime = dur
+		case "sign_with_root":
+			if d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			iss.SignWithRoot = true
+		default:
+			return nil, d.Errf("unrecognized subdirective '%s'", d.Val())
+		}
+	}
+	return iss, nil
+}
+
+func parseACMEIssuer(d *caddyfile.Dispenser) (*issuer, error) {
+	iss := &issuer{Module: "acme"}
+	if d.NextArg() {
+		iss.CA = d.Val()
+		if d.NextArg() {
+			return nil, d.ArgErr()
+		}
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		switch d.Val() {
+		case "lifetime", "timeout":
+			sub := d.Val()
+			dur, err := durationArg(d)
+			if err != nil {
+				return nil, err
+			}
+			if sub == "timeout" {
+				iss.ACMETimeout = dur
+			} else {
+				if dur < 0 {
+					return nil, d.Errf("lifetime must be >= 0: %s", d.Val())
+				}
+				iss.CertificateLifetime = dur
+			}
+		case "dir":
+			if iss.CA != "" {
+				return nil, d.Errf("directory is already specified: %s", iss.CA)
+			}
+			if !d.AllArgs(&iss.CA) {
+				return nil, d.ArgErr()
+			}
+		case "test_dir":
+			if !d.AllArgs(&iss.TestCA) {
+				return nil, d.ArgErr()
+			}
+		case "email":
+			if !d.AllArgs(&iss.Email) {
+				return nil, d.ArgErr()
+			}
+		case "profile":
+			if !d.AllArgs(&iss.Profile) {
+				return nil, d.ArgErr()
+			}
+		case "disable_http_challenge", "disable_tlsalpn_challenge":
+			if d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			iss.challenge(d.Val() == "disable_http_challenge").Disabled = true
+		case "alt_http_port", "alt_tlsalpn_port":
+			sub := d.Val()
+			if !d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			port, err := strconv.Atoi(d.Val())
+			if err != nil {
+				return nil, d.Errf("invalid port %s: %v", d.Val(), err)
+			}
+			iss.challenge(sub == "alt_http_port").AlternatePort = port
+		case "eab":
+			e := &eab{}
+			if !d.AllArgs(&e.KeyID, &e.MACKey) {
+				return nil, d.ArgErr()
+			}
+			iss.ExternalAccount = e
+		case "trusted_roots":
+			iss.TrustedRootsPEM = d.RemainingArgs()
+		default:
+			return nil, unsupported(d, "acme issuer option")
+		}
+	}
+	return iss, nil
+}
+
+// challenge returns the HTTP (http true) or TLS-ALPN challenge config of
+// iss, creating it if needed.
+func (iss *issuer) challenge(http bool) *challengeConfig {
+	ch := iss.challengeConfigs()
+	if http {
+		if ch.HTTP == nil {
+			ch.HTTP = &challengeConfig{}
+		}
+		return ch.HTTP
+	}
+	if ch.TLSALPN == nil {
+		ch.TLSALPN = &challengeConfig{}
+	}
+	return ch.TLSALPN
+}

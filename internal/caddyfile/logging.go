@@ -1,0 +1,396 @@
+package caddyfile
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+)
+
+// defaultLoggerName is the name of Caddy's default logger.
+const defaultLoggerName = "default"
+
+// customLog is one logger of the logging app, as caddy.CustomLog marshals.
+type customLog struct {
+	Writer   Obj          `json:"writer,omitempty"`
+	Encoder  Obj          `json:"encoder,omitempty"`
+	Level    string       `json:"level,omitempty"`
+	Sampling *logSampling `json:"sampling,omitempty"`
+	Include  []string     `json:"include,omitempty"`
+	Exclude  []string     `json:"exclude,omitempty"`
+}
+
+// logSampling is caddy.LogSampling.
+type logSampling struct {
+	Interval   int64 `json:"interval,omitempty"`
+	First      int   `json:"first,omitempty"`
+	Thereafter int   `json:"thereafter,omitempty"`
+}
+
+// isEmpty reports whether the log configures nothing.
+func (cl *customLog) isEmpty() bool {
+	return cl.Writer == nil && cl.Encoder == nil && cl.Level == "" && cl.Sampling == nil &&
+		cl.Include == nil && cl.Exclude == nil
+}
+
+// namedCustomLog is the value of a "custom_log" config value: a log
+// directive or global log option.
+type namedCustomLog struct {
+	name       string
+	hostnames  []string
+	log        *customLog // nil for an access log with default settings
+	noHostname bool
+}
+
+func init() {
+	RegisterDirective("log", func(h Helper) ([]ConfigValue, error) { return parseLog(h, nil) })
+	RegisterHandlerDirective("log_skip", parseLogSkip)
+	RegisterHandlerDirective("skip_log", parseLogSkip)
+	RegisterHandlerDirective("log_name", parseLogName)
+}
+
+// parseOptLog parses the global "log [name] { ... }" option; existing holds
+// the loggers defined by earlier log options.
+func parseOptLog(d *caddyfile.Dispenser, existing any) (any, error) {
+	names := map[string]struct{}{}
+	prev, _ := existing.([]ConfigValue)
+	for _, v := range prev {
+		names[v.Value.(namedCustomLog).name] = struct{}{}
+	}
+	return parseLog(Helper{Dispenser: d, State: map[string]any{}}, names)
+}
+
+// parseLog parses the log directive (globalNames nil) or the global log
+// option (globalNames holds the names already used):
+//
+//	log [name] {
+//		hostnames <names...>
+//		output stdout|stderr|discard|file <path> { roll_* }
+//		format console|json
+//		level <level>
+//		sampling { interval <d>; first <n>; thereafter <n> }
+//		include|exclude <namespaces...>   (global option only)
+//		no_hostname
+//	}
+func parseLog(h Helper, globalNames map[string]struct{}) ([]ConfigValue, error) {
+	h.Next()
+	global := globalNames != nil
+	var name string
+	if h.NextArg() {
+		name = h.Val()
+		if h.NextArg() {
+			return nil, h.ArgErr()
+		}
+	} else if global {
+		name = defaultLoggerName
+	}
+	if global {
+		if _, dup := globalNames[name]; dup {
+			return nil, h.Err("duplicate global log option for: " + name)
+		}
+	}
+	cl := &customLog{}
+	var hostnames []string
+	noHostname := false
+	seen := map[string]bool{}
+	unique := func(sub string) error {
+		if seen[sub] {
+			return h.Errf("'%s' subdirective specified more than once in the same log block", sub)
+		}
+		seen[sub] = true
+		return nil
+	}
+	for h.NextBlock(0) {
+		sub := h.Val()
+		switch sub {
+		case "hostnames":
+			if global {
+				return nil, h.Err("hostnames is not allowed in the log global options")
+			}
+			args := h.RemainingArgs()
+			if len(args) == 0 {
+				return nil, h.ArgErr()
+			}
+			hostnames = append(hostnames, args...)
+		case "output":
+			if err := unique(sub); err != nil {
+				return nil, err
+			}
+			w, err := parseLogWriter(h.Dispenser)
+			if err != nil {
+				return nil, err
+			}
+			cl.Writer = w
+		case "format":
+			if err := unique(sub); err != nil {
+				return nil, err
+			}
+			if !h.NextArg() {
+				return nil, h.ArgErr()
+			}
+			if f := h.Val(); f != "console" && f != "json" {
+				return nil, unsupported(h.Dispenser, "log format")
+			}
+			cl.Encoder = Obj{"format": h.Val()}
+			if h.NextArg() {
+				return nil, h.ArgErr()
+			}
+			if h.NextBlock(h.Nesting()) {
+				return nil, unsupported(h.Dispenser, "log format option")
+			}
+		case "level":
+			if err := unique(sub); err != nil {
+				return nil, err
+			}
+			if !h.NextArg() {
+				return nil, h.ArgErr()
+			}
+			cl.Level = h.Val()
+			if h.NextArg() {
+				return nil, h.ArgErr()
+			}
+		case "sampling":
+			if err := unique(sub); err != nil {
+				return nil, err
+			}
+			s, err := parseLogSampling(h.Dispenser)
+			if err != nil {
+				return nil, err
+			}
+			cl.Sampling = s
+		case "include", "exclude":
+			if !global {
+				return nil, h.Errf("%s is not allowed in the log directive", sub)
+			}
+			for h.NextArg() {
+				if sub == "include" {
+					cl.Include = append(cl.Include, h.Val())
+				} else {
+					cl.Exclude = append(cl.Exclude, h.Val())
+				}
+			}
+		case "no_hostname":
+			if err := unique(sub); err != nil {
+				return nil, err
+			}
+			if h.NextArg() {
+				return nil, h.ArgErr()
+			}
+			noHostname = true
+		default:
+			return nil, unsupported(h.Dispenser, "log subdirective")
+		}
+	}
+
+	val := namedCustomLog{hostnames: hostnames, noHostname: noHostname}
+	empty := cl.isEmpty()
+	if global {
+		val.name = name
+	} else {
+		if name != "" {
+			val.name = name
+		} else if !empty {
+			n, _ := h.State["logCounter"].(int)
+			val.name = "log" + strconv.Itoa(n)
+			h.State["logCounter"] = n + 1
+		}
+		if val.name != "" {
+			cl.Include = []string{"http.log.access." + val.name}
+		}
+	}
+	if !empty {
+		val.log = cl
+	}
+	return []ConfigValue{{Class: "custom_log", Value: val}}, nil
+}
+
+// parseLogWriter parses "output <writer> ..." with the dispenser on
+// "output".
+func parseLogWriter(d *caddyfile.Dispenser) (Obj, error) {
+	if !d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	switch d.Val() {
+	case "stdout", "stderr", "discard":
+		return Obj{"output": d.Val()}, nil
+	case "file":
+	default:
+		return nil, unsupported(d, "log output")
+	}
+	w := Obj{"output": "file"}
+	if !d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	w["filename"] = d.Val()
+	if d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		sub := d.Val()
+		switch sub {
+		case "roll_disabled":
+			w["roll"] = false
+		case "roll_uncompressed":
+			w["roll_gzip"] = false
+		case "roll_local_time":
+			w["roll_local_time"] = true
+		case "roll_size", "roll_keep", "roll_keep_for", "roll_interval":
+			var arg string
+			if !d.AllArgs(&arg) {
+				return nil, d.ArgErr()
+			}
+			v, err := logRollValue(sub, arg)
+			if err != nil {
+				return nil, d.Errf("parsing %s: %v", sub, err)
+			}
+			w[map[string]string{"roll_size": "roll_size_mb", "roll_keep": "roll_keep",
+				"roll_keep_for": "roll_keep_days", "roll_interval": "roll_interval"}[sub]] = v
+			continue
+		default:
+			return nil, unsupported(d, "log file option")
+		}
+		if d.NextArg() {
+			return nil, d.ArgErr()
+		}
+	}
+	return w, nil
+}
+
+// logRollValue converts the argument of a roll option with a value to its
+// JSON value (roll_size in MiB rounded up, roll_keep_for in days rounded up).
+func logRollValue(sub, arg string) (any, error) {
+	switch sub {
+	case "roll_size":
+		size, err := parseByteSize(arg)
+		if err != nil {
+			return nil, err
+		}
+		return int(math.Ceil(float64(size) / (1 << 20))), nil
+	case "roll_keep":
+		return strconv.Atoi(arg)
+	case "roll_keep_for":
+		dur, err := parseDuration(arg)
+		if err != nil {
+			return nil, err
+		}
+		if dur < 0 {
+			return nil, strconv.ErrRange
+		}
+		return int(math.Ceil(float64(dur) / float64(24*3600e9))), nil
+	default: // roll_interval
+		return parseDuration(arg)
+	}
+}
+
+// parseLogSampling parses "sampling { interval first thereafter }".
+func parseLogSampling(d *caddyfile.Dispenser) (*logSampling, error) {
+	for d.NextArg() {
+	}
+	s := &logSampling{}
+	seen := map[string]bool{}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		sub := d.Val()
+		if seen[sub] {
+			return nil, d.Errf("'%s' specified more than once in the same sampling block", sub)
+		}
+		seen[sub] = true
+		if !d.NextArg() {
+			return nil, d.ArgErr()
+		}
+		var err error
+		switch sub {
+		case "interval":
+			s.Interval, err = parseDuration(d.Val())
+		case "first":
+			s.First, err = strconv.Atoi(d.Val())
+		case "thereafter":
+			s.Thereafter, err = strconv.Atoi(d.Val())
+		default:
+			return nil, d.Errf("unrecognized subdirective: %s", sub)
+		}
+		if err != nil {
+			return nil, d.Errf("failed to parse %s: %v", sub, err)
+		}
+	}
+	return s, nil
+}
+
+// parseLogSkip parses "log_skip [<matcher>]": skip access logs.
+func parseLogSkip(h Helper) (Obj, error) {
+	h.Next()
+	if h.Val() == "skip_log" {
+		h.Warn("the 'skip_log' directive is deprecated, please use 'log_skip' instead!")
+	}
+	if h.NextArg() {
+		return nil, h.ArgErr()
+	}
+	if h.NextBlock(0) {
+		return nil, h.Err("log_skip directive does not accept blocks")
+	}
+	return Obj{"handler": "vars", "log_skip": true}, nil
+}
+
+// parseLogName parses "log_name [<matcher>] <names...>": the access
+// loggers to use.
+func parseLogName(h Helper) (Obj, error) {
+	h.Next()
+	return Obj{"handler": "vars", "access_logger_names": h.RemainingArgs()}, nil
+}
+
+// buildLogging returns the loggers of the logging app: global log options,
+// the debug level, then the site log directives; loggers that include
+// namespaces are excluded from the default logger.
+func (a *adaptation) buildLogging(pairings []pairing) map[string]*customLog {
+	var logs []namedCustomLog
+	hasDefault := false
+	_, debug := a.options["debug"]
+	add := func(ncl namedCustomLog) {
+		if ncl.name == "" {
+			return
+		}
+		if ncl.name == defaultLoggerName {
+			hasDefault = true
+		}
+		if debug && ncl.log != nil && ncl.log.Level == "" {
+			ncl.log.Level = "DEBUG"
+		}
+		logs = append(logs, ncl)
+	}
+	if vals, ok := a.options["log"].([]ConfigValue); ok {
+		for _, v := range vals {
+			add(v.Value.(namedCustomLog))
+		}
+	}
+	if !hasDefault && debug {
+		logs = append(logs, namedCustomLog{name: defaultLoggerName, log: &customLog{Level: "DEBUG"}})
+	}
+	for _, p := range pairings {
+		for _, sb := range p.serverBlocks {
+			for _, v := range sb.pile["custom_log"] {
+				add(v.Value.(namedCustomLog))
+			}
+		}
+	}
+	out := map[string]*customLog{}
+	for _, ncl := range logs {
+		if ncl.name == defaultLoggerName && ncl.log != nil {
+			out[defaultLoggerName] = ncl.log
+			break
+		}
+	}
+	for _, ncl := range logs {
+		if ncl.log == nil || ncl.name == defaultLoggerName {
+			continue
+		}
+		out[ncl.name] = ncl.log
+		if len(ncl.log.Include) > 0 {
+			def, ok := out[defaultLoggerName]
+			if !ok {
+				def = &customLog{}
+				out[defaultLoggerName] = def
+			}
+			def.Exclude = sortedUnique(append(def.Exclude, ncl.log.Include...))
+		}
+	}
+	return out
+}
