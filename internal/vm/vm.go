@@ -130,10 +130,6 @@ func Load(obj *bpf.Object, opts Options) (*Program, error) {
 	}
 	var starts []int
 	for _, s := range obj.Sections {
-		if s.Start < 0 || s.Len <= 0 || s.Start+s.Len > len(p.insns) {
-			return nil, fmt.Errorf("load: section %q: slots [%d, %d) outside the %d-slot code", s.Name, s.Start, s.Start+s.Len, len(p.insns))
-		}
-		p.entries = append(p.entries, Entry{Name: s.Name, Kind: s.Kind, Slot: s.Start})
 		starts = append(starts, s.Start)
 	}
 	for _, f := range obj.Funcs {
@@ -141,6 +137,12 @@ func Load(obj *bpf.Object, opts Options) (*Program, error) {
 	}
 	if err := verify(p.insns, starts, p.helpers, opts.CodeSizeLimit); err != nil {
 		return nil, err
+	}
+	for _, s := range obj.Sections {
+		if s.Len <= 0 || s.Start+s.Len > len(p.insns) {
+			return nil, fmt.Errorf("load: section %q: slots [%d, %d) outside the %d-slot code", s.Name, s.Start, s.Start+s.Len, len(p.insns))
+		}
+		p.entries = append(p.entries, Entry{Name: s.Name, Kind: s.Kind, Slot: s.Start})
 	}
 	p.code = decode(p.insns)
 	return p, nil
