@@ -149,11 +149,11 @@ func deepCalls(n int) []bpf.Instruction {
 
 func TestVerifyAccepts(t *testing.T) {
 	for name, prog := range map[string][]bpf.Instruction{
-		"call depth 8":  deepCalls(8),
-		"recursion":     asm(t, "f:\ncall local f\nexit"),
+		"call depth 8":   deepCalls(8),
+		"recursion":      asm(t, "f:\ncall local f\nexit"),
 		"stack extremes": asm(t, "stb [%r10-4096], 0\nstdw [%r10-8], 0\nexit"),
-		"loop":          asm(t, "mov %r0, 0\nL:\nadd %r0, 1\njlt %r0, 10, L\nexit"),
-		"ja32 back":     asm(t, "mov %r0, 0\nL:\nadd %r0, 1\njeq %r0, 10, +1\nja32 L\nexit"),
+		"loop":           asm(t, "mov %r0, 0\nL:\nadd %r0, 1\njlt %r0, 10, L\nexit"),
+		"ja32 back":      asm(t, "mov %r0, 0\nL:\nadd %r0, 1\njeq %r0, 10, +1\nja32 L\nexit"),
 	} {
 		if _, err := LoadCode(prog, Options{Helpers: conformanceHelpers(t)}); err != nil {
 			t.Errorf("%s: %v", name, err)
