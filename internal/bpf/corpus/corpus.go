@@ -93,8 +93,13 @@ func ParseFile(path string) (*Test, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parse(path, string(data))
+}
+
+// parse parses data as the contents of the .data file at path.
+func parse(path, data string) (*Test, error) {
 	t := &Test{Path: path, Name: strings.TrimSuffix(filepath.Base(path), ".data")}
-	lines := strings.Split(string(data), "\n")
+	lines := strings.Split(data, "\n")
 	var cur *Section
 	for i, line := range lines {
 		line = strings.TrimSuffix(line, "\r")
