@@ -46,6 +46,14 @@ func (a *adaptation) buildConfig(pairings []pairing, servers map[string]*server)
 	if admin, ok := a.options["admin"].(Obj); ok {
 		cfg["admin"] = admin
 	}
+	if pc, ok := a.options["persist_config"].(string); ok && pc == "off" {
+		admin, ok := cfg["admin"].(Obj)
+		if !ok {
+			admin = Obj{}
+			cfg["admin"] = admin
+		}
+		admin["config"] = Obj{"persist": false}
+	}
 	if logs := a.buildLogging(pairings); len(logs) > 0 {
 		cfg["logging"] = Obj{"logs": logs}
 	}

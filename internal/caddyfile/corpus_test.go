@@ -33,7 +33,7 @@ func caddyModuleDir(t *testing.T) string {
 // corpusCase is one .caddyfiletest: a Caddyfile and the expected JSON or
 // the expected error text.
 type corpusCase struct {
-	name, caddyfile, expected string
+	name, filename, caddyfile, expected string
 }
 
 // loadCorpus reads every *.caddyfiletest of Caddy's adapter corpus.
@@ -48,6 +48,10 @@ func loadCorpus(t *testing.T) []corpusCase {
 		t.Skipf("no adapter corpus in %s", dir)
 	}
 	sort.Strings(files)
+	// Imports of files in the corpus are relative to Caddy's integration
+	// test directory; Caddy resolves them against the working directory of
+	// process start, so those cases name a Caddyfile in that directory.
+	integration := filepath.Join(dir, "caddytest", "integration")
 	var cases []corpusCase
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -55,8 +59,13 @@ func loadCorpus(t *testing.T) []corpusCase {
 			t.Fatal(err)
 		}
 		caddyfile, expected, _ := strings.Cut(string(data), "----------")
+		filename := "Caddyfile"
+		if strings.Contains(string(data), "import testdata/") {
+			filename = filepath.Join(integration, "Caddyfile")
+		}
 		cases = append(cases, corpusCase{
 			name:      filepath.Base(f),
+			filename:  filename,
 			caddyfile: strings.TrimSpace(caddyfile) + "\n",
 			expected:  strings.ReplaceAll(strings.TrimSpace(expected), "\r\n", "\n"),
 		})
@@ -72,7 +81,7 @@ func TestCaddyCorpus(t *testing.T) {
 	var identical, rejected, errorsMatched int
 	var rejectedList, mismatches []string
 	for _, c := range cases {
-		out, _, err := Adapt("Caddyfile", []byte(c.caddyfile))
+		out, _, err := Adapt(c.filename, []byte(c.caddyfile))
 		var unsup *UnsupportedError
 		if !strings.HasPrefix(c.expected, "{") {
 			if err != nil {
