@@ -112,7 +112,9 @@ func (d *BodyDecoder) nextChunked(in []byte) ([]byte, int, *Error) {
 // parseChunkLine parses chunk-size [ chunk-ext ] at in[start:end]
 // (RFC 9112 §7.1.1): one to maxChunkSizeDigits hex digits, then extensions
 // *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ), which
-// are checked and ignored.
+// are checked and ignored. Whitespace right after the size is rejected
+// although the grammar allows it as BWS: net/http and others reject it, and
+// parsers that disagree on chunk framing enable smuggling.
 func parseChunkLine(in []byte, start, end int) (int64, *Error) {
 	i := start
 	var size int64
@@ -126,8 +128,10 @@ func parseChunkLine(in []byte, start, end int) (int64, *Error) {
 	if i == start {
 		return 0, badRequest("invalid chunk size", i)
 	}
-	for i < end {
-		i = skipOWS(in, i, end)
+	for first := true; i < end; first = false {
+		if !first {
+			i = skipOWS(in, i, end)
+		}
 		if i == end || in[i] != ';' {
 			return 0, badRequest("invalid chunk extension", i)
 		}
