@@ -146,6 +146,11 @@ func (r *Ring) SQE() *SQE {
 	return sqe
 }
 
+// SQSpace returns how many SQEs can be prepared before the queue is full.
+func (r *Ring) SQSpace() uint32 {
+	return r.sqEntries - (r.sqeTail - atomic.LoadUint32(r.sqHead))
+}
+
 // flush publishes the prepared SQEs to the kernel and returns how many are
 // waiting to be submitted. The atomic store orders the SQE writes before the
 // tail update (the kernel reads the tail with acquire semantics).

@@ -1,0 +1,213 @@
+package loop
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/loop/epoll"
+	"golang.org/x/sys/unix"
+)
+
+// Options configures a Loop. The zero value is valid: Auto backend and
+// default sizes.
+type Options struct {
+	// Backend selects io_uring, epoll, or Auto (io_uring, else epoll).
+	Backend Backend
+	// Entries is the io_uring submission queue size (a power of two; the
+	// completion queue gets four times as many). Default 256.
+	Entries uint32
+	// BufSize is the size of each receive buffer. Default 16 KiB.
+	BufSize int
+	// BufCount is how many receive buffers io_uring provides to the kernel
+	// (a power of two). Default 256. epoll reads into one buffer.
+	BufCount int
+
+	// uringSetupErr, when set, is what io_uring setup fails with: tests use
+	// it to exercise the fallback.
+	uringSetupErr error
+}
+
+func (o *Options) defaults() {
+	if o.Entries == 0 {
+		o.Entries = 256
+	}
+	if o.BufSize == 0 {
+		o.BufSize = 16 << 10
+	}
+	if o.BufCount == 0 {
+		o.BufCount = 256
+	}
+}
+
+// Loop is one event loop: a backend, the sockets it owns, timers and a queue
+// of functions posted from other goroutines. See the package documentation
+// for which methods may be called from where.
+type Loop struct {
+	_        noCopy
+	drv      driver
+	backend  Backend
+	fallback error
+	bufSize  int
+
+	socks  []*sock  // by Conn/Listener id; entries are reused, never moved
+	free   []uint32 // ids of free socks
+	live   int      // socks in use
+	flushq []uint32 // socks with sends to submit or a shutdown to do
+	finq   []uint32 // closing socks with nothing in flight, to finish
+	wake   *sock    // the eventfd Post and Stop write to
+
+	timers timerHeap
+	base   time.Time // timers count nanoseconds from here (monotonic)
+
+	post    postQueue
+	stopReq atomic.Bool
+	state   atomic.Uint32 // loopNew, loopRunning, loopDone
+
+	stopping bool // Stop seen: everything is closing, Run returns when all is done
+	complete completeFunc
+}
+
+// Loop states, in order.
+const (
+	loopNew uint32 = iota
+	loopRunning
+	loopDone
+)
+
+// noCopy makes go vet's copylocks check flag copies of a Loop.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
+
+// New creates a loop with the backend opts asks for. With Auto, a failure to
+// set up io_uring falls back to epoll and FallbackReason reports why.
+func New(opts Options) (*Loop, error) {
+	opts.defaults()
+	if opts.BufSize <= 0 || opts.BufCount <= 0 || opts.BufCount&(opts.BufCount-1) != 0 {
+		return nil, fmt.Errorf("loop: invalid buffer options: %d buffers of %d bytes", opts.BufCount, opts.BufSize)
+	}
+	l := &Loop{bufSize: opts.BufSize, base: time.Now()}
+	l.complete = l.onComplete
+	switch opts.Backend {
+	case Auto, IOUring:
+		d, err := newURingDriver(&opts)
+		if err == nil {
+			l.drv, l.backend = d, IOUring
+			break
+		}
+		if opts.Backend == IOUring {
+			return nil, err
+		}
+		l.fallback = err
+		fallthrough
+	case Epoll:
+		p, err := epoll.New(opts.BufSize)
+		if err != nil {
+			return nil, err
+		}
+		l.drv, l.backend = p, Epoll
+	default:
+		return nil, fmt.Errorf("loop: unknown backend %v", opts.Backend)
+	}
+	efd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		l.drv.Close()
+		return nil, os.NewSyscallError("eventfd", err)
+	}
+	l.wake = l.alloc(kindWake, efd)
+	l.post.efd = efd
+	return l, nil
+}
+
+// Backend returns the backend the loop runs on (never Auto).
+func (l *Loop) Backend() Backend { return l.backend }
+
+// FallbackReason returns why Auto did not get io_uring, or nil.
+func (l *Loop) FallbackReason() error { return l.fallback }
+
+// Run runs the loop on the calling goroutine, locked to its OS thread, until
+// Stop; then it closes every listener and connection, waits for their
+// operations to finish (each connection gets its OnClose), releases the
+// backend and returns. Run may be called once.
+func (l *Loop) Run() error {
+	if !l.state.CompareAndSwap(loopNew, loopRunning) {
+		return errors.New("loop: Run called twice")
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	err := l.drv.Start()
+	if err == nil {
+		l.drv.PollIn(l.wake.fd, userData(opWake, l.wake.id))
+		l.wake.pending++
+		err = l.run()
+	}
+	l.state.Store(loopDone)
+	l.release()
+	return err
+}
+
+func (l *Loop) run() error {
+	for {
+		if !l.stopping && l.stopReq.Load() {
+			l.beginStop()
+		}
+		l.runTimers()
+		l.flush()
+		if l.stopping && l.live == 0 {
+			return nil
+		}
+		if err := l.drv.Wait(l.nextTimeout(), l.complete); err != nil {
+			return fmt.Errorf("loop: %v backend: %w", l.backend, err)
+		}
+	}
+}
+
+// Stop asks the loop to stop; Run returns once everything is closed. Stop
+// may be called from any goroutine, any number of times.
+func (l *Loop) Stop() {
+	l.stopReq.Store(true)
+	l.wakeup()
+}
+
+// beginStop runs what was posted before Stop, then closes every socket.
+func (l *Loop) beginStop() {
+	l.runPosted()
+	l.post.close(false)
+	l.runPosted()
+	l.stopping = true
+	l.timers = timerHeap{}
+	for _, s := range l.socks {
+		if s.kind != kindFree && !s.closing {
+			if s == l.wake {
+				l.post.close(true) // no wakeup may write to the eventfd once it is closed
+			}
+			l.closeSock(s)
+		}
+	}
+}
+
+// Free releases a loop whose Run was never called (Run releases
+// everything itself when it returns).
+func (l *Loop) Free() error {
+	if !l.state.CompareAndSwap(loopNew, loopDone) {
+		return errors.New("loop: Free of a loop that has run")
+	}
+	l.post.close(true)
+	for _, s := range l.socks {
+		if s.kind != kindFree && s.fd >= 0 {
+			unix.Close(s.fd)
+			s.fd = -1
+		}
+	}
+	return l.release()
+}
+
+func (l *Loop) release() error {
+	l.timers = timerHeap{}
+	return l.drv.Close()
+}
