@@ -97,8 +97,8 @@ func memRef(base Register, off int16) string {
 	return fmt.Sprintf("(%s + %d)", base, off)
 }
 
-// target prints a relative jump offset with its sign.
-func target(off int64) string { return fmt.Sprintf("%+d", off) }
+// relative prints a relative jump offset with its sign.
+func relative(off int64) string { return fmt.Sprintf("%+d", off) }
 
 var aluOperators = [16]string{"+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "", "%=", "^=", "=", "s>>="}
 
@@ -142,9 +142,9 @@ func (ins Instruction) jumpString() string {
 	switch op.JumpOp() {
 	case JumpJA:
 		if !wide {
-			return "gotol " + target(int64(ins.Imm))
+			return "gotol " + relative(int64(ins.Imm))
 		}
-		return "goto " + target(int64(ins.Offset))
+		return "goto " + relative(int64(ins.Offset))
 	case JumpExit:
 		return "exit"
 	case JumpCall:
@@ -152,7 +152,7 @@ func (ins Instruction) jumpString() string {
 		case op.Source() == SrcX:
 			return "callx " + ins.Dst.String()
 		case ins.Src == CallLocal:
-			return "call pc" + target(int64(ins.Imm))
+			return "call pc" + relative(int64(ins.Imm))
 		case ins.Src == CallBTF:
 			return fmt.Sprintf("call btf_id %d", ins.Imm)
 		}
@@ -162,7 +162,7 @@ func (ins Instruction) jumpString() string {
 	if op.Source() == SrcX {
 		src = regName(ins.Src, wide)
 	}
-	return fmt.Sprintf("if %s %s %s goto %s", regName(ins.Dst, wide), jumpOperators[op.JumpOp()>>4], src, target(int64(ins.Offset)))
+	return fmt.Sprintf("if %s %s %s goto %s", regName(ins.Dst, wide), jumpOperators[op.JumpOp()>>4], src, relative(int64(ins.Offset)))
 }
 
 func (ins Instruction) ldString() string {
@@ -197,7 +197,7 @@ func wideString(lo, hi Instruction) string {
 	case LoadMapByFD:
 		v = fmt.Sprintf("map_by_fd(%d)", lo.Imm)
 	case LoadMapValByFD:
-		v = fmt.Sprintf("map_val(map_by_fd(%d)) + %d", lo.Imm, hi.Imm)
+		v = fmt.Sprintf("map_val(map_by_fd(%d)) %s", lo.Imm, signed(int64(hi.Imm)))
 	case LoadVarAddr:
 		v = fmt.Sprintf("var_addr(%d)", lo.Imm)
 	case LoadCodeAddr:
@@ -205,7 +205,7 @@ func wideString(lo, hi Instruction) string {
 	case LoadMapByIdx:
 		v = fmt.Sprintf("map_by_idx(%d)", lo.Imm)
 	default:
-		v = fmt.Sprintf("map_val(map_by_idx(%d)) + %d", lo.Imm, hi.Imm)
+		v = fmt.Sprintf("map_val(map_by_idx(%d)) %s", lo.Imm, signed(int64(hi.Imm)))
 	}
 	return fmt.Sprintf("%s = %s ll", lo.Dst, v)
 }
