@@ -124,6 +124,7 @@ type Assembler struct {
 	labels  []labelPos
 	patches []patch
 	err     error
+	extra   []int // after Finish: extra[k] is the size of jumps[0:k]
 }
 
 // jump is a jmp or jcc at buffer offset at (before any bytes emitted later).
@@ -191,6 +192,7 @@ func (a *Assembler) Finish() ([]byte, error) {
 	}
 	// extra[k] is the number of bytes taken by jumps[0:k].
 	extra := make([]int, len(a.jumps)+1)
+	a.extra = extra
 	size := func(j jump) int {
 		switch {
 		case !j.long:
@@ -256,20 +258,10 @@ func (a *Assembler) Finish() ([]byte, error) {
 }
 
 // LabelOffset returns the final offset of a bound label. Valid only after
-// a successful Finish, and only until more code is emitted.
+// a successful Finish.
 func (a *Assembler) LabelOffset(l Label) int {
-	extra := 0
-	for _, j := range a.jumps[:a.labels[l].njumps] {
-		switch {
-		case !j.long:
-			extra += 2
-		case j.cond == jmpAlways:
-			extra += 5
-		default:
-			extra += 6
-		}
-	}
-	return a.labels[l].at + extra
+	p := a.labels[l]
+	return p.at + a.extra[p.njumps]
 }
 
 // Jmp emits an unconditional jump to l.

@@ -76,6 +76,8 @@ func Compile(insns []bpf.Instruction, opts Options) (*Program, error) {
 		return nil, fmt.Errorf("jit: cage masks %#x/%#x do not fit 31 bits", opts.LoadMask, opts.StoreMask)
 	}
 	c := &compiler{insns: insns, opts: opts, traps: map[abi.Trap]Label{}}
+	c.a.buf = make([]byte, 0, 16*len(insns)+256)
+	c.a.labels = make([]labelPos, 0, 2*len(insns)+16)
 	c.labels = make([]Label, len(insns))
 	for i := range c.labels {
 		c.labels[i] = c.a.NewLabel()
@@ -468,8 +470,7 @@ func (c *compiler) lowerJump(pc int, ins bpf.Instruction) error {
 		if !w {
 			off = int(ins.Imm) // ja32 (gotol)
 		}
-		c.jumpTo(pc, pc+1+off, nil)
-		return nil
+		return c.jumpTo(pc, pc+1+off, nil)
 	case bpf.JumpExit:
 		c.lowerExit()
 		return nil
@@ -494,13 +495,15 @@ func (c *compiler) lowerJump(pc int, ins bpf.Instruction) error {
 	default:
 		c.a.AluRI(CMP, w, dst, ins.Imm)
 	}
-	c.jumpTo(pc, pc+1+int(ins.Offset), &cond)
-	return nil
+	return c.jumpTo(pc, pc+1+int(ins.Offset), &cond)
 }
 
 // jumpTo emits a jump (conditional when cond is not nil) from slot pc to
 // slot target, charging fuel on back-edges.
-func (c *compiler) jumpTo(pc, target int, cond *Cond) {
+func (c *compiler) jumpTo(pc, target int, cond *Cond) error {
+	if target < 0 || target >= len(c.insns) {
+		return fmt.Errorf("jit: slot %d: jump target %d out of range", pc, target)
+	}
 	cost := abi.BackEdgeCost(pc, target)
 	if cost == 0 {
 		if cond == nil {
@@ -508,7 +511,7 @@ func (c *compiler) jumpTo(pc, target int, cond *Cond) {
 		} else {
 			c.a.Jcc(*cond, c.labels[target])
 		}
-		return
+		return nil
 	}
 	skip := c.a.NewLabel()
 	if cond != nil {
@@ -517,6 +520,7 @@ func (c *compiler) jumpTo(pc, target int, cond *Cond) {
 	c.chargeFuel(cost, c.labels[target])
 	c.a.Jmp(c.labels[target])
 	c.a.Bind(skip)
+	return nil
 }
 
 // lowerCall lowers a helper call (exit to Go) or a local call (push a frame).
@@ -532,6 +536,9 @@ func (c *compiler) lowerCall(pc int, ins bpf.Instruction) error {
 		return nil
 	case bpf.CallLocal:
 		target := pc + 1 + int(ins.Imm)
+		if target < 0 || target >= len(c.insns) {
+			return fmt.Errorf("jit: slot %d: call target %d out of range", pc, target)
+		}
 		ret := c.a.NewLabel()
 		c.a.MovRM(true, scratch, state(abi.OffsetDepth))
 		c.a.AluRI(CMP, true, scratch, abi.MaxCallDepth-1)

@@ -20,26 +20,51 @@ import (
 // helpers 0–5 and a fuel budget. It is the minimal Go side of the JIT
 // contract; package vm has the real one.
 func testRun(t testing.TB, insns []bpf.Instruction, mem []byte, fuel int64) (uint64, []byte, error) {
-	layout, err := abi.NewCageLayout(uint64(len(mem)), 0, 1)
+	r, err := newTestRunner(t, insns, len(mem))
 	if err != nil {
 		return 0, nil, err
+	}
+	defer r.close()
+	return r.run(mem, fuel)
+}
+
+// testRunner is a compiled program and its cage, reusable across runs.
+type testRunner struct {
+	code   *Code
+	cage   []byte
+	layout abi.CageLayout
+	st     abi.State
+}
+
+func newTestRunner(t testing.TB, insns []bpf.Instruction, memSize int) (*testRunner, error) {
+	layout, err := abi.NewCageLayout(uint64(memSize), 0, 1)
+	if err != nil {
+		return nil, err
 	}
 	p, err := Compile(insns, Options{LoadMask: layout.LoadMask(), StoreMask: layout.StoreMask()})
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	code, err := Map(p)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	defer code.Free()
 	cage, err := unix.Mmap(-1, 0, int(layout.MappedSize()), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unix.Munmap(cage)
+	return &testRunner{code: code, cage: cage, layout: layout}, nil
+}
+
+func (r *testRunner) close() {
+	r.code.Free()
+	unix.Munmap(r.cage)
+}
+
+func (tr *testRunner) run(mem []byte, fuel int64) (uint64, []byte, error) {
+	code, cage, layout, st := tr.code, tr.cage, tr.layout, &tr.st
+	*st = abi.State{}
 	copy(cage[abi.DataAddr:], mem)
-	st := new(abi.State)
 	if len(mem) > 0 {
 		st.Regs[1], st.Regs[2] = abi.DataAddr, uint64(len(mem))
 	}
@@ -49,6 +74,7 @@ func testRun(t testing.TB, insns []bpf.Instruction, mem []byte, fuel int64) (uin
 	slice := min(fuel, abi.YieldSlice)
 	fuel -= slice
 	st.Fuel = slice
+	var err error
 	if st.Resume, err = code.Addr(0); err != nil {
 		return 0, nil, err
 	}
