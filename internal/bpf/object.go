@@ -35,8 +35,10 @@ type Object struct {
 	// Insns is the linked code image: all executable sections, one
 	// instruction slot per element (an lddw takes two).
 	Insns []Instruction
-	// Sections are the executable sections in image order. Entrypoints are
-	// the sections whose Kind is not EntryNone.
+	// Sections are the executable sections in image order, each with at
+	// least one instruction (empty ones, like the .text clang always
+	// emits, are left out). Entrypoints are the sections whose Kind is not
+	// EntryNone.
 	Sections []CodeSection
 	// Funcs are the function symbols (STT_FUNC) defined in code, by slot,
 	// in image order. The disassembler uses them as labels.

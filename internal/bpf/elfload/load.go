@@ -275,6 +275,12 @@ func (l *loader) layout() error {
 			if err != nil {
 				return &Error{Section: s.Name, Err: err}
 			}
+			if len(insns) == 0 {
+				// clang emits an empty .text in every object; there is
+				// nothing to run or call in it.
+				l.kind[i] = kindOther
+				continue
+			}
 			if _, dup := l.obj.Section(s.Name); dup {
 				return &Error{Section: s.Name, Err: errors.New("two executable sections have this name")}
 			}

@@ -117,13 +117,18 @@ var fixtures = []struct {
 			t.Errorf("last helper call %+v, want zs_log in zeroserve.tls", last)
 		}
 	}},
+	{"sqrti", func(t *testing.T, o *bpf.Object) {
+		wantSections(t, o, "zeroserve.request")
+		wantHelpers(t, o, "sqrti")
+		if len(o.HelperCalls) != 1 || o.Insns[o.HelperCalls[0].Slot].Imm != 0 {
+			t.Errorf("HelperCalls = %+v", o.HelperCalls)
+		}
+	}},
 	{"entries", func(t *testing.T, o *bpf.Object) {
 		wantSections(t, o, "zeroserve.request", "zeroserve.tls.request", "zeroserve.tls", "zeroserve.call.auth", "zeroserve.init.acme_config")
 		var kinds []bpf.EntryKind
 		for _, s := range o.Sections {
-			if s.Len > 0 {
-				kinds = append(kinds, s.Kind)
-			}
+			kinds = append(kinds, s.Kind)
 		}
 		want := []bpf.EntryKind{bpf.EntryRequest, bpf.EntryTLSRequest, bpf.EntryTLS, bpf.EntryCall, bpf.EntryInit}
 		if !reflect.DeepEqual(kinds, want) {
@@ -144,12 +149,10 @@ func wantSections(t *testing.T, o *bpf.Object, names ...string) {
 	t.Helper()
 	var got []string
 	for _, s := range o.Sections {
-		if s.Len > 0 {
-			got = append(got, s.Name)
-		}
+		got = append(got, s.Name)
 	}
 	if !reflect.DeepEqual(got, names) {
-		t.Errorf("non-empty code sections = %q, want %q", got, names)
+		t.Errorf("code sections = %q, want %q", got, names)
 	}
 }
 
@@ -200,7 +203,7 @@ func wantCalls(t *testing.T, o *bpf.Object, s bpf.CodeSection, callees ...string
 func checkInvariants(o *bpf.Object) error {
 	next := 0
 	for _, s := range o.Sections {
-		if s.Start != next || s.Len < 0 {
+		if s.Start != next || s.Len <= 0 {
 			return fmt.Errorf("section %q at %d+%d, want start %d", s.Name, s.Start, s.Len, next)
 		}
 		next += s.Len
