@@ -52,6 +52,8 @@ func loadCorpus(t *testing.T) []corpusCase {
 	// test directory; Caddy resolves them against the working directory of
 	// process start, so those cases name a Caddyfile in that directory.
 	integration := filepath.Join(dir, "caddytest", "integration")
+	// Certificate files the corpus names are relative to that directory too.
+	t.Chdir(integration)
 	var cases []corpusCase
 	for _, f := range files {
 		data, err := os.ReadFile(f)

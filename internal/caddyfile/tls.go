@@ -2,7 +2,6 @@ package caddyfile
 
 import (
 	"crypto/tls"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -336,27 +335,3 @@ func mergeACMEIssuers(base, overrides *issuer) *issuer {
 	return m
 }
 
-// parseClientAuth parses "client_auth { mode ...; trusted_ca_cert_file ...;
-// trusted_leaf_cert_file ... }" (the file-based forms).
-func parseClientAuth(h Helper) (Obj, error) {
-	ca := Obj{}
-	for nesting := h.Nesting(); h.NextBlock(nesting); {
-		sub := h.Val()
-		switch sub {
-		case "mode":
-			if !h.NextArg() {
-				return nil, h.ArgErr()
-			}
-			ca["mode"] = h.Val()
-			if h.NextArg() {
-				return nil, h.ArgErr()
-			}
-		default:
-			return nil, unsupported(h.Dispenser, "client_auth option")
-		}
-	}
-	if len(ca) == 0 {
-		return nil, fmt.Errorf("%s:%d: client_auth needs settings", h.File(), h.Line())
-	}
-	return ca, nil
-}
