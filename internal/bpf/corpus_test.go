@@ -1,7 +1,9 @@
 package bpf_test
 
 import (
+	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -87,4 +89,55 @@ func TestUnusedFieldsRejected(t *testing.T) {
 	if n != 45 {
 		t.Errorf("%d unused-* files, want 45", n)
 	}
+}
+
+// TestGroupsMatchIndex compares, for every bpf_conformance test, the
+// conformance groups of its instructions with the groups INDEX.tsv took
+// from bpf_conformance's own opcode table (which lists base32 always and
+// no implied groups).
+func TestGroupsMatchIndex(t *testing.T) {
+	root, err := corpus.Root(".")
+	if err != nil {
+		t.Skipf("corpora not found: %v", err)
+	}
+	index, err := os.ReadFile(filepath.Join(root, "bpf_conformance", "INDEX.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// bpf_conformance's table puts neg (0x87) in base32; RFC 9669 puts
+	// every ALU64 instruction but mul/div/mod in base64.
+	exceptions := map[string]string{"tests/neg64.data": "base32,base64"}
+	n := 0
+	for _, row := range strings.Split(string(index), "\n")[1:] {
+		cols := strings.Split(row, "\t")
+		if len(cols) < 9 || cols[1] != "exec" {
+			continue
+		}
+		tst, err := corpus.ParseFile(filepath.Join(root, "bpf_conformance", cols[0]))
+		if err != nil {
+			t.Errorf("%s: %v", cols[0], err)
+			continue
+		}
+		groups := map[string]bool{"base32": true}
+		for pc := 0; pc < len(tst.Program); pc++ {
+			groups[tst.Program[pc].Group().String()] = true
+			if tst.Program[pc].IsWide() {
+				pc++
+			}
+		}
+		var names []string
+		for g := range groups {
+			names = append(names, g)
+		}
+		sort.Strings(names)
+		want := cols[8]
+		if e, ok := exceptions[cols[0]]; ok {
+			want = e
+		}
+		n++
+		if got := strings.Join(names, ","); got != want {
+			t.Errorf("%s: groups %s, want %s", cols[0], got, want)
+		}
+	}
+	t.Logf("checked the groups of %d tests", n)
 }
