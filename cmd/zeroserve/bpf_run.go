@@ -1,0 +1,154 @@
+package main
+
+import (
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/bpf"
+	"github.com/zeroserve/zeroserve/internal/bpf/corpus"
+	"github.com/zeroserve/zeroserve/internal/vm"
+)
+
+// defaultFuel is the instruction budget of one `bpf run` or conformance
+// run: far above what any corpus test needs, small enough that an infinite
+// loop traps within a second or so.
+const defaultFuel = 1 << 24
+
+// bpfRun implements `zeroserve bpf run FILE.o|FILE.data`: it loads the
+// program (an ELF object, or a corpus test file), runs one entrypoint with
+// the input memory as calldata (r1 = its address, r2 = its length) and
+// prints r0; with --repeat N it runs N times and prints the time per run.
+// Programs are linked against the conformance helpers (testdata/README.md
+// §4), by number for .data files and by name for objects.
+func bpfRun(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bpf run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	section := fs.String("section", "", "code section to run (default: zeroserve.request, else the only entrypoint)")
+	memHex := fs.String("mem", "", "input memory as hex bytes (spaces allowed); default: the .data file's mem section")
+	jit := jitFlag(fs)
+	repeat := fs.Int("repeat", 0, "run N times and print nanoseconds per run")
+	fuel := fs.Uint64("fuel", defaultFuel, "instruction budget per run")
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(files) != 1 || *repeat < 0 {
+		fmt.Fprintln(stderr, "usage: zeroserve bpf run FILE.o|FILE.data [--section S] [--mem HEX] [--jit=on|off|auto] [--repeat N] [--fuel N]")
+		return 2
+	}
+	var mem []byte
+	if *memHex != "" {
+		mem, err = hex.DecodeString(strings.Join(strings.Fields(*memHex), ""))
+		if err != nil {
+			fmt.Fprintf(stderr, "zeroserve bpf run: --mem: %v\n", err)
+			return 2
+		}
+	}
+	prog, entry, fileMem, err := loadRunnable(files[0], *section, *jit)
+	if err != nil {
+		fmt.Fprintf(stderr, "zeroserve bpf run: %v\n", err)
+		return 1
+	}
+	defer prog.Close()
+	if *memHex == "" {
+		mem = fileMem
+	}
+	ctx, err := prog.NewContext()
+	if err != nil {
+		fmt.Fprintf(stderr, "zeroserve bpf run: %v\n", err)
+		return 1
+	}
+	defer ctx.Close()
+	r0, err := ctx.Run(entry, mem, *fuel)
+	if err != nil {
+		fmt.Fprintf(stderr, "zeroserve bpf run: %s: %v\n", prog.Entries()[entry].Name, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "r0 = %#x (%d)\n", r0, int64(r0))
+	if *repeat > 0 {
+		start := time.Now()
+		for range *repeat {
+			if _, err := ctx.Run(entry, mem, *fuel); err != nil {
+				fmt.Fprintf(stderr, "zeroserve bpf run: %v\n", err)
+				return 1
+			}
+		}
+		elapsed := time.Since(start)
+		fmt.Fprintf(stdout, "%d runs: %.1f ns/run\n", *repeat, float64(elapsed.Nanoseconds())/float64(*repeat))
+	}
+	return 0
+}
+
+// loadRunnable loads a .data corpus file or an ELF object with the
+// conformance helpers, and picks the entry to run. It also returns the
+// corpus file's input memory.
+func loadRunnable(path, section string, mode vm.JITMode) (*vm.Program, int, []byte, error) {
+	opts, err := conformanceOptions(mode)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if strings.HasSuffix(path, ".data") {
+		if section != "" {
+			return nil, 0, nil, errors.New("--section applies to ELF objects, not .data files")
+		}
+		tc, err := corpus.ParseFile(path)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		if tc.Program == nil {
+			return nil, 0, nil, fmt.Errorf("%s: no program: %v", path, tc.AssembleErr)
+		}
+		prog, err := vm.LoadCode(tc.Program, opts)
+		return prog, 0, tc.Mem, err
+	}
+	obj, err := loadObjectFile(path)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	name, err := pickSection(obj, section)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	prog, err := vm.Load(obj, opts)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	entry, ok := prog.Entry(name)
+	if !ok {
+		prog.Close()
+		return nil, 0, nil, fmt.Errorf("%s: BUG: section %q missing after load", path, name)
+	}
+	return prog, entry, nil, nil
+}
+
+// pickSection returns the section to run: the one asked for, else
+// zeroserve.request, else the only entrypoint (or the only code section).
+func pickSection(obj *bpf.Object, want string) (string, error) {
+	var names, entries []string
+	for _, s := range obj.Sections {
+		names = append(names, s.Name)
+		if s.Kind != bpf.EntryNone {
+			entries = append(entries, s.Name)
+		}
+	}
+	switch {
+	case want != "":
+		if _, ok := obj.Section(want); !ok {
+			return "", fmt.Errorf("no code section %q (have %s)", want, strings.Join(names, ", "))
+		}
+		return want, nil
+	case len(entries) == 1:
+		return entries[0], nil
+	case len(entries) == 0 && len(names) == 1:
+		return names[0], nil
+	}
+	if _, ok := obj.Section("zeroserve.request"); ok {
+		return "zeroserve.request", nil
+	}
+	return "", fmt.Errorf("several code sections, choose one with --section (have %s)", strings.Join(names, ", "))
+}
