@@ -30,11 +30,11 @@ func newCage(l abi.CageLayout, rodata []byte) (*cage, error) {
 	return c, nil
 }
 
-// cageIn builds a cage inside mem (at least l.MappedSize() bytes), zeroing
-// it. Tests use it to surround a cage with known memory.
+// cageIn builds a cage inside mem, which must hold at least
+// l.MappedSize() zero bytes (a fresh anonymous mapping is zero). Tests use
+// it to surround a cage with known memory.
 func cageIn(l abi.CageLayout, mem []byte, rodata []byte) *cage {
 	mem = mem[:l.MappedSize()]
-	clear(mem)
 	copy(mem[l.RODataAddr:], rodata)
 	return &cage{layout: l, mem: mem, base: unsafe.Pointer(unsafe.SliceData(mem))}
 }

@@ -34,6 +34,7 @@ func surroundedContext(t *testing.T, p *Program) (*Context, []byte) {
 	for i := range mem {
 		mem[i] = secretByte
 	}
+	clear(mem[page : page+l.MappedSize()])
 	c := p.contextIn(cageIn(l, mem[page:], p.rodata))
 	return c, mem
 }
