@@ -297,3 +297,60 @@ func TestRootSetsBlockState(t *testing.T) {
 		}
 	}
 }
+
+// FuzzHandlerDirectives checks that the directives of this file set, given
+// any tokens, return routes that marshal to JSON or an error, and never
+// panic.
+func FuzzHandlerDirectives(f *testing.F) {
+	for _, tc := range handlerDirectiveCases {
+		f.Add(tc.in)
+	}
+	for _, tc := range handlerDirectiveErrorCases {
+		f.Add(tc.in)
+	}
+	directives := map[string]bool{}
+	for _, name := range []string{"respond", "redir", "abort", "error", "vars", "method", "root", "rewrite", "uri",
+		"header", "request_header", "map", "request_body", "try_files", "zeroserve_call"} {
+		directives[name] = true
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		tokens, err := caddyfile.Tokenize([]byte(input), "Fuzzfile")
+		if err != nil || len(tokens) == 0 {
+			return
+		}
+		d := caddyfile.NewDispenser(tokens)
+		var segments []caddyfile.Segment
+		for d.Next() {
+			segments = append(segments, d.NextSegment())
+		}
+		defs := map[string]Obj{}
+		for _, seg := range segments[:len(segments)-1] {
+			md := caddyfile.NewDispenser(seg)
+			md.Next()
+			if set, err := parseMatcherSet(md, "fuzz"); err == nil {
+				defs[seg.Directive()] = set
+			}
+		}
+		seg := segments[len(segments)-1]
+		if !directives[seg.Directive()] {
+			return
+		}
+		h := Helper{
+			Dispenser:    caddyfile.NewDispenser(seg),
+			State:        map[string]any{},
+			BlockState:   map[string]any{},
+			matcherDefs:  defs,
+			warnings:     &[]Warning{},
+			groupCounter: new(int),
+		}
+		vals, err := registeredDirectives[seg.Directive()](h)
+		if err != nil {
+			return
+		}
+		for _, v := range vals {
+			if _, err := json.Marshal(v.Value); err != nil {
+				t.Fatalf("%q: value does not marshal: %v", input, err)
+			}
+		}
+	})
+}

@@ -99,7 +99,7 @@ func parseHeader(h Helper) ([]ConfigValue, error) {
 			if codes, ok := respMatcher["status_code"]; ok {
 				def.require["status_code"] = codes
 			}
-			required := def.require["headers"].(http.Header)
+			required, _ := def.require["headers"].(http.Header) // set by the "?" op
 			for field, vals := range responseMatcherHeaders(respMatcher) {
 				if _, ok := def.set[http.CanonicalHeaderKey(field)]; ok {
 					if vals == nil {

@@ -54,9 +54,14 @@ func applyHeaderOp(h Helper, ops *headerOps, resp *respHeaderOps, field, value s
 		}
 		field = field[1:]
 		if resp.require == nil {
-			resp.require = Obj{"headers": http.Header{}}
+			resp.require = Obj{}
 		}
-		resp.require["headers"].(http.Header)[field] = nil
+		required, ok := resp.require["headers"].(http.Header)
+		if !ok {
+			required = http.Header{}
+			resp.require["headers"] = required
+		}
+		required[field] = nil
 		if ops.set == nil {
 			ops.set = http.Header{}
 		}
