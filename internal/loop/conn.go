@@ -33,15 +33,8 @@ type Handler interface {
 	OnClose(c Conn)
 }
 
-// conn returns the open connection for c, or nil. A connection is usable
-// once it has a Handler (after AcceptFunc returns, or from Connect on).
-func (l *Loop) conn(c Conn) *sock {
-	s := l.lookup(c.id, c.gen, kindConn)
-	if s == nil || s.h == nil {
-		return nil
-	}
-	return s
-}
+// conn returns the open connection for c, or nil.
+func (l *Loop) conn(c Conn) *sock { return l.lookup(c.id, c.gen, kindConn) }
 
 // Close closes c now: its receive stops, sends not yet completed fail with
 // ErrClosed, the descriptor is closed, and OnClose follows once the kernel

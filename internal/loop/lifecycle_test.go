@@ -326,3 +326,52 @@ func TestConnectRefused(t *testing.T) {
 		}
 	})
 }
+
+// stallHandler sends a large buffer on accept and closes the connection from
+// a timer while the send is still waiting for the (non-reading) peer.
+type stallHandler struct {
+	l       *Loop
+	big     []byte
+	sendErr chan error
+	closed  chan struct{}
+}
+
+func (h *stallHandler) accept(c Conn, err error) Handler {
+	if err != nil {
+		return nil
+	}
+	h.l.Send(c, h.big)
+	h.l.AfterFunc(20*time.Millisecond, func() { h.l.Close(c) })
+	return h
+}
+
+func (h *stallHandler) OnRecv(Conn, []byte, error) {}
+func (h *stallHandler) OnSend(_ Conn, err error)   { h.sendErr <- err }
+func (h *stallHandler) OnClose(Conn)               { close(h.closed) }
+
+func TestCloseWithSendInFlight(t *testing.T) {
+	backends(t, func(t *testing.T, b Backend) {
+		l := newLoop(t, b)
+		h := &stallHandler{l: l, big: make([]byte, 64<<20), sendErr: make(chan error, 1), closed: make(chan struct{})}
+		ln, err := l.Listen("127.0.0.1:0", 0, h.accept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ap, _ := l.ListenerAddr(ln)
+		start(t, l)
+		c, err := net.Dial("tcp", ap.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		wait(t, h.closed, "OnClose")
+		select {
+		case err := <-h.sendErr:
+			if err != ErrClosed {
+				t.Errorf("OnSend of the stalled send: %v, want ErrClosed", err)
+			}
+		default:
+			t.Error("no OnSend before OnClose")
+		}
+	})
+}

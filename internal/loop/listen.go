@@ -19,7 +19,8 @@ type Listener struct {
 
 // AcceptFunc is called on the loop's goroutine for each accepted connection
 // and returns its Handler; returning nil closes the connection (without
-// OnClose). An accept failure is reported with a zero Conn and err set, and
+// OnClose). The connection may already be used (Send, AfterFunc...) inside
+// AcceptFunc; its events start after AcceptFunc returns. An accept failure is reported with a zero Conn and err set, and
 // the return value is ignored: after a transient failure (out of descriptors
 // or memory) accepting resumes after acceptRetry, after any other the
 // listener is closed.
@@ -207,10 +208,12 @@ func (l *Loop) accepted(s *sock, fd int) {
 	}
 	c := l.alloc(kindConn, fd)
 	h := s.accept(Conn{id: c.id, gen: c.gen}, nil)
-	if h == nil {
-		l.closeSock(c)
-		return
-	}
 	c.h = h
-	l.startRecv(c)
+	switch {
+	case c.closing: // closed inside AcceptFunc: finish will call OnClose
+	case h == nil:
+		l.closeSock(c)
+	default:
+		l.startRecv(c)
+	}
 }

@@ -133,7 +133,9 @@ func (l *Loop) FallbackReason() error { return l.fallback }
 // Run runs the loop on the calling goroutine, locked to its OS thread, until
 // Stop; then it closes every listener and connection, waits for their
 // operations to finish (each connection gets its OnClose), releases the
-// backend and returns. Run may be called once.
+// backend and returns nil. If the backend itself fails, Run closes every
+// descriptor without further callbacks and returns the error. Run may be
+// called once.
 func (l *Loop) Run() error {
 	if !l.state.CompareAndSwap(loopNew, loopRunning) {
 		return errors.New("loop: Run called twice")
@@ -197,6 +199,13 @@ func (l *Loop) Free() error {
 	if !l.state.CompareAndSwap(loopNew, loopDone) {
 		return errors.New("loop: Free of a loop that has run")
 	}
+	return l.release()
+}
+
+// release closes the backend. After a clean stop every descriptor is
+// closed already; after a backend failure the remaining ones are closed
+// here, without callbacks.
+func (l *Loop) release() error {
 	l.post.close(true)
 	for _, s := range l.socks {
 		if s.kind != kindFree && s.fd >= 0 {
@@ -204,10 +213,6 @@ func (l *Loop) Free() error {
 			s.fd = -1
 		}
 	}
-	return l.release()
-}
-
-func (l *Loop) release() error {
 	l.timers = timerHeap{}
 	return l.drv.Close()
 }
