@@ -334,4 +334,3 @@ func mergeACMEIssuers(base, overrides *issuer) *issuer {
 	}
 	return m
 }
-
