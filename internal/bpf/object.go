@@ -210,9 +210,15 @@ func (o *Object) Link(dataAddr []uint64, helperID func(name string) (int32, bool
 	}
 	insns := append([]Instruction(nil), o.Insns...)
 	for _, hc := range o.HelperCalls {
+		if hc.Slot < 0 || hc.Slot >= len(insns) || insns[hc.Slot].Imm < 0 || int(insns[hc.Slot].Imm) >= len(ids) {
+			return nil, fmt.Errorf("link: helper call %+v: slot or helper index out of range", hc)
+		}
 		insns[hc.Slot].Imm = ids[insns[hc.Slot].Imm]
 	}
 	for _, ref := range o.DataRefs {
+		if ref.Slot < 0 || ref.Slot+1 >= len(insns) || ref.Section < 0 || ref.Section >= len(o.Data) {
+			return nil, fmt.Errorf("link: data reference %+v: slot or section out of range", ref)
+		}
 		addr := dataAddr[ref.Section] + ref.Offset
 		insns[ref.Slot].Imm = int32(uint32(addr))
 		insns[ref.Slot+1].Imm = int32(uint32(addr >> 32))
@@ -235,6 +241,10 @@ func (o *Object) LinkData(dataAddr []uint64) ([][]byte, error) {
 		}
 	}
 	for _, p := range o.Pointers {
+		if p.Section < 0 || p.Section >= len(out) || p.Target < 0 || p.Target >= len(out) || (p.Size != 4 && p.Size != 8) ||
+			p.Offset > uint64(len(out[p.Section])) || uint64(len(out[p.Section]))-p.Offset < uint64(p.Size) {
+			return nil, fmt.Errorf("link data: pointer %+v out of range", p)
+		}
 		field := out[p.Section][p.Offset : p.Offset+uint64(p.Size)]
 		var v uint64
 		for i := p.Size - 1; i >= 0; i-- {

@@ -90,6 +90,23 @@ func TestLink(t *testing.T) {
 	if _, err := o.Link(nil, nil); err == nil {
 		t.Error("Link with too few data addresses succeeded")
 	}
+	// An inconsistent Object (not from elfload) is an error, not a panic.
+	resolve := func(string) (int32, bool) { return 1, true }
+	bad := testObject()
+	bad.HelperCalls[0].Slot = 99
+	if _, err := bad.Link([]uint64{0, 0}, resolve); err == nil {
+		t.Error("helper call slot out of range: no error")
+	}
+	bad = testObject()
+	bad.Insns[2].Imm = 7
+	if _, err := bad.Link([]uint64{0, 0}, resolve); err == nil {
+		t.Error("helper index out of range: no error")
+	}
+	bad = testObject()
+	bad.DataRefs[0].Slot = 4
+	if _, err := bad.Link([]uint64{0, 0}, resolve); err == nil {
+		t.Error("lddw in the last slot: no error")
+	}
 }
 
 func TestLinkData(t *testing.T) {
@@ -107,5 +124,12 @@ func TestLinkData(t *testing.T) {
 	}
 	if _, err := o.LinkData([]uint64{1 << 32, 0}); err == nil {
 		t.Error("32-bit pointer overflow not reported")
+	}
+	for _, p := range []Pointer{{Section: 1, Offset: 9, Size: 4}, {Section: 2, Size: 8}, {Section: 1, Size: 2}, {Section: 1, Target: -1, Size: 8}, {Section: 0, Offset: 1 << 63, Size: 8}} {
+		bad := testObject()
+		bad.Pointers = []Pointer{p}
+		if _, err := bad.LinkData([]uint64{0, 0}); err == nil {
+			t.Errorf("pointer %+v: no error", p)
+		}
 	}
 }
