@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zeroserve/zeroserve/internal/loop/uring"
 	"golang.org/x/sys/unix"
 )
 
@@ -210,6 +211,11 @@ func TestFallback(t *testing.T) {
 		t.Errorf("Auto chose %v with fallback reason %v", l2.Backend(), l2.FallbackReason())
 	}
 	t.Logf("Auto backend here: %v (fallback reason: %v)", l2.Backend(), l2.FallbackReason())
+	if d, ok := l2.drv.(*uringDriver); ok {
+		f := d.ring.Flags()
+		t.Logf("io_uring setup flags %#x: SINGLE_ISSUER %v, DEFER_TASKRUN %v", f,
+			f&uring.SetupSingleIssuer != 0, f&uring.SetupDeferTaskrun != 0)
+	}
 }
 
 func TestListenInheritedFD(t *testing.T) {

@@ -29,7 +29,13 @@ func backends(t *testing.T, fn func(t *testing.T, b Backend)) {
 // wait for Run, or Free if it never ran).
 func newLoop(tb testing.TB, b Backend) *Loop {
 	tb.Helper()
-	l, err := New(Options{Backend: b})
+	return newLoopOpts(tb, Options{Backend: b})
+}
+
+func newLoopOpts(tb testing.TB, opts Options) *Loop {
+	tb.Helper()
+	b := opts.Backend
+	l, err := New(opts)
 	if err != nil {
 		if errors.Is(err, ErrNotSupported) {
 			tb.Skipf("backend %v: %v", b, err)
@@ -238,6 +244,29 @@ func TestEchoConcurrent(t *testing.T) {
 		case err := <-e.errs:
 			t.Errorf("server error: %v", err)
 		default:
+		}
+	})
+}
+
+// TestEchoTinyBuffers runs out of receive buffers all the time (io_uring:
+// 4 provided buffers of 256 bytes, so multishot receives end with ENOBUFS
+// and are re-armed; epoll: 256-byte reads).
+func TestEchoTinyBuffers(t *testing.T) {
+	backends(t, func(t *testing.T, b Backend) {
+		l := newLoopOpts(t, Options{Backend: b, BufCount: 4, BufSize: 256})
+		_, addr := listenEcho(t, l)
+		start(t, l)
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for i := range 16 {
+			wg.Go(func() { errs <- echoRoundTrip(addr, randomBytes(100<<10, uint64(i))) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
 		}
 	})
 }
