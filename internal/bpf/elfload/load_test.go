@@ -243,6 +243,14 @@ func checkInvariants(o *bpf.Object) error {
 			return fmt.Errorf("bad pointer %+v", p)
 		}
 	}
+	// The VM links every Object from Load without surprises.
+	addrs := make([]uint64, len(o.Data))
+	if _, err := o.Link(addrs, func(string) (int32, bool) { return 1, true }); err != nil {
+		return err
+	}
+	if _, err := o.LinkData(addrs); err != nil {
+		return err
+	}
 	return nil
 }
 
