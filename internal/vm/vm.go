@@ -100,6 +100,9 @@ func Load(obj *bpf.Object, opts Options) (*Program, error) {
 	if len(obj.Sections) == 0 {
 		return nil, fmt.Errorf("load: no code sections")
 	}
+	if err := checkObject(obj); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
 	p := &Program{helpers: opts.Helpers.table(), poolSize: opts.PoolSize}
 	if p.poolSize == 0 {
 		p.poolSize = DefaultPoolSize
@@ -146,6 +149,33 @@ func Load(obj *bpf.Object, opts Options) (*Program, error) {
 	}
 	p.code = decode(p.insns)
 	return p, nil
+}
+
+// checkObject checks that obj's relocation lists point inside it, so
+// linking cannot go out of bounds whatever produced the object.
+func checkObject(obj *bpf.Object) error {
+	n := len(obj.Insns)
+	for _, hc := range obj.HelperCalls {
+		if hc.Slot < 0 || hc.Slot >= n || obj.Insns[hc.Slot].Imm < 0 || int(obj.Insns[hc.Slot].Imm) >= len(obj.Helpers) {
+			return fmt.Errorf("helper call %q at slot %d: slot or helper index out of range", hc.Name, hc.Slot)
+		}
+	}
+	for _, ref := range obj.DataRefs {
+		if ref.Slot < 0 || ref.Slot+1 >= n || obj.Insns[ref.Slot].OpCode != bpf.OpLDDW {
+			return fmt.Errorf("data reference at slot %d: not an lddw of the program", ref.Slot)
+		}
+		if ref.Section < 0 || ref.Section >= len(obj.Data) || ref.Offset > obj.Data[ref.Section].Size {
+			return fmt.Errorf("data reference at slot %d: section %d offset %d out of range", ref.Slot, ref.Section, ref.Offset)
+		}
+	}
+	for _, p := range obj.Pointers {
+		if p.Section < 0 || p.Section >= len(obj.Data) || p.Target < 0 || p.Target >= len(obj.Data) ||
+			(p.Size != 4 && p.Size != 8) || p.Offset > uint64(len(obj.Data[p.Section].Contents)) ||
+			uint64(p.Size) > uint64(len(obj.Data[p.Section].Contents))-p.Offset {
+			return fmt.Errorf("data pointer at section %d offset %d: out of range", p.Section, p.Offset)
+		}
+	}
+	return nil
 }
 
 // layoutData places writable sections after abi.DataAddr and read-only ones
