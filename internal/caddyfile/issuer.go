@@ -12,21 +12,34 @@ import (
 const zeroSSLCA = "https://acme.zerossl.com/v2/DV90"
 
 // issuer is a certificate issuer of an automation policy: module "acme"
-// (caddytls.ACMEIssuer) or "internal" (caddytls.InternalIssuer, whose only
-// fields are ca, lifetime and sign_with_root).
+// (caddytls.ACMEIssuer), "internal" (caddytls.InternalIssuer: ca, lifetime,
+// sign_with_root) or "zerossl" (caddytls.ZeroSSLIssuer: api_key,
+// validity_days, alternate_http_port).
 type issuer struct {
-	Module              string      `json:"module"`
-	CA                  string      `json:"ca,omitempty"`
-	TestCA              string      `json:"test_ca,omitempty"`
-	Email               string      `json:"email,omitempty"`
-	Profile             string      `json:"profile,omitempty"`
-	ExternalAccount     *eab        `json:"external_account,omitempty"`
-	ACMETimeout         int64       `json:"acme_timeout,omitempty"`
-	Challenges          *challenges `json:"challenges,omitempty"`
-	TrustedRootsPEM     []string    `json:"trusted_roots_pem_files,omitempty"`
-	CertificateLifetime int64       `json:"certificate_lifetime,omitempty"`
-	Lifetime            int64       `json:"lifetime,omitempty"`
-	SignWithRoot        bool        `json:"sign_with_root,omitempty"`
+	Module              string           `json:"module"`
+	CA                  string           `json:"ca,omitempty"`
+	TestCA              string           `json:"test_ca,omitempty"`
+	Email               string           `json:"email,omitempty"`
+	Profile             string           `json:"profile,omitempty"`
+	ExternalAccount     *eab             `json:"external_account,omitempty"`
+	ACMETimeout         int64            `json:"acme_timeout,omitempty"`
+	Challenges          *challenges      `json:"challenges,omitempty"`
+	TrustedRootsPEM     []string         `json:"trusted_roots_pem_files,omitempty"`
+	PreferredChains     *chainPreference `json:"preferred_chains,omitempty"`
+	CertificateLifetime int64            `json:"certificate_lifetime,omitempty"`
+	Lifetime            int64            `json:"lifetime,omitempty"`
+	SignWithRoot        bool             `json:"sign_with_root,omitempty"`
+	APIKey              string           `json:"api_key,omitempty"`
+	ValidityDays        int              `json:"validity_days,omitempty"`
+	AlternateHTTPPort   int              `json:"alternate_http_port,omitempty"`
+}
+
+// chainPreference is caddytls.ChainPreference: which certificate chain to
+// prefer when the CA offers several.
+type chainPreference struct {
+	Smallest       *bool    `json:"smallest,omitempty"`
+	RootCommonName []string `json:"root_common_name,omitempty"`
+	AnyCommonName  []string `json:"any_common_name,omitempty"`
 }
 
 // eab is an ACME external account binding (acme.EAB).
@@ -69,6 +82,12 @@ func (iss *issuer) clone() *issuer {
 		c.Challenges = &ch
 	}
 	c.TrustedRootsPEM = slices.Clone(iss.TrustedRootsPEM)
+	if iss.PreferredChains != nil {
+		p := *iss.PreferredChains
+		p.RootCommonName = slices.Clone(p.RootCommonName)
+		p.AnyCommonName = slices.Clone(p.AnyCommonName)
+		c.PreferredChains = &p
+	}
 	return &c
 }
 
@@ -98,6 +117,8 @@ func parseIssuer(d *caddyfile.Dispenser) (*issuer, error) {
 		return parseACMEIssuer(d)
 	case "internal":
 		return parseInternalIssuer(d)
+	case "zerossl":
+		return parseZeroSSLIssuer(d)
 	}
 	return nil, unsupported(d, "issuer")
 }
@@ -197,6 +218,12 @@ func parseACMEIssuer(d *caddyfile.Dispenser) (*issuer, error) {
 			iss.ExternalAccount = e
 		case "trusted_roots":
 			iss.TrustedRootsPEM = d.RemainingArgs()
+		case "preferred_chains":
+			p, err := parsePreferredChains(d)
+			if err != nil {
+				return nil, err
+			}
+			iss.PreferredChains = p
 		default:
 			return nil, unsupported(d, "acme issuer option")
 		}
@@ -218,4 +245,84 @@ func (iss *issuer) challenge(http bool) *challengeConfig {
 		ch.TLSALPN = &challengeConfig{}
 	}
 	return ch.TLSALPN
+}
+
+// parseZeroSSLIssuer parses "zerossl <api_key> { validity_days <n>;
+// alt_http_port <port> }".
+func parseZeroSSLIssuer(d *caddyfile.Dispenser) (*issuer, error) {
+	iss := &issuer{Module: "zerossl"}
+	if !d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	iss.APIKey = d.Val()
+	if d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		sub := d.Val()
+		if sub != "validity_days" && sub != "alt_http_port" {
+			return nil, unsupported(d, "zerossl issuer option")
+		}
+		if !d.NextArg() {
+			return nil, d.ArgErr()
+		}
+		n, err := strconv.Atoi(d.Val())
+		if err != nil {
+			return nil, d.Errf("invalid %s %s: %v", sub, d.Val(), err)
+		}
+		if sub == "validity_days" {
+			iss.ValidityDays = n
+		} else {
+			iss.AlternateHTTPPort = n
+		}
+	}
+	return iss, nil
+}
+
+// parsePreferredChains parses "preferred_chains [smallest] {
+// root_common_name <names...> | any_common_name <names...> }"; the
+// dispenser is on the option name.
+func parsePreferredChains(d *caddyfile.Dispenser) (*chainPreference, error) {
+	p := &chainPreference{}
+	if d.NextArg() {
+		if d.Val() != "smallest" {
+			return nil, d.Errf("Invalid argument '%s'", d.Val())
+		}
+		smallest := true
+		p.Smallest = &smallest
+		if d.NextArg() {
+			return nil, d.ArgErr()
+		}
+		if d.NextBlock(d.Nesting()) {
+			return nil, d.Err("No more options are accepted when using the 'smallest' option")
+		}
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		switch d.Val() {
+		case "root_common_name":
+			args := d.RemainingArgs()
+			if args == nil {
+				return nil, d.ArgErr()
+			}
+			p.RootCommonName = append(p.RootCommonName, args...)
+			if p.AnyCommonName != nil {
+				return nil, d.Err("Can't set root_common_name when any_common_name is already set")
+			}
+		case "any_common_name":
+			args := d.RemainingArgs()
+			if args == nil {
+				return nil, d.ArgErr()
+			}
+			p.AnyCommonName = append(p.AnyCommonName, args...)
+			if p.RootCommonName != nil {
+				return nil, d.Err("Can't set any_common_name when root_common_name is already set")
+			}
+		default:
+			return nil, d.Errf("Received unrecognized parameter '%s'", d.Val())
+		}
+	}
+	if p.Smallest == nil && p.RootCommonName == nil && p.AnyCommonName == nil {
+		return nil, d.Err("No options for preferred_chains received")
+	}
+	return p, nil
 }

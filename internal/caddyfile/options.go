@@ -22,6 +22,8 @@ import (
 //	acme_eab                                 *eab
 //	cert_issuer                              []*issuer
 //	ocsp_stapling                            ocspStapling
+//	on_demand_tls                            Obj
+//	preferred_chains                         *chainPreference
 //	servers                                  []serverOptions
 func init() {
 	RegisterGlobalOption("debug", parseOptTrue)
@@ -55,6 +57,8 @@ func init() {
 	RegisterGlobalOption("servers", parseOptServers)
 	RegisterGlobalOption("tls_automate_names", parseOptAutomateNames)
 	RegisterGlobalOption("renewal_window_ratio", parseOptRenewalWindowRatio)
+	RegisterGlobalOption("on_demand_tls", parseOptOnDemandTLS)
+	RegisterGlobalOption("preferred_chains", parseOptPreferredChains)
 }
 
 // evaluateGlobalOptions parses the global options block, if the first
@@ -427,4 +431,38 @@ func parseOptRenewalWindowRatio(d *caddyfile.Dispenser, _ any) (any, error) {
 		return 0, d.ArgErr()
 	}
 	return ratio, nil
+}
+
+// parseOptOnDemandTLS parses "on_demand_tls { ask <url> }".
+func parseOptOnDemandTLS(d *caddyfile.Dispenser, _ any) (any, error) {
+	d.Next()
+	if d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	var ond Obj
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		switch d.Val() {
+		case "ask":
+			if !d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			if ond != nil {
+				return nil, d.Err("on-demand TLS permission module (or 'ask') already specified")
+			}
+			ond = Obj{"permission": Obj{"module": "http", "endpoint": d.Val()}}
+		case "interval", "burst":
+			return nil, d.Errf("the on_demand_tls '%s' option is no longer supported, remove it from your config", d.Val())
+		default:
+			return nil, unsupported(d, "on_demand_tls option")
+		}
+	}
+	if ond == nil {
+		return nil, d.Err("expected at least one config parameter for on_demand_tls")
+	}
+	return ond, nil
+}
+
+func parseOptPreferredChains(d *caddyfile.Dispenser, _ any) (any, error) {
+	d.Next()
+	return parsePreferredChains(d)
 }

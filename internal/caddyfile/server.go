@@ -15,13 +15,20 @@ type server struct {
 	ListenerWrappers     []Obj             `json:"listener_wrappers,omitempty"`
 	ReadTimeout          int64             `json:"read_timeout,omitempty"`
 	ReadHeaderTimeout    int64             `json:"read_header_timeout,omitempty"`
+	ReadIdleTimeout      int64             `json:"read_idle_timeout,omitempty"`
+	ReadMinRate          int64             `json:"read_min_rate,omitempty"`
 	WriteTimeout         int64             `json:"write_timeout,omitempty"`
+	WriteIdleTimeout     int64             `json:"write_idle_timeout,omitempty"`
+	WriteMinRate         int64             `json:"write_min_rate,omitempty"`
+	MaxWriteChunk        int               `json:"max_write_chunk,omitempty"`
 	IdleTimeout          int64             `json:"idle_timeout,omitempty"`
 	KeepAliveInterval    int64             `json:"keepalive_interval,omitempty"`
 	KeepAliveIdle        int64             `json:"keepalive_idle,omitempty"`
 	KeepAliveCount       int               `json:"keepalive_count,omitempty"`
 	MaxHeaderBytes       int               `json:"max_header_bytes,omitempty"`
 	EnableFullDuplex     bool              `json:"enable_full_duplex,omitempty"`
+	ExpectedUnderscore   []string          `json:"expected_underscore_headers,omitempty"`
+	ExpectedDot          []string          `json:"expected_dot_headers,omitempty"`
 	Routes               []Route           `json:"routes,omitempty"`
 	Errors               *errorRoutes      `json:"errors,omitempty"`
 	NamedRoutes          map[string]*Route `json:"named_routes,omitempty"`
@@ -35,6 +42,7 @@ type server struct {
 	Logs                 *serverLogs       `json:"logs,omitempty"`
 	Protocols            []string          `json:"protocols,omitempty"`
 	ListenProtocols      [][]string        `json:"listen_protocols,omitempty"`
+	Allow0RTT            *bool             `json:"allow_0rtt,omitempty"`
 }
 
 // errorRoutes is caddyhttp.HTTPErrorConfig.

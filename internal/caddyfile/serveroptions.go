@@ -17,7 +17,16 @@ type serverOptions struct {
 	listenerWrappers     []Obj
 	readTimeout          int64
 	readHeaderTimeout    int64
+	readIdleTimeout      int64
+	readMinRate          int64
 	writeTimeout         int64
+	writeIdleTimeout     int64
+	writeMinRate         int64
+	maxWriteChunk        int
+	expectedUnderscore   []string
+	expectedDot          []string
+	allow0RTT            *bool
+	trace                bool
 	idleTimeout          int64
 	keepAliveInterval    int64
 	keepAliveIdle        int64
@@ -65,6 +74,22 @@ func parseOptServers(d *caddyfile.Dispenser, _ any) (any, error) {
 			for nesting := d.Nesting(); d.NextBlock(nesting); {
 				var target *int64
 				switch d.Val() {
+				case "read_body_idle", "write_idle":
+					if err := parseIdleTimeout(d, &o); err != nil {
+						return nil, err
+					}
+					continue
+				case "write_max_chunk":
+					var s string
+					if !d.AllArgs(&s) {
+						return nil, d.ArgErr()
+					}
+					size, err := parseByteSize(s)
+					if err != nil {
+						return nil, d.Errf("parsing write_max_chunk: %v", err)
+					}
+					o.maxWriteChunk = int(size)
+					continue
 				case "read_body":
 					target = &o.readTimeout
 				case "read_header":
@@ -112,6 +137,31 @@ func parseOptServers(d *caddyfile.Dispenser, _ any) (any, error) {
 				return nil, d.ArgErr()
 			}
 			o.enableFullDuplex = true
+		case "expected_underscore_headers", "expected_dot_headers":
+			sub := d.Val()
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return nil, d.ArgErr()
+			}
+			if sub == "expected_dot_headers" {
+				o.expectedDot = args
+			} else {
+				o.expectedUnderscore = args
+			}
+		case "0rtt":
+			if !d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			if d.Val() != "off" {
+				return nil, d.Errf("unsupported 0rtt argument '%s' (only 'off' is supported)", d.Val())
+			}
+			off := false
+			o.allow0RTT = &off
+		case "trace":
+			if d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			o.trace = true
 		case "log_credentials":
 			if d.NextArg() {
 				return nil, d.ArgErr()
@@ -182,6 +232,32 @@ func parseOptServers(d *caddyfile.Dispenser, _ any) (any, error) {
 	return o, nil
 }
 
+// parseIdleTimeout parses "read_body_idle|write_idle <duration>
+// [<min_bytes_per_second>]".
+func parseIdleTimeout(d *caddyfile.Dispenser, o *serverOptions) error {
+	sub := d.Val()
+	args := d.RemainingArgs()
+	if len(args) < 1 || len(args) > 2 {
+		return d.ArgErr()
+	}
+	dur, err := parseDuration(args[0])
+	if err != nil {
+		return d.Errf("parsing %s timeout duration: %v", sub, err)
+	}
+	var rate int64
+	if len(args) == 2 {
+		if rate, err = strconv.ParseInt(args[1], 10, 64); err != nil {
+			return d.Errf("parsing %s min_rate bytes/second: %v", sub, err)
+		}
+	}
+	if sub == "read_body_idle" {
+		o.readIdleTimeout, o.readMinRate = dur, rate
+	} else {
+		o.writeIdleTimeout, o.writeMinRate = dur, rate
+	}
+	return nil
+}
+
 // durationArg parses the next argument as a duration.
 func durationArg(d *caddyfile.Dispenser) (int64, error) {
 	if !d.NextArg() {
@@ -242,7 +318,15 @@ func (a *adaptation) applyServerOptions(servers map[string]*server) error {
 		srv.ListenerWrappers = o.listenerWrappers
 		srv.ReadTimeout = o.readTimeout
 		srv.ReadHeaderTimeout = o.readHeaderTimeout
+		srv.ReadIdleTimeout = o.readIdleTimeout
+		srv.ReadMinRate = o.readMinRate
 		srv.WriteTimeout = o.writeTimeout
+		srv.WriteIdleTimeout = o.writeIdleTimeout
+		srv.WriteMinRate = o.writeMinRate
+		srv.MaxWriteChunk = o.maxWriteChunk
+		srv.ExpectedUnderscore = o.expectedUnderscore
+		srv.ExpectedDot = o.expectedDot
+		srv.Allow0RTT = o.allow0RTT
 		srv.IdleTimeout = o.idleTimeout
 		srv.KeepAliveInterval = o.keepAliveInterval
 		srv.KeepAliveIdle = o.keepAliveIdle
@@ -260,6 +344,12 @@ func (a *adaptation) applyServerOptions(servers map[string]*server) error {
 				srv.Logs = &serverLogs{}
 			}
 			srv.Logs.ShouldLogCredentials = true
+		}
+		if o.trace {
+			if srv.Logs == nil {
+				srv.Logs = &serverLogs{}
+			}
+			srv.Logs.Trace = true
 		}
 		if o.name != "" {
 			renames[key] = o.name

@@ -304,6 +304,9 @@ func mergeACMEIssuers(base, overrides *issuer) *issuer {
 		e := *overrides.ExternalAccount
 		m.ExternalAccount = &e
 	}
+	if overrides.PreferredChains != nil {
+		m.PreferredChains = overrides.clone().PreferredChains
+	}
 	if overrides.ACMETimeout != 0 {
 		m.ACMETimeout = overrides.ACMETimeout
 	}

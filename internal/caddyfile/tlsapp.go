@@ -202,6 +202,9 @@ func (a *adaptation) buildTLSApp(pairings []pairing) (Obj, error) {
 		app["disable_storage_check"] = true
 	}
 	automation := Obj{}
+	if ond, ok := a.options["on_demand_tls"].(Obj); ok {
+		automation["on_demand"] = ond
+	}
 	if v, ok := a.options["storage_clean_interval"].(bool); ok && !v {
 		app["disable_storage_clean"] = true
 	}
@@ -310,7 +313,8 @@ func (a *adaptation) buildTLSApp(pairings []pairing) (Obj, error) {
 // hasGlobalACMEDefaults reports whether global options set ACME defaults.
 func (a *adaptation) hasGlobalACMEDefaults() bool {
 	return a.options["email"] != nil || a.options["acme_ca"] != nil ||
-		a.options["acme_ca_root"] != nil || a.options["acme_eab"] != nil
+		a.options["acme_ca_root"] != nil || a.options["acme_eab"] != nil ||
+		a.options["preferred_chains"] != nil
 }
 
 // newBaseAutomationPolicy returns a policy with the global automation
@@ -322,7 +326,8 @@ func (a *adaptation) newBaseAutomationPolicy(always bool) (*automationPolicy, er
 	keyType, hasKeyType := a.options["key_type"].(string)
 	ocsp, hasOCSP := a.options["ocsp_stapling"].(ocspStapling)
 	ratio, hasRatio := a.options["renewal_window_ratio"].(float64)
-	hasACME := a.options["acme_ca"] != nil || a.options["acme_ca_root"] != nil || a.options["acme_eab"] != nil
+	hasACME := a.options["acme_ca"] != nil || a.options["acme_ca_root"] != nil ||
+		a.options["acme_eab"] != nil || a.options["preferred_chains"] != nil
 	if !hasIssuers && !hasLocalCerts && !hasKeyType && !hasOCSP && !hasRatio && !hasACME {
 		if always {
 			return &automationPolicy{}, nil
@@ -382,6 +387,9 @@ func (a *adaptation) fillInGlobalACMEDefaults(iss *issuer) {
 				iss.challengeConfigs().BindHost = b.addresses[0]
 			}
 		}
+	}
+	if p, ok := a.options["preferred_chains"].(*chainPreference); ok && iss.PreferredChains == nil {
+		iss.PreferredChains = p
 	}
 	if d, ok := a.options["cert_lifetime"].(int64); ok && iss.CertificateLifetime == 0 {
 		iss.CertificateLifetime = d
