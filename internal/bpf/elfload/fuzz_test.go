@@ -23,6 +23,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add(buildTemplate(nil, nil))
+	f.Add(pointersTemplate())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		o, err := Load(data)
 		if err != nil {

@@ -369,15 +369,7 @@ func TestTemplateMutations(t *testing.T) {
 // TestTemplateAccepted covers relocations and sections that load.
 func TestTemplateAccepted(t *testing.T) {
 	t.Run("pointers", func(t *testing.T) {
-		data := buildTemplate(func(t *template) {
-			ro := t.addSection(".rodata", elf.SHT_PROGBITS, elf.SHF_ALLOC, []byte("0123456789"))
-			d := t.addSection(".data", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_WRITE, []byte{3, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0})
-			x := t.addSym("ro", elf.STT_OBJECT, ro, 1)
-			t.addRel(d, elf.Rel64{Off: 8, Info: elf.R_INFO(x, uint32(RelAbs32))}, elf.Rel64{Off: 0, Info: elf.R_INFO(x, uint32(RelAbs64))},
-				elf.Rel64{Off: 0, Info: elf.R_INFO(x, uint32(RelNone))})
-			t.addSection(".debug_info", elf.SHT_PROGBITS, 0, []byte{1, 2, 3})
-			t.addSection("license", elf.SHT_PROGBITS, elf.SHF_ALLOC, []byte("GPL\x00"))
-		}, nil)
+		data := pointersTemplate()
 		o, err := Load(data)
 		if err != nil {
 			t.Fatal(err)
@@ -411,4 +403,18 @@ func TestTemplateAccepted(t *testing.T) {
 			t.Errorf("Load with %d sections: %v", MaxSections+1, err)
 		}
 	})
+}
+
+// pointersTemplate is the template plus .rodata, .data holding an ABS64 and
+// an ABS32 pointer into it (and an R_BPF_NONE), debug info and a license.
+func pointersTemplate() []byte {
+	return buildTemplate(func(t *template) {
+		ro := t.addSection(".rodata", elf.SHT_PROGBITS, elf.SHF_ALLOC, []byte("0123456789"))
+		d := t.addSection(".data", elf.SHT_PROGBITS, elf.SHF_ALLOC|elf.SHF_WRITE, []byte{3, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0})
+		x := t.addSym("ro", elf.STT_OBJECT, ro, 1)
+		t.addRel(d, elf.Rel64{Off: 8, Info: elf.R_INFO(x, uint32(RelAbs32))}, elf.Rel64{Off: 0, Info: elf.R_INFO(x, uint32(RelAbs64))},
+			elf.Rel64{Off: 0, Info: elf.R_INFO(x, uint32(RelNone))})
+		t.addSection(".debug_info", elf.SHT_PROGBITS, 0, []byte{1, 2, 3})
+		t.addSection("license", elf.SHT_PROGBITS, elf.SHF_ALLOC, []byte("GPL\x00"))
+	}, nil)
 }
