@@ -10,6 +10,8 @@ package http1
 // whole framing elements (a chunk-size line, a trailer section), so the
 // bytes of a split element stay in the buffer and are presented again.
 type BodyDecoder struct {
+	_ noCopy
+
 	kind      BodyKind
 	state     chunkState
 	remaining int64 // bytes left in the body (BodyLength) or chunk (BodyChunked)

@@ -10,6 +10,11 @@ import (
 // again with the unconsumed input followed by the new bytes.
 var ErrNeedMore = errors.New("http1: need more data")
 
+// ErrInputShrunk is returned by the parsers when Parse is given fewer bytes
+// than it already examined at an earlier call since Reset: the caller broke
+// the resumption contract. Nothing is parsed.
+var ErrInputShrunk = errors.New("http1: Parse input shorter than at the previous call")
+
 // Error is a protocol error found in a message. Status is the HTTP status the
 // server should answer with (for a request) or 502 (for an upstream
 // response), Reason says what was wrong, and Offset is the index in the

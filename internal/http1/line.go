@@ -14,9 +14,6 @@ type lineScanner struct {
 // index, or -1 when buf holds no LF yet. It does not advance; call advance
 // once the line has been checked.
 func (ls *lineScanner) next(buf []byte) int {
-	if ls.scan > len(buf) {
-		ls.scan = len(buf)
-	}
 	i := bytes.IndexByte(buf[ls.scan:], '\n')
 	if i < 0 {
 		ls.scan = len(buf)

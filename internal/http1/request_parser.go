@@ -5,6 +5,8 @@ package http1
 // holds MaxHeaderSlots field slots inline, so embed it rather than copying
 // it around. It never allocates, except for the *Error it returns.
 type RequestParser struct {
+	_ noCopy
+
 	req     Request
 	limits  Limits
 	lines   lineScanner
@@ -55,6 +57,9 @@ func (p *RequestParser) Parse(buf []byte) (int, error) {
 		return p.headLen, nil
 	case stateFailed:
 		return p.headLen, p.err
+	}
+	if len(buf) < p.lines.scan {
+		return 0, ErrInputShrunk
 	}
 	p.req.h.buf = buf
 	for {

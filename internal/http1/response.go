@@ -51,6 +51,8 @@ func (r *Response) Interim() bool { return r.m.status < 200 }
 // status a reverse proxy answers with) and Close set. The zero value uses
 // DefaultLimits. It never allocates, except for the *Error it returns.
 type ResponseParser struct {
+	_ noCopy
+
 	resp    Response
 	limits  Limits
 	lines   lineScanner
@@ -96,6 +98,9 @@ func (p *ResponseParser) Parse(buf []byte) (int, error) {
 		return p.headLen, nil
 	case stateFailed:
 		return 0, p.err
+	}
+	if len(buf) < p.lines.scan {
+		return 0, ErrInputShrunk
 	}
 	p.resp.h.buf = buf
 	for {
