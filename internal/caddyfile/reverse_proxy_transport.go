@@ -1,6 +1,7 @@
 package caddyfile
 
 import (
+	"reflect"
 	"strconv"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
@@ -64,11 +65,7 @@ type proxyKeepAlive struct {
 // isZero reports whether t is the default transport, which Caddy leaves
 // out of the config.
 func (t *proxyHTTPTransport) isZero() bool {
-	return t.Resolver == nil && t.TLS == nil && t.KeepAlive == nil && t.Compression == nil &&
-		t.MaxConnsPerHost == 0 && t.ProxyProtocol == "" && t.DialTimeout == 0 && t.FallbackDelay == 0 &&
-		t.ResponseHeaderTimeout == 0 && t.ExpectContinueTimeout == 0 && t.MaxResponseHeaderSize == 0 &&
-		t.WriteBufferSize == 0 && t.ReadBufferSize == 0 && t.ReadTimeout == 0 && t.WriteTimeout == 0 &&
-		t.Versions == nil && t.LocalAddress == "" && t.NetworkProxy == nil
+	return reflect.DeepEqual(*t, proxyHTTPTransport{})
 }
 
 // parseHTTPTransport parses "transport http { ... }" with d on the
