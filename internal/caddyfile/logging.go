@@ -1,8 +1,11 @@
 package caddyfile
 
 import (
+	"fmt"
 	"math"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 )
@@ -47,6 +50,8 @@ func init() {
 	RegisterHandlerDirective("log_skip", parseLogSkip)
 	RegisterHandlerDirective("skip_log", parseLogSkip)
 	RegisterHandlerDirective("log_name", parseLogName)
+	RegisterHandlerDirective("log_level", parseLogLevel)
+	RegisterHandlerDirective("log_append", parseLogAppend)
 }
 
 // parseOptLog parses the global "log [name] { ... }" option; existing holds
@@ -226,60 +231,127 @@ func parseLogWriter(d *caddyfile.Dispenser) (Obj, error) {
 		return nil, d.ArgErr()
 	}
 	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		sub := d.Val()
-		switch sub {
-		case "roll_disabled":
-			w["roll"] = false
-		case "roll_uncompressed":
-			w["roll_gzip"] = false
-		case "roll_local_time":
-			w["roll_local_time"] = true
-		case "roll_size", "roll_keep", "roll_keep_for", "roll_interval":
-			var arg string
-			if !d.AllArgs(&arg) {
-				return nil, d.ArgErr()
-			}
-			v, err := logRollValue(sub, arg)
-			if err != nil {
-				return nil, d.Errf("parsing %s: %v", sub, err)
-			}
-			w[map[string]string{"roll_size": "roll_size_mb", "roll_keep": "roll_keep",
-				"roll_keep_for": "roll_keep_days", "roll_interval": "roll_interval"}[sub]] = v
-			continue
-		default:
-			return nil, unsupported(d, "log file option")
-		}
-		if d.NextArg() {
-			return nil, d.ArgErr()
+		if err := parseFileWriterOption(d, w); err != nil {
+			return nil, err
 		}
 	}
 	return w, nil
 }
 
-// logRollValue converts the argument of a roll option with a value to its
-// JSON value (roll_size in MiB rounded up, roll_keep_for in days rounded up).
-func logRollValue(sub, arg string) (any, error) {
+// parseFileWriterOption parses one option of the file log writer into w
+// (caddy's logging.FileWriter JSON).
+func parseFileWriterOption(d *caddyfile.Dispenser, w Obj) error {
+	sub := d.Val()
 	switch sub {
+	case "roll_disabled", "roll_uncompressed", "roll_local_time":
+		if d.NextArg() {
+			return d.ArgErr()
+		}
+		switch sub {
+		case "roll_disabled":
+			w["roll"] = false
+		case "roll_uncompressed":
+			w["roll_gzip"] = false
+		default:
+			w["roll_local_time"] = true
+		}
+		return nil
+	case "roll_at", "roll_minutes":
+		args := d.RemainingArgs()
+		if len(args) == 0 {
+			return d.ArgErr()
+		}
+		var times []string
+		var minutes []int
+		for _, arg := range args {
+			for _, part := range strings.Split(arg, ",") {
+				part = strings.TrimSpace(part)
+				if part == "" {
+					return d.Errf("parsing %s: empty value", sub)
+				}
+				if sub == "roll_at" {
+					times = append(times, part)
+					continue
+				}
+				m, err := strconv.Atoi(part)
+				if err != nil {
+					return d.Errf("parsing roll_minutes number: %v", err)
+				}
+				minutes = append(minutes, m)
+			}
+		}
+		if sub == "roll_at" {
+			w["roll_at"] = times
+		} else {
+			w["roll_minutes"] = minutes
+		}
+		return nil
+	}
+	var arg string
+	if !d.AllArgs(&arg) {
+		return d.ArgErr()
+	}
+	switch sub {
+	case "mode":
+		mode, err := parseFileMode(arg)
+		if err != nil {
+			return d.Errf("parsing mode: %v", err)
+		}
+		if mode != 0 {
+			w["mode"] = fmt.Sprintf("%04o", mode)
+		}
+	case "dir_mode":
+		arg = strings.TrimSpace(arg)
+		if l := strings.ToLower(arg); l != "inherit" && l != "from_file" {
+			if _, err := parseFileMode(arg); err != nil {
+				return d.Errf("parsing dir_mode: %v", err)
+			}
+		}
+		w["dir_mode"] = arg
 	case "roll_size":
 		size, err := parseByteSize(arg)
 		if err != nil {
-			return nil, err
+			return d.Errf("parsing size: %v", err)
 		}
-		return int(math.Ceil(float64(size) / (1 << 20))), nil
+		w["roll_size_mb"] = int(math.Ceil(float64(size) / (1 << 20)))
+	case "roll_compression":
+		comp := strings.ToLower(strings.TrimSpace(arg))
+		if comp != "none" && comp != "gzip" && comp != "zstd" {
+			return d.Errf("parsing roll_compression: must be 'none', 'gzip' or 'zstd'")
+		}
+		w["roll_compression"] = comp
 	case "roll_keep":
-		return strconv.Atoi(arg)
+		n, err := strconv.Atoi(arg)
+		if err != nil {
+			return d.Errf("parsing roll_keep number: %v", err)
+		}
+		w["roll_keep"] = n
 	case "roll_keep_for":
 		dur, err := parseDuration(arg)
 		if err != nil {
-			return nil, err
+			return d.Errf("parsing roll_keep_for duration: %v", err)
 		}
 		if dur < 0 {
-			return nil, strconv.ErrRange
+			return d.Errf("negative roll_keep_for duration: %v", arg)
 		}
-		return int(math.Ceil(float64(dur) / float64(24*3600e9))), nil
-	default: // roll_interval
-		return parseDuration(arg)
+		w["roll_keep_days"] = int(math.Ceil(float64(dur) / float64(24*time.Hour)))
+	case "roll_interval":
+		dur, err := parseDuration(arg)
+		if err != nil {
+			return d.Errf("parsing roll_interval duration: %v", err)
+		}
+		w["roll_interval"] = dur
+	case "backup_time_format":
+		w["backup_time_format"] = arg
+	default:
+		return d.Errf("unrecognized subdirective '%s'", sub)
 	}
+	return nil
+}
+
+// parseFileMode parses an octal file mode of 1 to 4 digits ("644").
+func parseFileMode(s string) (uint64, error) {
+	return strconv.ParseUint(fmt.Sprintf("%04s", s), 8, 32)
 }
 
 // parseLogSampling parses "sampling { interval first thereafter }".
@@ -335,6 +407,51 @@ func parseLogSkip(h Helper) (Obj, error) {
 func parseLogName(h Helper) (Obj, error) {
 	h.Next()
 	return Obj{"handler": "vars", "access_logger_names": h.RemainingArgs()}, nil
+}
+
+// parseLogLevel parses "log_level [<matcher>] <level>": the severity of
+// the access log entries of matching requests (DEBUG to ERROR).
+func parseLogLevel(h Helper) (Obj, error) {
+	h.Next()
+	args := h.RemainingArgs()
+	if len(args) != 1 {
+		return nil, h.ArgErr()
+	}
+	if h.NextBlock(0) {
+		return nil, h.Err("log_level directive does not accept blocks")
+	}
+	level := strings.ToLower(args[0])
+	switch level {
+	case "debug", "info", "warn", "error":
+	default:
+		return nil, h.Errf("invalid log level %q: expected DEBUG, INFO, WARN, or ERROR", args[0])
+	}
+	return Obj{"handler": "vars", "log_level": level}, nil
+}
+
+// parseLogAppend parses "log_append [<matcher>] [<]<key> <value>": a field
+// added to the access log entry ("<" adds it early, before the handlers).
+func parseLogAppend(h Helper) (Obj, error) {
+	h.Next()
+	if !h.NextArg() {
+		return nil, h.ArgErr()
+	}
+	key := h.Val()
+	if !h.NextArg() {
+		return nil, h.ArgErr()
+	}
+	obj := Obj{"handler": "log_append", "value": h.Val()}
+	if strings.HasPrefix(key, "<") && len(key) > 1 {
+		obj["early"] = true
+		key = key[1:]
+	}
+	if key != "" {
+		obj["key"] = key
+	}
+	if obj["value"] == "" {
+		delete(obj, "value")
+	}
+	return obj, nil
 }
 
 // buildLogging returns the loggers of the logging app: global log options,
