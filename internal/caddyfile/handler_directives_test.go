@@ -354,3 +354,33 @@ func FuzzHandlerDirectives(f *testing.F) {
 		}
 	})
 }
+
+// TestZeroserveCallAdapt adapts the documented SigV4 example (reference
+// §6.1): zeroserve_call runs after uri and rewrite and right before
+// reverse_proxy (adjacent routes without matchers merge, as in Caddy).
+func TestZeroserveCallAdapt(t *testing.T) {
+	in := `:8080 {
+	route /s3/* {
+		uri strip_prefix /s3
+		rewrite * /my-bucket{uri}
+		zeroserve_call io.su3.aws-sigv4 sign_request {
+			access_key_id "minioadmin"
+			secret_access_key "minioadmin"
+		}
+		reverse_proxy http://127.0.0.1:9000
+	}
+}
+`
+	want := `{"apps":{"http":{"servers":{"srv0":{"listen":[":8080"],"routes":[{"match":[{"path":["/s3/*"]}],"handle":[{"handler":"subroute","routes":[
+		{"handle":[{"handler":"rewrite","strip_path_prefix":"/s3"}]},
+		{"group":"group0","handle":[{"handler":"rewrite","uri":"/my-bucket{http.request.uri}"}]},
+		{"handle":[{"handler":"zeroserve_call","script":"io.su3.aws-sigv4","function":"sign_request","config":{"access_key_id":"minioadmin","secret_access_key":"minioadmin"}},
+			{"handler":"reverse_proxy","upstreams":[{"dial":"127.0.0.1:9000"}]}]}]}]}]}}}}}`
+	out, _, err := Adapt("Caddyfile", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalJSONText(t, json.RawMessage(out), want) {
+		t.Errorf("got %s\nwant %s", out, want)
+	}
+}
