@@ -36,14 +36,23 @@ func testdataRoot(t *testing.T) string {
 	return root
 }
 
+// engines are the JIT modes the corpora run under: the interpreter, and the
+// JIT where this architecture has one.
+func engines() []JITMode {
+	if hasJIT {
+		return []JITMode{JITOff, JITOn}
+	}
+	return []JITMode{JITOff}
+}
+
 // runCorpusTest loads and runs one test with the conformance helpers, mem as
 // calldata, and returns r0 or the load or run error.
-func runCorpusTest(tc *corpus.Test) (uint64, error) {
+func runCorpusTest(tc *corpus.Test, mode JITMode) (uint64, error) {
 	h := NewHelpers()
 	if err := RegisterConformanceHelpers(h); err != nil {
 		return 0, err
 	}
-	p, err := LoadCode(tc.Program, Options{Helpers: h, JIT: JITOff})
+	p, err := LoadCode(tc.Program, Options{Helpers: h, JIT: mode})
 	if err != nil {
 		return 0, err
 	}
@@ -58,6 +67,12 @@ func runCorpusTest(tc *corpus.Test) (uint64, error) {
 
 func TestConformance(t *testing.T) {
 	root := testdataRoot(t)
+	for _, mode := range engines() {
+		t.Run("jit="+mode.String(), func(t *testing.T) { testConformance(t, root, mode) })
+	}
+}
+
+func testConformance(t *testing.T, root string, mode JITMode) {
 	var passed, failed, skipped int
 	reasons := map[string]int{}
 	for _, dir := range []string{"bpf_conformance/tests", "ubpf/tests", "bpf_conformance/negative"} {
@@ -68,7 +83,7 @@ func TestConformance(t *testing.T) {
 		for _, path := range files {
 			rel, _ := filepath.Rel(root, path)
 			rel = filepath.ToSlash(rel)
-			ok, skip := checkCorpusFile(t, rel, path)
+			ok, skip := checkCorpusFile(t, rel, path, mode)
 			switch {
 			case skip != "":
 				skipped++
@@ -85,15 +100,15 @@ func TestConformance(t *testing.T) {
 		why = append(why, r+": "+strconv.Itoa(n))
 	}
 	slices.Sort(why)
-	t.Logf("bpf conformance: %d passed, %d failed, %d skipped (%s)", passed, failed, skipped, strings.Join(why, "; "))
+	t.Logf("bpf conformance (--jit=%v): %d passed, %d failed, %d skipped (%s)", mode, passed, failed, skipped, strings.Join(why, "; "))
 }
 
 // checkCorpusFile runs one file and reports pass, or a skip reason.
-func checkCorpusFile(t *testing.T, rel, path string) (bool, string) {
+func checkCorpusFile(t *testing.T, rel, path string, mode JITMode) (bool, string) {
 	t.Helper()
 	tc, err := corpus.ParseFile(path)
 	if strings.HasPrefix(rel, "bpf_conformance/negative/") {
-		return checkNegative(t, rel, tc, err)
+		return checkNegative(t, rel, tc, err, mode)
 	}
 	if err != nil {
 		t.Errorf("%s: %v", rel, err)
@@ -101,7 +116,7 @@ func checkCorpusFile(t *testing.T, rel, path string) (bool, string) {
 	}
 	if reason, ok := conformanceSkips[rel]; ok {
 		if tc.Program != nil && (tc.HasResult || tc.ExpectError) {
-			got, err := runCorpusTest(tc)
+			got, err := runCorpusTest(tc, mode)
 			if passes(tc, got, err) {
 				t.Errorf("%s: listed as skipped (%s) but passes; remove it from conformanceSkips", rel, reason)
 				return false, ""
@@ -118,7 +133,7 @@ func checkCorpusFile(t *testing.T, rel, path string) (bool, string) {
 	case !tc.HasResult && !tc.ExpectError:
 		return false, "assembler encoding test without a result (covered by package bpf)"
 	}
-	got, err := runCorpusTest(tc)
+	got, err := runCorpusTest(tc, mode)
 	if !passes(tc, got, err) {
 		t.Errorf("%s: got r0 %#x, err %v; want result %#x (has %v), error %v", rel, got, err, tc.Result, tc.HasResult, tc.ExpectError)
 		return false, ""
@@ -138,7 +153,7 @@ func passes(tc *corpus.Test, got uint64, err error) bool {
 // checkNegative handles bpf_conformance/negative: the unused-field files
 // must be rejected by the validator; the others test the assembler or the
 // harness itself.
-func checkNegative(t *testing.T, rel string, tc *corpus.Test, parseErr error) (bool, string) {
+func checkNegative(t *testing.T, rel string, tc *corpus.Test, parseErr error, mode JITMode) (bool, string) {
 	name := filepath.Base(rel)
 	switch {
 	case strings.HasPrefix(name, "unused-"):
@@ -146,7 +161,7 @@ func checkNegative(t *testing.T, rel string, tc *corpus.Test, parseErr error) (b
 			t.Errorf("%s: cannot read program: %v %v", rel, parseErr, tc)
 			return false, ""
 		}
-		_, err := LoadCode(tc.Program, Options{JIT: JITOff})
+		_, err := LoadCode(tc.Program, Options{JIT: mode})
 		var ve *VerifyError
 		if !errors.As(err, &ve) {
 			t.Errorf("%s: validator accepted a reserved nonzero field (err %v)", rel, err)
@@ -155,7 +170,7 @@ func checkNegative(t *testing.T, rel string, tc *corpus.Test, parseErr error) (b
 		return true, ""
 	case name == "incorrect_return_value_high_bits.data":
 		// The expected value is deliberately wrong: the runner must see a mismatch.
-		got, err := runCorpusTest(tc)
+		got, err := runCorpusTest(tc, mode)
 		if err != nil || got == tc.Result {
 			t.Errorf("%s: got %#x, %v: the runner must report a mismatch against %#x", rel, got, err, tc.Result)
 			return false, ""

@@ -79,6 +79,9 @@ func (c *Context) Run(entry int, calldata []byte, fuel uint64) (uint64, error) {
 	c.st.Regs[10] = abi.StackTop
 	c.st.Depth = 0
 	c.startFuel(fuel)
+	if c.prog.native != nil {
+		return c.runNative(pc)
+	}
 	return c.interpret(pc)
 }
 

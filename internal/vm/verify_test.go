@@ -190,8 +190,14 @@ func TestVerifyErrorPrintsInstruction(t *testing.T) {
 }
 
 func TestLoadJITOn(t *testing.T) {
-	_, err := LoadCode([]bpf.Instruction{exitInsn}, Options{JIT: JITOn})
-	if !errors.Is(err, ErrNotSupported) {
-		t.Fatalf("JIT on: got %v, want ErrNotSupported", err)
+	p, err := LoadCode([]bpf.Instruction{exitInsn}, Options{JIT: JITOn})
+	switch {
+	case hasJIT && (err != nil || !p.JIT()):
+		t.Fatalf("JIT on: got %v, want JIT-compiled code", err)
+	case !hasJIT && !errors.Is(err, ErrNotSupported):
+		t.Fatalf("JIT on without a JIT: got %v, want ErrNotSupported", err)
+	}
+	if p, err := LoadCode([]bpf.Instruction{exitInsn}, Options{JIT: JITOff}); err != nil || p.JIT() {
+		t.Fatalf("JIT off: got %v, JIT %v", err, p != nil && p.JIT())
 	}
 }

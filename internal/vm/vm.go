@@ -78,6 +78,7 @@ type Program struct {
 	layout  abi.CageLayout
 	data    []byte // initial writable data, DataSize bytes
 	rodata  []byte
+	native  *nativeCode // JIT-compiled code; nil runs the interpreter
 
 	mu       sync.Mutex
 	pool     []*Context
@@ -94,9 +95,6 @@ func LoadCode(insns []bpf.Instruction, opts Options) (*Program, error) {
 // Load lays out obj's data in the cage, links its helper calls and data
 // references, validates the linked code and prepares it for execution.
 func Load(obj *bpf.Object, opts Options) (*Program, error) {
-	if opts.JIT == JITOn {
-		return nil, fmt.Errorf("load: JIT requested: %w: no JIT for this architecture yet", ErrNotSupported)
-	}
 	if len(obj.Sections) == 0 {
 		return nil, fmt.Errorf("load: no code sections")
 	}
@@ -148,6 +146,11 @@ func Load(obj *bpf.Object, opts Options) (*Program, error) {
 		p.entries = append(p.entries, Entry{Name: s.Name, Kind: s.Kind, Slot: s.Start})
 	}
 	p.code = decode(p.insns)
+	if opts.JIT == JITOn || opts.JIT == JITAuto && hasJIT {
+		if err := p.compileNative(opts.CodeSizeLimit); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
@@ -231,6 +234,9 @@ func (p *Program) Entry(name string) (int, bool) {
 	}
 	return 0, false
 }
+
+// JIT reports whether the program runs as JIT-compiled machine code.
+func (p *Program) JIT() bool { return p.native != nil }
 
 // Instructions returns the linked, validated code.
 func (p *Program) Instructions() []bpf.Instruction { return p.insns }

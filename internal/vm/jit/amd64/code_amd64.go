@@ -2,6 +2,7 @@ package amd64
 
 import (
 	"fmt"
+	"sort"
 	"unsafe"
 
 	"github.com/zeroserve/zeroserve/internal/vm/abi"
@@ -11,7 +12,9 @@ import (
 // Code is a compiled program mapped executable.
 type Code struct {
 	mem      *execmem.Mem
-	pcOffset []int32
+	pcOffset []int32 // by slot; -1 for the second slot of lddw
+	starts   []int32 // code offsets of enterable slots, ascending
+	slots    []int   // the slot of each entry of starts
 }
 
 // Map copies p's machine code into executable memory.
@@ -20,7 +23,14 @@ func Map(p *Program) (*Code, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Code{mem: mem, pcOffset: p.PCOffset}, nil
+	c := &Code{mem: mem, pcOffset: p.PCOffset}
+	for pc, off := range p.PCOffset {
+		if off >= 0 {
+			c.starts = append(c.starts, off)
+			c.slots = append(c.slots, pc)
+		}
+	}
+	return c, nil
 }
 
 // Addr returns the native address of the code of instruction slot pc, to
@@ -30,6 +40,22 @@ func (c *Code) Addr(pc int) (uint64, error) {
 		return 0, fmt.Errorf("jit: slot %d does not start an instruction", pc)
 	}
 	return uint64(c.mem.Addr()) + uint64(c.pcOffset[pc]), nil
+}
+
+// PC returns the instruction slot whose code contains the native address
+// addr (for example State.Resume after an exit), or -1.
+func (c *Code) PC(addr uint64) int {
+	base := uint64(c.mem.Addr())
+	if addr < base || addr >= base+uint64(c.mem.Size()) {
+		return -1
+	}
+	off := int32(addr - base)
+	// The last slot whose code starts at or before off.
+	i := sort.Search(len(c.starts), func(i int) bool { return c.starts[i] > off }) - 1
+	if i < 0 {
+		return -1
+	}
+	return c.slots[i]
 }
 
 // Enter runs the code from st.Resume until it exits to Go; st.Exit says why.

@@ -61,9 +61,8 @@ type compiler struct {
 	a       Assembler
 	insns   []bpf.Instruction
 	opts    Options
-	labels  []Label // label of each slot
-	exit    Label   // common exit stub: spill registers, return to Go
-	traps   map[abi.Trap]Label
+	labels  []Label  // label of each slot
+	exit    Label    // common exit stub: spill registers, return to Go
 	pending []func() // out-of-line code emitted after the main body
 }
 
@@ -75,7 +74,7 @@ func Compile(insns []bpf.Instruction, opts Options) (*Program, error) {
 	if opts.LoadMask >= 1<<31 || opts.StoreMask >= 1<<31 {
 		return nil, fmt.Errorf("jit: cage masks %#x/%#x do not fit 31 bits", opts.LoadMask, opts.StoreMask)
 	}
-	c := &compiler{insns: insns, opts: opts, traps: map[abi.Trap]Label{}}
+	c := &compiler{insns: insns, opts: opts}
 	c.a.buf = make([]byte, 0, 16*len(insns)+256)
 	c.a.labels = make([]labelPos, 0, 2*len(insns)+16)
 	c.labels = make([]Label, len(insns))
@@ -161,16 +160,14 @@ func (c *compiler) setExit(code abi.ExitCode) {
 	c.a.MovMR(true, state(abi.OffsetExit), scratch)
 }
 
-// trap returns the label of an out-of-line sequence that exits with t.
-func (c *compiler) trap(t abi.Trap) Label {
-	if l, ok := c.traps[t]; ok {
-		return l
-	}
+// trapAt returns the label of an out-of-line sequence that exits with t,
+// with State.Resume pointing at the code of slot pc so Go can report where
+// the trap happened.
+func (c *compiler) trapAt(t abi.Trap, pc int) Label {
 	l := c.a.NewLabel()
-	c.traps[t] = l
 	c.pending = append(c.pending, func() {
 		c.a.Bind(l)
-		c.exitWith(abi.MakeExit(abi.ExitTrap, uint32(t)), nil)
+		c.exitWith(abi.MakeExit(abi.ExitTrap, uint32(t)), &c.labels[pc])
 	})
 	return l
 }
@@ -542,7 +539,7 @@ func (c *compiler) lowerCall(pc int, ins bpf.Instruction) error {
 		ret := c.a.NewLabel()
 		c.a.MovRM(true, scratch, state(abi.OffsetDepth))
 		c.a.AluRI(CMP, true, scratch, abi.MaxCallDepth-1)
-		c.a.Jcc(CondAE, c.trap(abi.TrapCallDepth))
+		c.a.Jcc(CondAE, c.trapAt(abi.TrapCallDepth, pc))
 		c.a.ImulRRI(true, scratch2, scratch, abi.CallFrameSize)
 		frame := func(off int) Mem {
 			return Mem{Base: regState, Index: scratch2, HasIndex: true, Disp: int32(abi.OffsetFrames + off)}
@@ -562,12 +559,15 @@ func (c *compiler) lowerCall(pc int, ins bpf.Instruction) error {
 	return fmt.Errorf("jit: slot %d: unsupported call kind %d", pc, ins.Src)
 }
 
-// lowerCallx lowers callx: the helper id is in the dst register, checked by
-// Go when it handles the exit.
+// lowerCallx lowers callx: the helper id is in the dst register. A value
+// over 32 bits traps here; Go checks the rest when it handles the exit.
 func (c *compiler) lowerCallx(pc int, ins bpf.Instruction) error {
 	charged := c.a.NewLabel()
 	c.chargeFuel(abi.CallCost, charged)
 	c.a.Bind(charged)
+	c.a.MovRR(true, scratch, hostReg[ins.Dst])
+	c.a.ShiftRI(SHR, true, scratch, 32)
+	c.a.Jcc(CondNE, c.trapAt(abi.TrapBadHelper, pc))
 	after := c.a.NewLabel()
 	c.a.LeaLabel(scratch, after)
 	c.a.MovMR(true, state(abi.OffsetResume), scratch)
