@@ -350,6 +350,40 @@ __attribute__((section("zeroserve.request"), used)) long entry(void) { return g;
 	}
 }
 
+// TestClangRejected checks real clang output that zeroserve does not load:
+// a big-endian object and an object that needs BPF maps.
+func TestClangRejected(t *testing.T) {
+	clang, err := exec.LookPath("clang")
+	if err != nil {
+		t.Skip("clang is not installed")
+	}
+	dir := t.TempDir()
+	maps := filepath.Join(dir, "maps.c")
+	os.WriteFile(maps, []byte(`
+struct { int type; int max_entries; } counts __attribute__((section(".maps"), used));
+__attribute__((section("zeroserve.request"), used)) long entry(void) { return (long)&counts; }
+`), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-O2", "-target", "bpfeb", "-c", filepath.Join("testdata", "loop.c")}, "byte order ELFDATA2MSB"},
+		{[]string{"-O2", "-target", "bpf", "-c", maps}, `section ".maps": BPF maps: not supported`},
+	} {
+		out := filepath.Join(dir, "out.o")
+		if msg, err := exec.Command(clang, append(tc.args, "-o", out)...).CombinedOutput(); err != nil {
+			t.Fatalf("clang %q: %v\n%s", tc.args, err, msg)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(data); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("clang %q: Load error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
 func TestErrorMessage(t *testing.T) {
 	err := error(&Error{Section: "zeroserve.request", Symbol: "zs_foo", Err: fmt.Errorf("call: %w", ErrUnsupported)})
 	if got, want := err.Error(), `elf: section "zeroserve.request": symbol "zs_foo": call: not supported`; got != want {
