@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -63,7 +65,35 @@ func TestProxyCorpus(t *testing.T) {
 			errorsMatched++
 		}
 	}
+	identical += proxyTransportExtras(t)
 	t.Logf("proxy corpus: %d identical, %d rejected, %d expected-errors matched, %d mismatched", identical, rejected, errorsMatched, mismatched)
+}
+
+// proxyTransportExtras adapts the reverse_proxy_http_transport_*.txt
+// files next to the corpus (same format, not run by Caddy's own test) and
+// returns how many matched; each must match.
+func proxyTransportExtras(t *testing.T) int {
+	dir := caddyModuleDir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "caddytest", "integration", "caddyfile_adapt", "reverse_proxy_http_transport_*.txt"))
+	matched := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		input, want, _ := strings.Cut(string(data), "----------")
+		got, _, err := Adapt("Caddyfile", []byte(strings.TrimSpace(input)+"\n"))
+		if err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		if !sameJSON(t, got, []byte(want)) {
+			t.Errorf("%s: got %s\nwant %s", filepath.Base(f), got, want)
+			continue
+		}
+		matched++
+	}
+	return matched
 }
 
 // hasAnyPrefix reports whether s starts with one of prefixes.

@@ -168,6 +168,13 @@ func TestReverseProxyTransportHTTP(t *testing.T) {
 		{name: "bad proxy protocol", snippet: "reverse_proxy a:1 {\n\ttransport http {\n\t\tproxy_protocol v3\n\t}\n}", err: "invalid proxy protocol version"},
 		{name: "bad size", snippet: "reverse_proxy a:1 {\n\ttransport http {\n\t\tread_buffer lots\n\t}\n}", err: "invalid read buffer size"},
 		{name: "transport twice", snippet: "reverse_proxy a:1 {\n\ttransport http\n\ttransport http\n}", err: "transport already specified"},
+		{
+			name:    "trust pool",
+			snippet: "reverse_proxy https://a {\n\ttransport http {\n\t\ttls_trust_pool file ca.pem {\n\t\t\tpem_file ca2.pem\n\t\t}\n\t}\n}",
+			route:   `{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"a:443"}],"transport":{"protocol":"http","tls":{"ca":{"provider":"file","pem_files":["ca.pem","ca2.pem"]}}}}]}`,
+		},
+		{name: "trust pool and ca certs", snippet: "reverse_proxy a:1 {\n\ttransport http {\n\t\ttls_trusted_ca_certs a.pem\n\t\ttls_trust_pool system\n\t}\n}", err: "cannot specify both"},
+		{name: "trust pool twice", snippet: "reverse_proxy a:1 {\n\ttransport http {\n\t\ttls_trust_pool system\n\t\ttls_trust_pool system\n\t}\n}", err: "twice"},
 		{name: "unknown transport", snippet: "reverse_proxy a:1 {\n\ttransport grpc\n}", err: "transport.grpc"},
 	})
 }
@@ -293,13 +300,13 @@ func TestReverseProxyOptions(t *testing.T) {
 // TestReverseProxyUnsupportedIsTyped checks that what we reject on purpose
 // surfaces as an *UnsupportedError with the line of the offending token.
 func TestReverseProxyUnsupportedIsTyped(t *testing.T) {
-	_, _, err := Adapt("Caddyfile", []byte(":80\n\nreverse_proxy a:1 {\n\ttransport http {\n\t\ttls_trust_pool file ca.pem\n\t}\n}\n"))
+	_, _, err := Adapt("Caddyfile", []byte(":80\n\nreverse_proxy a:1 {\n\ttransport http {\n\t\ttls_trust_pool http {\n\t\t\tendpoints https://ca\n\t\t}\n\t}\n}\n"))
 	var unsup *UnsupportedError
 	if !errors.As(err, &unsup) {
 		t.Fatalf("got %v, want an *UnsupportedError", err)
 	}
-	if unsup.Line != 5 || unsup.Name != "tls_trust_pool" {
-		t.Errorf("got line %d name %q, want line 5 name tls_trust_pool", unsup.Line, unsup.Name)
+	if unsup.Line != 5 || unsup.Name != "http" {
+		t.Errorf("got line %d name %q, want line 5 name http", unsup.Line, unsup.Name)
 	}
 }
 

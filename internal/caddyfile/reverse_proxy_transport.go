@@ -40,6 +40,7 @@ type proxyResolver struct {
 // proxyTLS is the transport's TLS client config, as Caddy's
 // reverseproxy.TLSConfig. An empty one ({}) enables TLS with defaults.
 type proxyTLS struct {
+	CA                        Obj      `json:"ca,omitempty"`
 	RootCAPEMFiles            []string `json:"root_ca_pem_files,omitempty"`
 	ClientCertificateFile     string   `json:"client_certificate_file,omitempty"`
 	ClientCertificateKeyFile  string   `json:"client_certificate_key_file,omitempty"`
@@ -88,7 +89,6 @@ func (t *proxyHTTPTransport) isZero() bool {
 //	    local_address <address>
 //	}
 //
-// tls_trust_pool is rejected: its CA pool modules are not supported.
 // It consumes the transport's segment from d.
 func parseHTTPTransport(d *caddyfile.Dispenser) (*proxyHTTPTransport, error) {
 	d = d.NewFromNextSegment()
@@ -191,6 +191,9 @@ func parseHTTPTransport(d *caddyfile.Dispenser) (*proxyHTTPTransport, error) {
 			if len(args) == 0 {
 				return nil, d.ArgErr()
 			}
+			if tls().CA != nil {
+				return nil, d.Err("cannot specify both 'tls_trust_pool' and 'tls_trusted_ca_certs")
+			}
 			tls().RootCAPEMFiles = args
 		case "tls_server_name":
 			if !d.NextArg() {
@@ -215,7 +218,23 @@ func parseHTTPTransport(d *caddyfile.Dispenser) (*proxyHTTPTransport, error) {
 				return nil, d.ArgErr()
 			}
 		case "tls_trust_pool":
-			return nil, unsupported(d, "transport http option")
+			if !d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			pool := d.NewFromNextSegment()
+			pool.Next()
+			ca, perr := parseCAPool(pool)
+			if perr != nil {
+				return nil, perr
+			}
+			c := tls()
+			if len(c.RootCAPEMFiles) != 0 {
+				return nil, d.Err("cannot specify both 'tls_trust_pool' and 'tls_trusted_ca_certs'")
+			}
+			if c.CA != nil {
+				return nil, d.Err("cannot specify \"tls_trust_pool\" twice in caddyfile")
+			}
+			c.CA = ca
 		case "keepalive":
 			if !d.NextArg() {
 				return nil, d.ArgErr()
