@@ -623,5 +623,8 @@ func (a *Assembler) JmpR(r Reg) {
 // Ret emits ret.
 func (a *Assembler) Ret() { a.buf = append(a.buf, 0xc3) }
 
+// Nop emits a one-byte nop.
+func (a *Assembler) Nop() { a.buf = append(a.buf, 0x90) }
+
 // Ud2 emits ud2, an instruction that always faults: padding that must never run.
 func (a *Assembler) Ud2() { a.buf = append(a.buf, 0x0f, 0x0b) }

@@ -50,7 +50,8 @@ func (c *Code) PC(addr uint64) int {
 		return -1
 	}
 	off := int32(addr - base)
-	// The last slot whose code starts at or before off.
+	// The last slot whose code starts at or before off (starts are
+	// strictly increasing: every slot has code).
 	i := sort.Search(len(c.starts), func(i int) bool { return c.starts[i] > off }) - 1
 	if i < 0 {
 		return -1

@@ -85,8 +85,14 @@ func Compile(insns []bpf.Instruction, opts Options) (*Program, error) {
 	c.entryStub()
 	for pc := 0; pc < len(insns); pc++ {
 		c.a.Bind(c.labels[pc])
+		before := c.a.Len()
 		if err := c.lower(pc); err != nil {
 			return nil, err
+		}
+		if c.a.Len() == before {
+			// Every slot gets at least one byte (le64 has no code), so a
+			// native address maps back to exactly one slot (Code.PC).
+			c.a.Nop()
 		}
 		if insns[pc].OpCode == bpf.OpLDDW {
 			pc++
