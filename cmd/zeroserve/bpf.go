@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:  "bpf",
-		usage: "bpf disasm FILE.o | run FILE.o|FILE.data [flags] | conformance [--jit=on|off|auto] DIR...",
+		usage: "bpf disasm|run|conformance ARGS",
 		short: "Disassemble, run or conformance-test eBPF programs.",
 		run:   runBPF,
 	})
@@ -27,8 +27,8 @@ func init() {
 func runBPF(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: zeroserve bpf disasm FILE.o")
-		fmt.Fprintln(stderr, "       zeroserve bpf run FILE.o|FILE.data [--section S] [--mem HEX] [--jit=on|off|auto] [--repeat N]")
-		fmt.Fprintln(stderr, "       zeroserve bpf conformance [--jit=on|off|auto] DIR...")
+		fmt.Fprintln(stderr, "       zeroserve bpf run FILE.o|FILE.data [--section S] [--mem HEX] [--jit=on|off|auto] [--repeat N] [--fuel N]")
+		fmt.Fprintln(stderr, "       zeroserve bpf conformance [--jit=on|off|auto] [-v] DIR|FILE.data...")
 		return 2
 	}
 	switch args[0] {
