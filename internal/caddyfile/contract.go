@@ -5,6 +5,28 @@ package caddyfile
 // matchers) and the directive parsers (one file per directive). It mirrors
 // the shape of Caddy's httpcaddyfile package so that Caddy's own source is a
 // map of where each behaviour lives; the code is ours.
+//
+// Contract notes (core, A1):
+//   - A handler Obj carries its module name under "handler".
+//   - A "route" config value holds a Route, or a []Route that must stay
+//     together in this order (what Caddy expresses with a bare Subroute
+//     value). "error_route" holds a []Route; "bind" a value made by
+//     NewBindAddresses; "custom_log" a namedCustomLog (logging.go).
+//   - unsupported(d, kind) reports the dispenser's current token: e.g.
+//     unsupported(d, "reverse_proxy subdirective") on "dynamic" gives
+//     `Caddyfile:3: unsupported reverse_proxy subdirective "dynamic"`. The
+//     error is an *UnsupportedError (helper.go); the corpus test counts a
+//     case as rejected only with that type in the chain, so wrap errors
+//     with %w, never %v.
+//   - Matchers: unmarshalMatcher gets a new dispenser over one matcher's
+//     tokens (cursor before the name, its context holding
+//     caddyfile.MatcherNameCtxKey), once per occurrence in a definition,
+//     with existing = the value so far; isMatcher false is rejected as
+//     unsupported.
+//   - Helper also has Caddyfiles() (file_server's hide list) and
+//     IsNamedRoute(); wasShorthand(token) (shorthands.go) is for map.
+//   - The core uses parseByteSize (reverse_proxy_bytesize.go) and
+//     privateRanges (matchers.go).
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
