@@ -238,7 +238,7 @@ func (d *BodyDecoder) parseTrailers(in []byte, start int) (int, *Error) {
 			return 0, err
 		}
 		switch lookupKnown(in[f.name.start:f.name.end]) {
-		case knownContentLength, knownTransferEncoding, knownHost:
+		case knownContentLength, knownTransferEncoding, knownHost, knownAmbiguous:
 			return 0, badRequest("framing or Host field in trailer section", i)
 		}
 		i = lf + 1

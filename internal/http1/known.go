@@ -11,10 +11,13 @@ const (
 	knownConnection
 	knownExpect
 	knownUpgrade
+	knownAmbiguous // Content_Length or Transfer_Encoding: rejected
 )
 
 // lookupKnown returns the knownField for a field name, by length first and
-// then by an ASCII case-folded comparison.
+// then by an ASCII case-folded comparison. Names that differ from a framing
+// field only by '_' for '-' are knownAmbiguous: CGI-style backends fold
+// them together, so forwarding them would let a client smuggle framing.
 func lookupKnown(name []byte) knownField {
 	switch len(name) {
 	case 4:
@@ -37,9 +40,15 @@ func lookupKnown(name []byte) knownField {
 		if equalFold(name, "content-length") {
 			return knownContentLength
 		}
+		if equalFold(name, "content_length") {
+			return knownAmbiguous
+		}
 	case 17:
 		if equalFold(name, "transfer-encoding") {
 			return knownTransferEncoding
+		}
+		if equalFold(name, "transfer_encoding") {
+			return knownAmbiguous
 		}
 	}
 	return knownOther

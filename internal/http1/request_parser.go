@@ -186,6 +186,8 @@ func (p *RequestParser) parseField(buf []byte, start, end int) *Error {
 		}
 		m.hasHost = true
 		m.host = f.value
+	case knownAmbiguous:
+		return badRequest("underscore in a framing field name", start)
 	case knownContentLength:
 		return m.fs.addContentLength(v, off)
 	case knownTransferEncoding:

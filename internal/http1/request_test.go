@@ -194,3 +194,48 @@ func TestParseRequestHostile(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRequestSticky(t *testing.T) {
+	var p RequestParser
+	in := []byte("GET / HTTP/1.1\r\nHost: a\r\nX: \x00\r\n\r\n")
+	_, err1 := p.Parse(in)
+	n, err2 := p.Parse(in)
+	if err1 == nil || err1 != err2 || n != 0 {
+		t.Errorf("errors %v then %d %v, want the same error twice", err1, n, err2)
+	}
+	p.Reset()
+	if _, err := p.Parse([]byte("GET / HTTP/1.1\r\nHost: a\r\n\r\n")); err != nil {
+		t.Errorf("after Reset: %v", err)
+	}
+}
+
+func TestParseRequestShrunk(t *testing.T) {
+	var p RequestParser
+	if _, err := p.Parse([]byte("GET / HTTP/1.1\r\nHo")); err != ErrNeedMore {
+		t.Fatalf("prefix: %v", err)
+	}
+	if _, err := p.Parse([]byte("GET / HT")); err != ErrInputShrunk {
+		t.Errorf("shorter input: %v, want ErrInputShrunk", err)
+	}
+	if n, err := p.Parse([]byte("GET / HTTP/1.1\r\nHost: a\r\n\r\n")); err != nil || n != 27 {
+		t.Errorf("full input: %d %v", n, err)
+	}
+}
+
+func TestHeaders(t *testing.T) {
+	p, _, err := parseAll("GET / HTTP/1.1\r\nHost: a\r\nCookie: a=1\r\nX-Y: z\r\ncookie: b=2\r\n\r\n", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.Request().Header()
+	var cookies []string
+	for i := h.Index("COOKIE", 0); i >= 0; i = h.Index("COOKIE", i+1) {
+		cookies = append(cookies, string(h.Value(i)))
+	}
+	if strings.Join(cookies, ";") != "a=1;b=2" || h.Len() != 4 || string(h.Name(3)) != "cookie" {
+		t.Errorf("cookies %q, len %d, name(3) %q", cookies, h.Len(), h.Name(3))
+	}
+	if h.Get("x-y") == nil || h.Has("x-z") || h.Name(-1) != nil || h.Value(4) != nil {
+		t.Error("Get/Has/out-of-range accessors")
+	}
+}

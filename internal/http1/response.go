@@ -209,6 +209,8 @@ func (p *ResponseParser) parseField(buf []byte, start, end int) *Error {
 	v := buf[f.value.start:f.value.end]
 	off := int(f.value.start)
 	switch lookupKnown(buf[f.name.start:f.name.end]) {
+	case knownAmbiguous:
+		return badRequest("underscore in a framing field name", start)
 	case knownContentLength:
 		return m.fs.addContentLength(v, off)
 	case knownTransferEncoding:
