@@ -47,6 +47,7 @@ func TestVerifyRejects(t *testing.T) {
 		{"unknown opcode", []bpf.Instruction{ins(0xff, 0, 0, 0, 0), exitInsn}, "unknown"},
 		{"unknown ALU op 0xe", []bpf.Instruction{ins(0xe7, 0, 0, 0, 0), exitInsn}, "unknown ALU operation"},
 		{"unknown jump op 0xe", []bpf.Instruction{ins(0xe5, 0, 0, 0, 0), exitInsn}, "unknown jump operation"},
+		{"LD that is not lddw", []bpf.Instruction{ins(0x00, 0, 0, 0, 0), exitInsn}, "unknown opcode"},
 		{"legacy packet load", []bpf.Instruction{ins(0x20, 0, 0, 0, 0), exitInsn}, "legacy packet access"},
 		{"ST atomic", []bpf.Instruction{ins(0xc2, 10, 0, -8, 0), exitInsn}, "unknown opcode"},
 		{"STX MEMSX", []bpf.Instruction{ins(0x83, 10, 1, -8, 0), exitInsn}, "unknown opcode"},
