@@ -200,6 +200,13 @@ func TestReverseProxyUpstreams(t *testing.T) {
 		{name: "websocket scheme", snippet: "reverse_proxy ws://a", err: "use http:// instead"},
 		{name: "path in url", snippet: "reverse_proxy http://a/b", err: "only support scheme, host, and port"},
 		{name: "conflicting port", snippet: "reverse_proxy https://a:80", err: "conflicting scheme (https://)"},
+		{name: "range too wide", snippet: "reverse_proxy a:0-65535", err: "port range exceeds 65535 ports"},
+		{name: "socket not writable", snippet: "reverse_proxy unix//s.sock|0444", err: "permissions at least"},
+		{
+			name:    "socket permission bits",
+			snippet: "reverse_proxy unix//s.sock|0600",
+			route:   `{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"unix//s.sock|0600"}]}]}`,
+		},
 		{name: "reversed range", snippet: "reverse_proxy a:9-8", err: "end port must not be less than start port"},
 		{name: "to without args", snippet: "reverse_proxy {\n\tto\n}", err: "wrong argument count"},
 		{name: "dynamic is rejected", snippet: "reverse_proxy {\n\tdynamic a example.com 80\n}", err: `unsupported reverse_proxy subdirective "dynamic"`},

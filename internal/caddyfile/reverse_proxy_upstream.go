@@ -22,12 +22,9 @@ type upstreamAddr struct {
 	network, scheme, host, port string
 }
 
-// proxyMaxPortSpan and proxyMaxPortLen bound port ranges as caddy.ParseNetworkAddress
-// does.
-const (
-	proxyMaxPortSpan = 65535
-	proxyMaxPortLen  = len("65535-65535")
-)
+// proxyMaxPortSpan is the largest port range caddy.ParseNetworkAddress
+// accepts.
+const proxyMaxPortSpan = 65535
 
 // parseUpstreamAddr parses one upstream address with the rules of Caddy's
 // parseUpstreamDialAddress: URLs get their default port from the scheme,
@@ -79,11 +76,11 @@ func parseUpstreamAddr(addr string) (upstreamAddr, error) {
 		a.scheme, a.host = u.Scheme, u.Hostname()
 	} else {
 		var err error
-		a.network, a.host, a.port, err = proxySplitNetworkAddress(addr)
+		a.network, a.host, a.port, err = splitNetworkAddress(addr)
 		if err != nil {
 			a.host = addr
 		}
-		if a.port == "" && !strings.Contains(a.host, "{") && !proxyIsUnixNetwork(a.network) && !proxyIsFdNetwork(a.network) {
+		if a.port == "" && !strings.Contains(a.host, "{") && !isUnixNetwork(a.network) && !isFdNetwork(a.network) {
 			a.port = "80"
 		}
 	}
@@ -96,7 +93,7 @@ func parseUpstreamAddr(addr string) (upstreamAddr, error) {
 // dial returns the address to dial, as Caddy's parsedAddr.dialAddr.
 func (a upstreamAddr) dial() string {
 	if a.network != "" {
-		return proxyJoinNetworkAddress(a.network, a.host, a.port)
+		return joinNetworkAddress(a.network, a.host, a.port)
 	}
 	if a.port == "" && strings.Contains(a.host, "{") {
 		return a.host
@@ -110,94 +107,30 @@ func (a upstreamAddr) expand() ([]proxyUpstream, error) {
 	if strings.Contains(a.port, "{") && strings.Contains(a.port, "}") {
 		return []proxyUpstream{{Dial: a.dial()}}, nil
 	}
-	network, host, port, err := proxySplitNetworkAddress(a.dial())
+	na, err := parseNetworkAddress(a.dial())
 	if err != nil {
 		return nil, err
 	}
-	if proxyIsUnixNetwork(network) {
-		if _, perm, ok := strings.Cut(host, "|"); ok {
+	if isUnixNetwork(na.network) {
+		if _, perm, ok := strings.Cut(na.host, "|"); ok {
 			mode, err := strconv.ParseUint(perm, 8, 32)
 			if err != nil {
-				return nil, fmt.Errorf("could not parse octal permission bits in %s: %v", host, err)
+				return nil, fmt.Errorf("could not parse octal permission bits in %s: %v", na.host, err)
 			}
 			if mode&0o200 == 0 {
-				return nil, fmt.Errorf("owner of the socket requires '-w-' (write, octal: '2') permissions at least in %s", host)
+				return nil, fmt.Errorf("owner of the socket requires '-w-' (write, octal: '2') permissions at least in %s", na.host)
 			}
 		}
 	}
-	if proxyIsUnixNetwork(network) || proxyIsFdNetwork(network) || port == "" {
+	if isUnixNetwork(na.network) || isFdNetwork(na.network) || !strings.Contains(a.port, "-") {
 		return []proxyUpstream{{Dial: a.dial()}}, nil
 	}
-	if len(port) > proxyMaxPortLen {
-		return nil, fmt.Errorf("invalid port: longer than %d characters", proxyMaxPortLen)
-	}
-	before, after, found := strings.Cut(port, "-")
-	if !found {
-		after = before
-	}
-	start, err := strconv.ParseUint(before, 10, 16)
-	if err != nil {
-		return nil, fmt.Errorf("invalid start port: %v", err)
-	}
-	end, err := strconv.ParseUint(after, 10, 16)
-	if err != nil {
-		return nil, fmt.Errorf("invalid end port: %v", err)
-	}
-	if end < start {
-		return nil, errors.New("end port must not be less than start port")
-	}
-	if end-start+1 > proxyMaxPortSpan {
+	if na.endPort-na.startPort+1 > proxyMaxPortSpan {
 		return nil, fmt.Errorf("port range exceeds %d ports", proxyMaxPortSpan)
 	}
-	if !found {
-		return []proxyUpstream{{Dial: a.dial()}}, nil
-	}
-	ups := make([]proxyUpstream, 0, end-start+1)
-	for p := start; p <= end; p++ {
-		ups = append(ups, proxyUpstream{Dial: proxyJoinNetworkAddress("", host, strconv.FormatUint(p, 10))})
+	ups := make([]proxyUpstream, 0, na.endPort-na.startPort+1)
+	for p := na.startPort; p <= na.endPort; p++ {
+		ups = append(ups, proxyUpstream{Dial: joinNetworkAddress("", na.host, strconv.FormatUint(p, 10))})
 	}
 	return ups, nil
 }
-
-// proxySplitNetworkAddress splits "network/host:port" as caddy.SplitNetworkAddress:
-// unix and fd networks have no port; a missing port is not an error for
-// the host part.
-func proxySplitNetworkAddress(a string) (network, host, port string, err error) {
-	before, after, ok := strings.Cut(a, "/")
-	if ok {
-		network = strings.ToLower(strings.TrimSpace(before))
-		a = after
-		if proxyIsUnixNetwork(network) || proxyIsFdNetwork(network) {
-			return network, a, "", nil
-		}
-	}
-	host, port, err = net.SplitHostPort(a)
-	if err != nil {
-		first := err
-		host, _, err = net.SplitHostPort(net.JoinHostPort(strings.Trim(a, "[]"), "0"))
-		port = ""
-		if err != nil {
-			err = errors.Join(first, err)
-		}
-	}
-	return network, host, port, err
-}
-
-// proxyJoinNetworkAddress is the inverse of proxySplitNetworkAddress, as
-// caddy.JoinNetworkAddress.
-func proxyJoinNetworkAddress(network, host, port string) string {
-	var a string
-	if network != "" {
-		a = network + "/"
-	}
-	if (host != "" && port == "") || proxyIsUnixNetwork(network) || proxyIsFdNetwork(network) {
-		a += host
-	} else if port != "" {
-		a += net.JoinHostPort(host, port)
-	}
-	return a
-}
-
-func proxyIsUnixNetwork(network string) bool { return strings.HasPrefix(network, "unix") }
-
-func proxyIsFdNetwork(network string) bool { return strings.HasPrefix(network, "fd") }
