@@ -1,7 +1,10 @@
 package vm
 
 import (
+	"encoding/binary"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zeroserve/zeroserve/internal/bpf"
@@ -48,5 +51,53 @@ func TestLoadRejectsBrokenObjects(t *testing.T) {
 	}
 	if _, err := Load(base(), Options{Helpers: h}); err != nil {
 		t.Fatalf("unbroken object: %v", err)
+	}
+}
+
+// TestPoolConcurrent runs many goroutines through one program's pool: each
+// run sees its own calldata, and the pool keeps at most PoolSize contexts.
+func TestPoolConcurrent(t *testing.T) {
+	p, err := LoadCode(asm(t, "ldxdw %r0, [%r1]\nstxdw [%r10-8], %r0\nldxdw %r0, [%r10-8]\nexit"), Options{PoolSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				c, err := p.Get()
+				if err != nil {
+					errs <- err
+					return
+				}
+				want := uint64(g<<32 | i)
+				got, err := c.Run(0, binary.LittleEndian.AppendUint64(nil, want), 100)
+				p.Put(c)
+				if err != nil || got != want {
+					errs <- fmt.Errorf("goroutine %d run %d: got %#x, %v", g, i, got, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(p.pool); n > 2 {
+		t.Errorf("pool holds %d contexts, limit 2", n)
+	}
+	c, err := p.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p.Put(c) // after Close, Put unmaps instead of pooling
+	if _, err := c.Run(0, nil, 10); err == nil || len(p.pool) != 0 {
+		t.Errorf("context put after Close still runs (err %v) or was pooled (%d)", err, len(p.pool))
 	}
 }
