@@ -2,7 +2,6 @@ package caddyfile
 
 import (
 	"net/http"
-	"sort"
 	"strings"
 )
 
@@ -120,12 +119,7 @@ func parseForwardAuth(h Helper) ([]ConfigValue, error) {
 // auth response's header when that one is not empty.
 func forwardAuthCopyRoutes(copyHeaders map[string]string) []Route {
 	routes := []Route{{Handle: []Obj{{"handler": "vars"}}}}
-	froms := make([]string, 0, len(copyHeaders))
-	for from := range copyHeaders {
-		froms = append(froms, from)
-	}
-	sort.Strings(froms)
-	for _, from := range froms {
+	for _, from := range sortedKeys(copyHeaders) {
 		to := http.CanonicalHeaderKey(copyHeaders[from])
 		placeholder := "{http.reverse_proxy.header." + http.CanonicalHeaderKey(from) + "}"
 		routes = append(routes,
