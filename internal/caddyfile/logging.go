@@ -71,7 +71,7 @@ func parseOptLog(d *caddyfile.Dispenser, existing any) (any, error) {
 //	log [name] {
 //		hostnames <names...>
 //		output stdout|stderr|discard|file <path> { roll_* }
-//		format console|json
+//		format console|json|filter|append|journald ...
 //		level <level>
 //		sampling { interval <d>; first <n>; thereafter <n> }
 //		include|exclude <namespaces...>   (global option only)
@@ -133,16 +133,11 @@ func parseLog(h Helper, globalNames map[string]struct{}) ([]ConfigValue, error) 
 			if !h.NextArg() {
 				return nil, h.ArgErr()
 			}
-			if f := h.Val(); f != "console" && f != "json" {
-				return nil, unsupported(h.Dispenser, "log format")
+			enc, err := parseLogEncoder(h.Dispenser)
+			if err != nil {
+				return nil, err
 			}
-			cl.Encoder = Obj{"format": h.Val()}
-			if h.NextArg() {
-				return nil, h.ArgErr()
-			}
-			if h.NextBlock(h.Nesting()) {
-				return nil, unsupported(h.Dispenser, "log format option")
-			}
+			cl.Encoder = enc
 		case "level":
 			if err := unique(sub); err != nil {
 				return nil, err
