@@ -78,17 +78,24 @@ func (fs *framingState) addContentLength(v []byte, off int) *Error {
 }
 
 // addTransferEncoding records one Transfer-Encoding field line: a list of
-// transfer codings, each a token with optional parameters.
+// transfer codings, each a token with optional parameters. Empty list
+// elements, which RFC 9110 §5.6.1 asks recipients to skip, are rejected
+// here: net/http and other parsers reject them, and a parser that skips
+// them would see a body another one does not.
 func (fs *framingState) addTransferEncoding(v []byte, off int) *Error {
 	fs.hasTE = true
-	empty := true
+	if len(v) == 0 {
+		return badRequest("empty Transfer-Encoding", off)
+	}
+	if v[len(v)-1] == ',' {
+		return badRequest("empty element in Transfer-Encoding", off+len(v)-1)
+	}
 	for i := 0; i < len(v); {
 		elem, next := listElement(v, i)
 		i = next
 		if elem.start == elem.end {
-			continue
+			return badRequest("empty element in Transfer-Encoding", off+int(elem.start))
 		}
-		empty = false
 		e := v[elem.start:elem.end]
 		name := e
 		for j, c := range e {
@@ -109,9 +116,6 @@ func (fs *framingState) addTransferEncoding(v []byte, off int) *Error {
 			fs.chunkedLast = false
 			fs.otherCoding = true
 		}
-	}
-	if empty {
-		return badRequest("empty Transfer-Encoding", off)
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package http1
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -131,5 +134,34 @@ func TestParseRequestPipelined(t *testing.T) {
 	}
 	if len(buf) != 0 {
 		t.Errorf("%d bytes left over", len(buf))
+	}
+}
+
+// netHTTPRejects lists the valid-table requests net/http rejects, each
+// with the reason we accept them.
+var netHTTPRejects = map[string]string{
+	"leading empty lines": "RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line",
+}
+
+// TestValidRequestsAgreeWithNetHTTP checks that net/http accepts every
+// request of the valid table (but those listed in netHTTPRejects) and
+// decides method, host, framing and keep-alive as we do.
+func TestValidRequestsAgreeWithNetHTTP(t *testing.T) {
+	for _, tt := range validRequests {
+		p, n, err := parseAll(tt.in, Limits{})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		head := []byte(tt.in[:n])
+		_, err = http.ReadRequest(bufio.NewReader(bytes.NewReader(head)))
+		_, listed := netHTTPRejects[tt.name]
+		switch {
+		case err != nil && !listed:
+			t.Errorf("%s: net/http rejects it: %v", tt.name, err)
+		case err == nil && listed:
+			t.Errorf("%s: net/http accepts it now; remove it from netHTTPRejects", tt.name)
+		case err == nil:
+			compareNetHTTPRequest(t, p, head)
+		}
 	}
 }
