@@ -58,31 +58,113 @@ func (l *Loop) startRecv(s *sock) {
 
 func (l *Loop) onRecv(s *sock, res int32, more bool, b []byte) {
 	if !more {
-		s.recvOn = false
+		s.recvOn, s.cancelled = false, false
 		defer l.done(s)
 	}
 	if s.closing || s.recvDone {
 		return
 	}
+	if s.paused || s.resuming {
+		switch {
+		case res > 0:
+			s.stash = append(s.stash, b...)
+		case res == 0:
+			s.recvEnd = io.EOF
+		case res != -int32(unix.ENOBUFS) && res != -int32(unix.ECANCELED):
+			s.recvEnd = &OpError{Op: "recv", Err: unix.Errno(-res)}
+		}
+		return // resume re-arms
+	}
 	c := Conn{id: s.id, gen: s.gen}
 	switch {
 	case res > 0:
 		s.h.OnRecv(c, b, nil)
-		if !more && !s.closing {
-			l.startRecv(s) // the kernel ended the multishot early
-		}
+		l.rearmRecv(s)
 	case res == 0:
 		s.recvDone = true
 		s.h.OnRecv(c, nil, io.EOF)
-	case res == -int32(unix.ENOBUFS):
-		// All provided buffers were in use: they are recycled by now.
-		if !s.closing {
-			l.startRecv(s)
-		}
+	case res == -int32(unix.ENOBUFS), res == -int32(unix.ECANCELED):
+		// Out of provided buffers (recycled by now), or a PauseRecv's cancel
+		// that ResumeRecv overtook: receive again.
+		l.rearmRecv(s)
 	default:
 		s.recvDone = true
 		s.h.OnRecv(c, nil, &OpError{Op: "recv", Err: unix.Errno(-res)})
 	}
+}
+
+// rearmRecv arms the receive again if it ended while it is still wanted.
+func (l *Loop) rearmRecv(s *sock) {
+	if !s.recvOn && !s.closing && !s.paused && !s.recvDone {
+		l.startRecv(s)
+	}
+}
+
+// PauseRecv stops OnRecv calls for c until ResumeRecv: flow control for a
+// connection whose data cannot be consumed yet (a pipelined request behind
+// a slow response, a proxy peer that is not reading). Bytes the kernel had
+// already received are kept and delivered after ResumeRecv; the kernel then
+// stops reading, so the peer's sending is held back by TCP.
+func (l *Loop) PauseRecv(c Conn) error {
+	s := l.conn(c)
+	if s == nil {
+		return ErrClosed
+	}
+	if !s.paused {
+		s.paused = true
+		if s.recvOn && !s.cancelled {
+			l.drv.CancelRecv(s.fd, userData(opRecv, s.id))
+			s.cancelled = true
+		}
+	}
+	return nil
+}
+
+// ResumeRecv undoes PauseRecv: data held back is delivered (in one OnRecv,
+// then the end of stream if it came), after the current callback returns,
+// and receiving goes on.
+func (l *Loop) ResumeRecv(c Conn) error {
+	s := l.conn(c)
+	if s == nil {
+		return ErrClosed
+	}
+	if s.paused {
+		s.paused = false
+		if !s.resuming {
+			s.resuming = true
+			l.resumeq = append(l.resumeq, c)
+		}
+	}
+	return nil
+}
+
+// resume delivers what a paused connection held back and re-arms it.
+func (l *Loop) resume(c Conn) {
+	s := l.conn(c)
+	if s == nil {
+		return
+	}
+	s.resuming = false
+	if s.paused || s.recvDone {
+		return
+	}
+	if b := s.stash; len(b) > 0 {
+		s.stash = nil
+		s.h.OnRecv(c, b, nil)
+		if s.stash == nil {
+			s.stash = b[:0] // b was valid only during OnRecv: reuse it
+		}
+		if s.closing || s.paused {
+			return
+		}
+	}
+	if err := s.recvEnd; err != nil {
+		s.recvEnd = nil
+		s.recvDone = true
+		s.h.OnRecv(c, nil, err)
+		return
+	}
+	l.rearmRecv(s)
 }
 
 // PeerAddr returns the remote address of c.

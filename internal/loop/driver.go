@@ -27,6 +27,9 @@ type driver interface {
 	Accept(fd int, ud uint64)
 	// Recv receives on fd (multishot) until end of stream (res 0) or an error.
 	Recv(fd int, ud uint64)
+	// CancelRecv ends fd's armed Recv whose user data is ud; its final
+	// completion follows (-ECANCELED unless it ended first).
+	CancelRecv(fd int, ud uint64)
 	// Sendmsg sends msg on fd once; res is the bytes sent (maybe fewer).
 	// msg, its iovecs and their buffers stay referenced by the caller
 	// until the completion.

@@ -87,6 +87,12 @@ func (d *uringDriver) Accept(fd int, ud uint64) {
 
 func (d *uringDriver) Recv(fd int, ud uint64) { d.sqe().PrepRecvMultishot(fd, recvGroup, ud) }
 
+func (d *uringDriver) CancelRecv(fd int, ud uint64) {
+	c := d.sqe()
+	c.PrepCancel(ud, udIgnore)
+	c.Flags |= uring.SQECQESkipSuccess
+}
+
 func (d *uringDriver) Sendmsg(fd int, msg *unix.Msghdr, ud uint64) {
 	d.sqe().PrepSendmsg(fd, msg, unix.MSG_NOSIGNAL, ud)
 }

@@ -53,12 +53,13 @@ type Loop struct {
 	fallback error
 	bufSize  int
 
-	socks  []*sock  // by Conn/Listener id; entries are reused, never moved
-	free   []uint32 // ids of free socks
-	live   int      // socks in use
-	flushq []uint32 // socks with sends to submit or a shutdown to do
-	finq   []uint32 // closing socks with nothing in flight, to finish
-	wake   *sock    // the eventfd Post and Stop write to
+	socks   []*sock  // by Conn/Listener id; entries are reused, never moved
+	free    []uint32 // ids of free socks
+	live    int      // socks in use
+	flushq  []uint32 // socks with sends to submit or a shutdown to do
+	finq    []uint32 // closing socks with nothing in flight, to finish
+	resumeq []Conn   // connections whose receiving ResumeRecv restarted
+	wake    *sock    // the eventfd Post and Stop write to
 
 	timers timerHeap
 	base   time.Time // timers count nanoseconds from here (monotonic)

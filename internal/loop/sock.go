@@ -30,6 +30,11 @@ type sock struct {
 	connected func(Conn, error)     // outgoing connections, until connected
 	recvOn    bool                  // a multishot recv is armed
 	recvDone  bool                  // end of stream or a receive error was reported
+	paused    bool                  // PauseRecv: hold received data back
+	resuming  bool                  // in Loop.resumeq: the stash goes first
+	cancelled bool                  // the armed recv is being cancelled (PauseRecv)
+	stash     []byte                // data received while paused, delivered on ResumeRecv
+	recvEnd   error                 // end of stream or error seen while paused
 	sa        unix.RawSockaddrInet6 // connect's address (v4 or v6): kept until the connect completes
 
 	send sendState
@@ -118,7 +123,7 @@ func (l *Loop) finish(s *sock) {
 	if gen == 0 {
 		gen = 1 // the zero Conn never matches a slot
 	}
-	*s = sock{id: s.id, gen: gen, fd: -1, send: sendState{q: s.send.q[:0], iov: s.send.iov[:0]}}
+	*s = sock{id: s.id, gen: gen, fd: -1, stash: s.stash[:0], send: sendState{q: s.send.q[:0], iov: s.send.iov[:0]}}
 	l.live--
 	l.free = append(l.free, s.id)
 }
@@ -148,7 +153,7 @@ func (l *Loop) onComplete(ud uint64, res int32, more bool, b []byte) {
 // closed socks; it runs once per loop iteration, so that all sends a
 // callback batch produced go to the kernel in one submission.
 func (l *Loop) flush() {
-	for len(l.flushq) > 0 || len(l.finq) > 0 {
+	for len(l.flushq) > 0 || len(l.finq) > 0 || len(l.resumeq) > 0 {
 		for i := 0; i < len(l.flushq); i++ {
 			s := l.socks[l.flushq[i]]
 			s.send.queued = false
@@ -157,6 +162,10 @@ func (l *Loop) flush() {
 			}
 		}
 		l.flushq = l.flushq[:0]
+		for i := 0; i < len(l.resumeq); i++ {
+			l.resume(l.resumeq[i])
+		}
+		l.resumeq = l.resumeq[:0]
 		for i := 0; i < len(l.finq); i++ {
 			l.finish(l.socks[l.finq[i]])
 		}

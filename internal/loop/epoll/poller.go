@@ -133,6 +133,13 @@ func (p *Poller) Accept(fd int, ud uint64) { p.arm(fd, opAccept, ud) }
 // Recv receives on fd (multishot) until end of stream (res 0) or an error.
 func (p *Poller) Recv(fd int, ud uint64) { p.arm(fd, opRecv, ud) }
 
+// CancelRecv ends fd's armed Recv; its completion is -ECANCELED.
+func (p *Poller) CancelRecv(fd int, ud uint64) {
+	if st := p.state(fd); st.armed&opRecv != 0 && st.ud[opIndex(opRecv)] == ud {
+		p.complete(st, opRecv, -int32(unix.ECANCELED))
+	}
+}
+
 // Sendmsg sends msg on fd once; the completion carries the bytes sent, which
 // may be fewer than asked. msg is referenced until then.
 func (p *Poller) Sendmsg(fd int, msg *unix.Msghdr, ud uint64) {

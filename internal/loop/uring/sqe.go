@@ -116,6 +116,14 @@ func (s *SQE) PrepCancelFD(fd int, ud uint64) {
 	s.UserData = ud
 }
 
+// PrepCancel cancels the request in flight whose user data is target.
+func (s *SQE) PrepCancel(target uint64, ud uint64) {
+	s.Opcode = OpAsyncCancel
+	s.Fd = -1
+	s.Addr = target
+	s.UserData = ud
+}
+
 // PrepClose closes fd.
 func (s *SQE) PrepClose(fd int, ud uint64) {
 	s.Opcode = OpClose
