@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/zeroserve/zeroserve/internal/bpf"
 	"github.com/zeroserve/zeroserve/internal/bpf/corpus"
+	"github.com/zeroserve/zeroserve/internal/vm"
 )
 
 // fixture returns the path of a BPF object from bpf/elfload's testdata.
@@ -74,7 +77,6 @@ func TestBPFUsageErrors(t *testing.T) {
 		{[]string{"bpf", "run", fixture("calls.o"), "--section", "nope"}, 1, `no code section "nope"`},
 		{[]string{"bpf", "run", fixture("entries.o")}, 0, ""},
 		{[]string{"bpf", "run", fixture("strings.o")}, 1, `unknown helper "zs_log"`},
-		{[]string{"bpf", "run", fixture("loop.o"), "--jit=on"}, 1, "not supported"},
 		{[]string{"bpf", "conformance"}, 2, "usage"},
 		{[]string{"bpf", "conformance", "/nonexistent"}, 1, "no such file"},
 	} {
@@ -152,10 +154,32 @@ func TestBPFConformanceSmall(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "FAIL "+filepath.Join(dir, "wrong.data")+": r0 = 0x1, want 0x2") || !strings.Contains(out, "3 passed, 1 failed, 1 skipped") {
 		t.Errorf("with a failing test: exit %d, stdout %q", code, out)
 	}
-	code, _, errOut = runCmd("bpf", "conformance", "--jit=on", dir)
-	if code != 1 || !strings.Contains(errOut, "not supported") {
-		t.Errorf("--jit=on: exit %d, stderr %q", code, errOut)
+	os.Remove(filepath.Join(dir, "wrong.data"))
+	checkJITOn(t, "bpf", "conformance", dir)
+}
+
+// checkJITOn runs a bpf command with --jit=off and with --jit=on: where
+// this build has a JIT both must print the same, elsewhere --jit=on must
+// fail with a clear error instead of interpreting.
+func checkJITOn(t *testing.T, args ...string) {
+	t.Helper()
+	code, out, errOut := runCmd(append(args, "--jit=off")...)
+	jcode, jout, jerr := runCmd(append(args, "--jit=on")...)
+	if _, err := vm.LoadCode([]bpf.Instruction{{OpCode: 0x95}}, vm.Options{JIT: vm.JITOn}); errors.Is(err, vm.ErrNotSupported) {
+		if jcode != 1 || !strings.Contains(jerr, "not supported") {
+			t.Errorf("%q --jit=on without a JIT: exit %d, stderr %q; want exit 1 and \"not supported\"", args, jcode, jerr)
+		}
+		return
 	}
+	if code != 0 || jcode != 0 || out != jout {
+		t.Errorf("%q: --jit=off gives exit %d, %q, %q; --jit=on gives exit %d, %q, %q", args, code, out, errOut, jcode, jout, jerr)
+	}
+}
+
+func TestBPFRunJIT(t *testing.T) {
+	checkJITOn(t, "bpf", "run", fixture("globals.o"))
+	checkJITOn(t, "bpf", "run", fixture("calls.o"), "--section", "zeroserve.init.config")
+	checkJITOn(t, "bpf", "run", fixture("sqrti.o"))
 }
 
 // TestBPFConformanceCorpora runs the shared corpora through the CLI, as the
@@ -168,9 +192,11 @@ func TestBPFConformanceCorpora(t *testing.T) {
 			t.Skipf("eBPF corpora not found (set ZEROSERVE_TESTDATA): %v", err)
 		}
 	}
-	code, out, errOut := runCmd("bpf", "conformance", "--jit=off", filepath.Join(root, "bpf_conformance", "tests"), filepath.Join(root, "ubpf", "tests"))
+	dirs := []string{filepath.Join(root, "bpf_conformance", "tests"), filepath.Join(root, "ubpf", "tests")}
+	code, out, errOut := runCmd(append([]string{"bpf", "conformance", "--jit=off"}, dirs...)...)
 	t.Log(strings.TrimSpace(out))
 	if code != 0 || !strings.Contains(out, " 0 failed,") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
+	checkJITOn(t, append([]string{"bpf", "conformance"}, dirs...)...)
 }
