@@ -170,226 +170,316 @@ func (c *Context) interpret(pc int) (uint64, error) {
 
 		case opJa:
 			pc = int(o.off)
-			fuel -= int64(o.cost)
+			if fuel -= int64(o.cost); fuel < 0 {
+				goto settle
+			}
 		case opJeqK:
 			if r[d] == uint64(int64(o.imm)) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJeqX:
 			if r[d] == r[s] {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJgtK:
 			if r[d] > uint64(int64(o.imm)) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJgtX:
 			if r[d] > r[s] {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJgeK:
 			if r[d] >= uint64(int64(o.imm)) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJgeX:
 			if r[d] >= r[s] {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsetK:
 			if r[d]&uint64(int64(o.imm)) != 0 {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsetX:
 			if r[d]&r[s] != 0 {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJneK:
 			if r[d] != uint64(int64(o.imm)) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJneX:
 			if r[d] != r[s] {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsgtK:
 			if int64(r[d]) > int64(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsgtX:
 			if int64(r[d]) > int64(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsgeK:
 			if int64(r[d]) >= int64(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsgeX:
 			if int64(r[d]) >= int64(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJltK:
 			if r[d] < uint64(int64(o.imm)) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJltX:
 			if r[d] < r[s] {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJleK:
 			if r[d] <= uint64(int64(o.imm)) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJleX:
 			if r[d] <= r[s] {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsltK:
 			if int64(r[d]) < int64(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsltX:
 			if int64(r[d]) < int64(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsleK:
 			if int64(r[d]) <= int64(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsleX:
 			if int64(r[d]) <= int64(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJeq32K:
 			if uint32(r[d]) == uint32(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJeq32X:
 			if uint32(r[d]) == uint32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJgt32K:
 			if uint32(r[d]) > uint32(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJgt32X:
 			if uint32(r[d]) > uint32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJge32K:
 			if uint32(r[d]) >= uint32(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJge32X:
 			if uint32(r[d]) >= uint32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJset32K:
 			if uint32(r[d])&uint32(o.imm) != 0 {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJset32X:
 			if uint32(r[d])&uint32(r[s]) != 0 {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJne32K:
 			if uint32(r[d]) != uint32(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJne32X:
 			if uint32(r[d]) != uint32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsgt32K:
 			if int32(r[d]) > o.imm {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsgt32X:
 			if int32(r[d]) > int32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsge32K:
 			if int32(r[d]) >= o.imm {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsge32X:
 			if int32(r[d]) >= int32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJlt32K:
 			if uint32(r[d]) < uint32(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJlt32X:
 			if uint32(r[d]) < uint32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJle32K:
 			if uint32(r[d]) <= uint32(o.imm) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJle32X:
 			if uint32(r[d]) <= uint32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJslt32K:
 			if int32(r[d]) < o.imm {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJslt32X:
 			if int32(r[d]) < int32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsle32K:
 			if int32(r[d]) <= o.imm {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 		case opJsle32X:
 			if int32(r[d]) <= int32(r[s]) {
 				pc = int(o.off)
-				fuel -= int64(o.cost)
+				if fuel -= int64(o.cost); fuel < 0 {
+					goto settle
+				}
 			}
 
 		case opCall, opCallx:
@@ -494,10 +584,11 @@ func (c *Context) interpret(pc int) (uint64, error) {
 		default:
 			return 0, &RunError{Trap: abi.TrapNone, PC: pc - 1, Err: errBadOp(o.code)}
 		}
-		if fuel < 0 {
-			if fuel, err = c.settleFuel(fuel); err != nil {
-				return 0, c.trap(err, pc, "")
-			}
+		continue
+	settle:
+		// A taken back-edge spent the slice; pc is already its target.
+		if fuel, err = c.settleFuel(fuel); err != nil {
+			return 0, c.trap(err, pc, "")
 		}
 	}
 }
