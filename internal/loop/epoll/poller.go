@@ -59,6 +59,10 @@ func opIndex(o op) int {
 	}
 }
 
+// maxReads is how many full buffers one readiness event reads from a
+// descriptor before the others get their turn.
+const maxReads = 16
+
 // completion is a result produced outside of Wait, delivered by the next Wait.
 type completion struct {
 	ud   uint64
@@ -71,7 +75,8 @@ type Poller struct {
 	epfd   int
 	fds    []fdState // indexed by descriptor number
 	ready  []completion
-	kicks  []int32 // descriptors re-armed after their readiness edge was consumed
+	kicks  []int32 // descriptors to read before waiting: re-armed, or yielded (maxReads)
+	spare  []int32 // the other kicks buffer, swapped in by Wait
 	events []unix.EpollEvent
 	buf    []byte // the receive buffer handed to CompleteFunc
 }
@@ -187,15 +192,16 @@ func (p *Poller) CancelClose(fd int) {
 // (negative: no limit; zero if anything was delivered) and carries out the
 // operations armed on the ready descriptors, calling fn for each completion.
 func (p *Poller) Wait(timeout time.Duration, fn CompleteFunc) error {
-	delivered := false
-	for len(p.kicks) > 0 || len(p.ready) > 0 {
-		delivered = true
-		for i := 0; i < len(p.kicks); i++ {
-			p.onReadable(int(p.kicks[i]), true, fn)
-		}
-		p.kicks = p.kicks[:0]
-		p.deliver(fn)
+	delivered := len(p.kicks) > 0 || len(p.ready) > 0
+	// Kicks queued while these run (a busy receiver yielding) wait for the
+	// next Wait, after epoll has had its turn.
+	kicks := p.kicks
+	p.kicks = p.spare[:0]
+	for _, fd := range kicks {
+		p.onReadable(int(fd), true, fn)
 	}
+	p.spare = kicks[:0]
+	p.deliver(fn)
 	msec := -1
 	switch {
 	case delivered:
@@ -260,6 +266,7 @@ func (p *Poller) onReadable(fd int, drain bool, fn CompleteFunc) {
 			return
 		}
 	}
+	reads := 0
 	for live(opRecv) {
 		n, err := unix.Read(fd, p.buf)
 		ud := p.fds[fd].ud[opIndex(opRecv)]
@@ -279,6 +286,11 @@ func (p *Poller) onReadable(fd int, drain bool, fn CompleteFunc) {
 		}
 		fn(ud, int32(n), true, p.buf[:n])
 		if n < len(p.buf) && !drain {
+			return
+		}
+		if reads++; reads == maxReads {
+			// Let other descriptors run; continue before the next wait.
+			p.kicks = append(p.kicks, int32(fd))
 			return
 		}
 	}
