@@ -336,3 +336,38 @@ func TestDataSections(t *testing.T) {
 		t.Fatalf("helper write to rodata: got %v", err)
 	}
 }
+
+// TestHelperCharge checks that fuel a helper charges counts against the
+// run's budget exactly, on every engine.
+func TestHelperCharge(t *testing.T) {
+	h := NewHelpers()
+	if _, err := h.Register("work", func(c *Context, r1, _, _, _, _ uint64) (uint64, error) {
+		return r1, c.Charge(r1)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []JITMode{JITOff, JITAuto} {
+		p, err := LoadCode(asm(t, "mov %r1, 100000\ncall 0\nmov %r1, 7\ncall 0\nexit"), Options{Helpers: h, JIT: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := p.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		const need = 2*abi.CallCost + 100000 + 7
+		if r0, err := c.Run(0, nil, need); err != nil || r0 != 7 || c.FuelLeft() != 0 {
+			t.Errorf("jit=%v: budget %d: got %d, %v, %d left", mode, need, r0, err, c.FuelLeft())
+		}
+		if r0, err := c.Run(0, nil, need+3); err != nil || r0 != 7 || c.FuelLeft() != 3 {
+			t.Errorf("jit=%v: budget %d: got %d, %v, %d left; want 3 left", mode, need+3, r0, err, c.FuelLeft())
+		}
+		_, err = c.Run(0, nil, need-1)
+		var re *RunError
+		if !errors.Is(err, abi.TrapFuelExhausted) || !errors.As(err, &re) || re.Helper != "work" {
+			t.Errorf("jit=%v: budget %d: got %v, want fuel exhausted in helper work", mode, need-1, err)
+		}
+		c.Close()
+		p.Close()
+	}
+}

@@ -63,3 +63,19 @@ func (c *Context) trap(err error, pc int, helper string) error {
 func errBadHelperID(v uint64) error { return fmt.Errorf("callx: no helper with id %d", v) }
 
 func errBadOp(code opcode) error { return fmt.Errorf("BUG: unexpected interpreter op %d", code) }
+
+// Charge spends n units of the run's fuel for a helper whose work grows
+// with its input (hashing, parsing, copying). It returns an error, to be
+// returned by the helper, when that exhausts the budget or the run was
+// interrupted; the run then traps like any other fuel exhaustion.
+func (c *Context) Charge(n uint64) error {
+	fuel := c.st.Fuel - int64(min(n, 1<<62))
+	if fuel < 0 {
+		var err error
+		if fuel, err = c.settleFuel(fuel); err != nil {
+			return err
+		}
+	}
+	c.st.Fuel = fuel
+	return nil
+}
