@@ -24,6 +24,7 @@ import (
 //	ocsp_stapling                            ocspStapling
 //	on_demand_tls                            Obj
 //	preferred_chains                         *chainPreference
+//	tls_resolvers, ech (public names)        []string
 //	servers                                  []serverOptions
 func init() {
 	RegisterGlobalOption("debug", parseOptTrue)
@@ -59,6 +60,8 @@ func init() {
 	RegisterGlobalOption("renewal_window_ratio", parseOptRenewalWindowRatio)
 	RegisterGlobalOption("on_demand_tls", parseOptOnDemandTLS)
 	RegisterGlobalOption("preferred_chains", parseOptPreferredChains)
+	RegisterGlobalOption("tls_resolvers", parseOptTLSResolvers)
+	RegisterGlobalOption("ech", parseOptECH)
 }
 
 // evaluateGlobalOptions parses the global options block, if the first
@@ -465,4 +468,28 @@ func parseOptOnDemandTLS(d *caddyfile.Dispenser, _ any) (any, error) {
 func parseOptPreferredChains(d *caddyfile.Dispenser, _ any) (any, error) {
 	d.Next()
 	return parsePreferredChains(d)
+}
+
+func parseOptTLSResolvers(d *caddyfile.Dispenser, _ any) (any, error) {
+	d.Next()
+	resolvers := d.RemainingArgs()
+	if len(resolvers) == 0 {
+		return nil, d.ArgErr()
+	}
+	return resolvers, nil
+}
+
+// parseOptECH parses "ech <public_names...>": Encrypted ClientHello with
+// those outer names. Publishing the configs in DNS ("dns" block) needs a
+// DNS provider module, which zeroserve does not have.
+func parseOptECH(d *caddyfile.Dispenser, _ any) (any, error) {
+	d.Next()
+	names := d.RemainingArgs()
+	if len(names) == 0 {
+		return nil, d.ArgErr()
+	}
+	if d.NextBlock(d.Nesting()) {
+		return nil, unsupported(d, "ech option")
+	}
+	return names, nil
 }

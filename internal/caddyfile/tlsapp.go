@@ -195,6 +195,18 @@ func (a *adaptation) buildTLSApp(pairings []pairing) (Obj, error) {
 		}
 	}
 
+	if r, ok := a.options["tls_resolvers"].([]string); ok {
+		app["resolvers"] = r
+	}
+	if names, ok := a.options["ech"].([]string); ok {
+		ap, err := a.echPolicy(names, policies, app)
+		if err != nil {
+			return nil, err
+		}
+		if ap != nil {
+			policies = append(policies, ap)
+		}
+	}
 	if st, ok := a.options["ocsp_stapling"].(ocspStapling); ok && st.disabled {
 		app["disable_ocsp_stapling"] = true
 	}
@@ -308,6 +320,33 @@ func (a *adaptation) buildTLSApp(pairings []pairing) (Obj, error) {
 		app["certificates"] = certs
 	}
 	return app, nil
+}
+
+// echPolicy sets the Encrypted ClientHello configs of the tls app and
+// returns a policy for the public names no policy covers yet (nil if none).
+func (a *adaptation) echPolicy(names []string, policies []*automationPolicy, app Obj) (*automationPolicy, error) {
+	var configs []Obj
+	for _, n := range names {
+		configs = append(configs, Obj{"public_name": n})
+	}
+	app["encrypted_client_hello"] = Obj{"configs": configs}
+	ap, err := a.newBaseAutomationPolicy(true)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		name := strings.ToLower(strings.TrimSpace(n))
+		covered := slices.ContainsFunc(policies, func(p *automationPolicy) bool {
+			return slices.ContainsFunc(p.Subjects, func(s string) bool { return matchWildcard(name, s) })
+		})
+		if n != "" && !covered {
+			ap.Subjects = append(ap.Subjects, n)
+		}
+	}
+	if len(ap.Subjects) == 0 {
+		return nil, nil
+	}
+	return ap, nil
 }
 
 // hasGlobalACMEDefaults reports whether global options set ACME defaults.
