@@ -8,11 +8,13 @@ import (
 )
 
 // responseHandler is one entry of reverse_proxy's handle_response, as
-// Caddy's caddyhttp.ResponseHandler marshals it.
+// Caddy's caddyhttp.ResponseHandler marshals it. Match is nil or an Obj;
+// it is an interface so that an empty matcher still marshals as {}, as
+// Caddy's pointer does.
 type responseHandler struct {
-	Match      Obj `json:"match,omitempty"`
-	StatusCode any              `json:"status_code,omitempty"`
-	Routes     any              `json:"routes,omitempty"`
+	Match      any `json:"match,omitempty"`
+	StatusCode any `json:"status_code,omitempty"`
+	Routes     any `json:"routes,omitempty"`
 }
 
 // parseNamedResponseMatcher parses a response matcher definition (d

@@ -291,6 +291,11 @@ func TestReverseProxyOptions(t *testing.T) {
 				{"match":{"headers":{"X-Accel-Redirect":["*"]}},"routes":[{"handle":[{"handler":"copy_response_headers","include":["Foo"],"exclude":["Bar"]}]}]},
 				{"routes":[{"handle":[{"handler":"copy_response","status_code":502}]}]}]}]}`,
 		},
+		{
+			name:    "empty response matcher",
+			snippet: "reverse_proxy a:1 {\n\t@any {\n\t}\n\treplace_status @any 200\n}",
+			route:   `{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"a:1"}],"handle_response":[{"match":{},"status_code":200}]}]}`,
+		},
 		{name: "unknown response matcher", snippet: "reverse_proxy a:1 {\n\treplace_status @nope 503\n}", err: "no named response matcher defined with name 'nope'"},
 		{name: "replace_status block", snippet: "reverse_proxy a:1 {\n\treplace_status 503 {\n\t\trespond x\n\t}\n}", err: "use 'handle_response' instead"},
 		{name: "matcher defined twice", snippet: "reverse_proxy a:1 {\n\t@e status 500\n\t@e status 502\n}", err: "matcher is defined more than once: @e"},
