@@ -10,13 +10,20 @@ import (
 	"github.com/zeroserve/zeroserve/internal/vm/abi"
 )
 
-// load loads asm source with the conformance helpers and returns a context.
+// load loads asm source with the conformance helpers (or h) for the
+// default engine and returns a context.
 func load(t testing.TB, src string, h *Helpers) *Context {
+	t.Helper()
+	return loadMode(t, src, h, JITAuto)
+}
+
+// loadMode is load for a given engine.
+func loadMode(t testing.TB, src string, h *Helpers, mode JITMode) *Context {
 	t.Helper()
 	if h == nil {
 		h = conformanceHelpers(t)
 	}
-	p, err := LoadCode(asm(t, src), Options{Helpers: h})
+	p, err := LoadCode(asm(t, src), Options{Helpers: h, JIT: mode})
 	if err != nil {
 		t.Fatal(err)
 	}

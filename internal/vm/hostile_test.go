@@ -84,7 +84,15 @@ func TestWildPointersStayInCage(t *testing.T) {
 		Sections: []bpf.CodeSection{{Name: "code"}},
 	}
 	obj.Sections[0].Len = len(obj.Insns)
-	p, err := Load(obj, Options{})
+	for _, mode := range []JITMode{JITOff, JITAuto} {
+		t.Run("jit="+mode.String(), func(t *testing.T) { checkWildPointers(t, obj, rodata, mode) })
+	}
+}
+
+// checkWildPointers runs the wild-pointer program of
+// TestWildPointersStayInCage on one engine.
+func checkWildPointers(t *testing.T, obj *bpf.Object, rodata []byte, mode JITMode) {
+	p, err := Load(obj, Options{JIT: mode})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,9 +187,11 @@ func TestHostileLoops(t *testing.T) {
 		"helper calls": "L:\ncall 2\nja L\nexit",
 		"local calls":  "L:\ncall local f\nja L\nexit\nf:\nexit",
 	} {
-		c := load(t, src, nil)
-		if _, err := c.Run(0, nil, 1_000_000); !errors.Is(err, abi.TrapFuelExhausted) {
-			t.Errorf("%s: got %v, want fuel exhausted", name, err)
+		for _, mode := range []JITMode{JITOff, JITAuto} {
+			c := loadMode(t, src, nil, mode)
+			if _, err := c.Run(0, nil, 1_000_000); !errors.Is(err, abi.TrapFuelExhausted) || c.FuelLeft() != 0 {
+				t.Errorf("%s, jit=%v: got %v, %d fuel left; want fuel exhausted", name, mode, err, c.FuelLeft())
+			}
 		}
 	}
 }
