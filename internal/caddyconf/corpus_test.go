@@ -72,8 +72,9 @@ func TestCaddyCorpus(t *testing.T) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	var parsed, rejected, failed int
+	var parsed, rejected, failed, lowered int
 	reasons := make(map[string]int)
+	lowerErrs := make(map[string]string)
 	for _, name := range names {
 		data := cases[name]
 		cfg, err := parseNoPanic(data)
@@ -84,6 +85,11 @@ func TestCaddyCorpus(t *testing.T) {
 			if diff := roundTripEqual(t, data, cfg); diff != "" {
 				failed++
 				t.Errorf("%s: round trip differs: %s", name, diff)
+			}
+			if _, err := lowerNoPanic(cfg); err != nil {
+				lowerErrs[name] = err.Error()
+			} else {
+				lowered++
 			}
 		case errors.As(err, &unsup) && unsup.Name != "" && unsup.Path != "":
 			rejected++
@@ -116,9 +122,40 @@ func TestCaddyCorpus(t *testing.T) {
 	}
 	t.Logf("caddy json corpus: %d parsed, %d rejected (unsupported: %s), %d failed", parsed, rejected, b.String(), failed)
 	fmt.Printf("caddy json corpus: %d parsed, %d rejected (unsupported: %s), %d failed\n", parsed, rejected, b.String(), failed)
+	t.Logf("lowered %d of %d parsed", lowered, parsed)
+	for _, name := range names {
+		if e, ok := lowerErrs[name]; ok {
+			if allowed := lowerRejects[name]; allowed == "" || !strings.Contains(e, allowed) {
+				t.Errorf("%s: lower: %s", name, e)
+			}
+		}
+	}
+	for name := range lowerRejects {
+		if _, ok := lowerErrs[name]; !ok {
+			t.Errorf("%s: listed in lowerRejects but lowered fine: remove it", name)
+		}
+	}
 	if parsed == 0 {
 		t.Error("no corpus case parsed")
 	}
+}
+
+// lowerRejects are corpus cases that Caddy adapts but Lower rejects on
+// purpose, with the error text expected and the reason.
+var lowerRejects = map[string]string{
+	// Named routes loop1 and loop2 invoke each other: Caddy accepts the
+	// config and recurses without bound at request time.
+	"invoke_nested_named_routes.caddyfiletest": "invoke cycle: loop1 -> loop2 -> loop1",
+}
+
+// lowerNoPanic is Lower with a recovered panic turned into an error.
+func lowerNoPanic(cfg *Config) (p *Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return Lower(cfg)
 }
 
 // parseNoPanic is Parse with a recovered panic turned into an error, so a
