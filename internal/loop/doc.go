@@ -39,4 +39,23 @@
 //     returns once the kernel has released every buffer; functions posted
 //     before Stop still run. Graceful shutdown (stop accepting, let requests
 //     finish, then Stop) is built from CloseListener, timers and Post.
+//
+// # Design notes
+//
+//   - Timers live in a heap on the loop; the backend's wait takes the time to
+//     the earliest one (io_uring_enter with IORING_ENTER_EXT_ARG, or
+//     epoll_wait's timeout). This costs no SQE or CQE per timer, and
+//     stopping a timer needs no kernel round trip, so IORING_OP_TIMEOUT and
+//     LINK_TIMEOUT are not used (connect and idle timeouts are AfterFunc
+//     plus Close).
+//   - Sockets driven by io_uring stay blocking: io_uring waits for them
+//     itself (poll-armed in the kernel), and without O_NONBLOCK no operation
+//     can complete early with -EAGAIN (read/write on O_NONBLOCK files do).
+//     epoll's sockets are non-blocking.
+//   - Sends use one sendmsg per connection at a time, gathering every
+//     queued Send and Writev (up to 64 iovecs): a second send in flight on
+//     a stream socket could interleave with a short first one.
+//   - io_uring rings start disabled (IORING_SETUP_R_DISABLED) and are
+//     enabled by Run, so the loop's own thread becomes the single issuer
+//     that SINGLE_ISSUER|DEFER_TASKRUN require.
 package loop

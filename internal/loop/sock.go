@@ -123,7 +123,7 @@ func (l *Loop) finish(s *sock) {
 	if gen == 0 {
 		gen = 1 // the zero Conn never matches a slot
 	}
-	*s = sock{id: s.id, gen: gen, fd: -1, stash: s.stash[:0], send: sendState{q: s.send.q[:0], iov: s.send.iov[:0]}}
+	*s = sock{id: s.id, gen: gen, fd: -1, send: sendState{q: s.send.q[:0], iov: s.send.iov[:0]}}
 	l.live--
 	l.free = append(l.free, s.id)
 }
