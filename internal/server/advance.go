@@ -1,0 +1,225 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/http1"
+)
+
+var (
+	errMisdirected = &http1.Error{Status: 421, Reason: "host not served here", Close: true}
+	errPanic       = errors.New("server: handler panicked")
+)
+
+// advance runs the state machine on the bytes in rbuf until it needs more
+// input, a send completion or a deferred handler's Finish. Each case either
+// moves to another state or returns.
+func (c *conn) advance() {
+	for {
+		switch c.state {
+		case stateReadHead:
+			if !c.readHead() {
+				return
+			}
+		case stateReadBody:
+			if !c.readBody() {
+				return
+			}
+		case stateHandle:
+			if !c.handled {
+				c.serve()
+			}
+			if !c.rw.done {
+				return // deferred: Completion.Finish calls advance again
+			}
+			if c.closeAfter {
+				c.enterClosing()
+				return
+			}
+			c.nextRequest()
+		default: // stateHandshake, stateClosing, stateClosed
+			return
+		}
+	}
+}
+
+// readHead parses the next request head. It reports whether the state
+// changed.
+func (c *conn) readHead() bool {
+	in := c.rbuf[c.rpos:]
+	if len(in) == 0 {
+		if c.eof || c.w.draining {
+			c.enterClosing()
+			return false
+		}
+		c.setDeadline(deadlineIdle, c.w.srv.cfg.IdleTimeout, false)
+		return false
+	}
+	if c.backlogged() {
+		return false // OnSend resumes
+	}
+	n, err := c.parser.Parse(in)
+	if err == http1.ErrNeedMore {
+		if c.eof {
+			c.enterClosing()
+			return false
+		}
+		c.setDeadline(deadlineHeader, c.w.srv.cfg.ReadHeaderTimeout, false)
+		return false
+	}
+	if err != nil {
+		c.fail(err)
+		return false
+	}
+	c.beginRequest(n)
+	return true
+}
+
+// beginRequest sets up the request whose head is n bytes and picks the
+// next state.
+func (c *conn) beginRequest(n int) {
+	c.headLen = n
+	c.start = time.Now()
+	c.clearDeadline()
+	head := c.parser.Request()
+	if head.Form() == http1.FormAsterisk {
+		c.path = append(c.path[:0], '*')
+	} else {
+		p, err := http1.NormalizePath(c.path[:0], head.Path())
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		c.path = p
+	}
+	if !c.w.srv.hostAllowed(head.Host()) {
+		c.fail(errMisdirected)
+		return
+	}
+	c.req = Request{c: c, head: head, path: c.path, body: c.body[:0]}
+	c.rw.reset()
+	c.handled = false
+	if !head.KeepAlive() {
+		c.closeAfter = true
+	}
+	f := head.Framing()
+	if f.Kind == http1.BodyNone {
+		c.state = stateHandle
+		return
+	}
+	if bp, ok := c.w.srv.cfg.Handler.(BodyPolicy); ok && !bp.WantsBody(&c.req) {
+		c.closeAfter = true // the unread body cannot be skipped safely
+		c.state = stateHandle
+		return
+	}
+	if head.ExpectContinue() && len(c.rbuf) == c.rpos+n {
+		c.out = http1.AppendContinue(c.out)
+	}
+	c.dec.Reset(f, c.w.srv.cfg.Limits)
+	c.body = c.body[:0]
+	c.state = stateReadBody
+}
+
+// readBody decodes the body bytes received so far. It reports whether the
+// body is complete (the state is then stateHandle).
+func (c *conn) readBody() bool {
+	for !c.dec.Done() {
+		data, k, err := c.dec.Next(c.rbuf[c.rpos+c.headLen+c.bodyOff:])
+		if err != nil {
+			c.fail(err)
+			return false
+		}
+		if k == 0 {
+			if c.eof {
+				c.err = errors.New("server: end of stream inside a request body")
+				c.enterClosing()
+				return false
+			}
+			c.setDeadline(deadlineBody, c.w.srv.cfg.BodyTimeout, true)
+			return false
+		}
+		c.body = append(c.body, data...)
+		c.bodyOff += k
+	}
+	c.clearDeadline()
+	c.req.body = c.body
+	c.state = stateHandle
+	return true
+}
+
+// serve calls the handler once for the current request and finishes the
+// response unless the handler deferred it. A panicking handler gets a 500
+// and the connection closes.
+func (c *conn) serve() {
+	c.handled = true
+	defer func() {
+		if v := recover(); v != nil {
+			c.err = fmt.Errorf("%w: %v", errPanic, v)
+			c.rw.err = c.err
+			c.rw.deferred = false
+			c.closeAfter = true
+			if !c.rw.done {
+				c.finishResponse()
+			}
+		}
+	}()
+	c.w.srv.cfg.Handler.ServeHTTP1(&c.rw, &c.req)
+	if !c.rw.deferred {
+		c.finishResponse()
+	}
+}
+
+// finishResponse appends the response (head and body) to out.
+func (c *conn) finishResponse() {
+	w := &c.rw
+	w.done = true
+	if w.close || c.w.draining {
+		c.closeAfter = true
+	}
+	head := c.req.head
+	status := w.status
+	if w.err != nil {
+		status = 500
+		w.head = w.head[:0]
+		w.body = w.body[:0]
+		w.hasDate, w.hasServer = false, false
+	}
+	c.w.date.Update(time.Now())
+	out, _ := http1.AppendStatusLine(c.out, status)
+	if !w.hasServer {
+		out = append(out, "Server: zeroserve\r\n"...)
+	}
+	if !w.hasDate {
+		out = c.w.date.AppendHeader(out)
+	}
+	out = append(out, w.head...)
+	if status != 204 && status != 304 {
+		out = http1.AppendContentLength(out, int64(len(w.body)))
+	}
+	if c.closeAfter {
+		out = http1.AppendConnectionClose(out)
+	} else if head.ProtoMinor() == 0 {
+		out = append(out, "Connection: keep-alive\r\n"...)
+	}
+	out = append(out, "\r\n"...)
+	if http1.BodyAllowed(status, head.Method()) {
+		out = append(out, w.body...)
+	}
+	c.out = out
+	c.w.logRequest(c, status, len(w.body))
+}
+
+// nextRequest drops the answered request from rbuf and gets ready to parse
+// the next one.
+func (c *conn) nextRequest() {
+	c.rpos += c.headLen + c.bodyOff
+	c.headLen, c.bodyOff = 0, 0
+	if c.rpos == len(c.rbuf) {
+		c.rbuf, c.rpos = c.rbuf[:0], 0
+	}
+	c.parser.Reset()
+	c.state = stateReadHead
+	c.resume()
+}

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/loop"
+)
+
+// deadlineKind is which timeout a connection's deadline enforces.
+type deadlineKind uint8
+
+const (
+	deadlineNone      deadlineKind = iota
+	deadlineIdle                   // waiting for the first byte of a request
+	deadlineHeader                 // a request head is incomplete
+	deadlineBody                   // waiting for request body bytes
+	deadlineWrite                  // queued response bytes not taken by the kernel
+	deadlineHandshake              // TLS handshake (queued or running)
+	deadlineLinger                 // closing: draining the peer's data
+)
+
+var deadlineNames = [...]string{"none", "idle", "read-header", "body", "write", "handshake", "linger"}
+
+// String returns the timeout's name as used in errors and logs.
+func (k deadlineKind) String() string {
+	if int(k) < len(deadlineNames) {
+		return deadlineNames[k]
+	}
+	return "?"
+}
+
+// deadline is a connection's single timeout, enforced with at most one loop
+// timer. Moving the deadline later does not touch the timer: when it fires
+// early it re-arms for the rest (lazy re-arming keeps keep-alive requests
+// free of timer churn). fire is created once per conn struct, so arming
+// never allocates.
+type deadline struct {
+	at    time.Time // zero: none
+	kind  deadlineKind
+	timer loop.Timer
+	armed bool
+	due   time.Time // when the armed timer fires
+	fire  func()
+}
+
+// setDeadline makes the deadline kind, d from now. With restart false, a
+// running deadline of the same kind is kept (the read-header timeout runs
+// from the head's first byte, however slowly the rest arrives); with
+// restart true it moves (progress on a body or a send).
+func (c *conn) setDeadline(kind deadlineKind, d time.Duration, restart bool) {
+	dl := &c.dl
+	if !restart && dl.kind == kind && !dl.at.IsZero() {
+		return
+	}
+	now := time.Now()
+	dl.kind = kind
+	dl.at = now.Add(d)
+	if dl.armed && !dl.due.After(dl.at) {
+		return
+	}
+	if dl.armed {
+		c.w.lp.StopTimer(dl.timer)
+	}
+	dl.armed = true
+	dl.due = dl.at
+	dl.timer = c.w.lp.AfterFunc(d, dl.fire)
+}
+
+// clearDeadline removes the deadline; an armed timer is left to fire and
+// find nothing to do.
+func (c *conn) clearDeadline() {
+	c.dl.at = time.Time{}
+	c.dl.kind = deadlineNone
+}
+
+// stopDeadline cancels the timer (when the connection is released).
+func (c *conn) stopDeadline() {
+	if c.dl.armed {
+		c.w.lp.StopTimer(c.dl.timer)
+		c.dl.armed = false
+	}
+	c.clearDeadline()
+}
+
+// onDeadline runs when the armed timer fires.
+func (c *conn) onDeadline() {
+	dl := &c.dl
+	dl.armed = false
+	if dl.at.IsZero() || c.state == stateClosed {
+		return
+	}
+	if now := time.Now(); now.Before(dl.at) {
+		dl.armed = true
+		dl.due = dl.at
+		dl.timer = c.w.lp.AfterFunc(dl.at.Sub(now), dl.fire)
+		return
+	}
+	kind := dl.kind
+	c.clearDeadline()
+	c.timeout(kind)
+}

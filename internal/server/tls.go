@@ -1,0 +1,143 @@
+package server
+
+import (
+	"crypto/tls"
+	"errors"
+	"io"
+)
+
+// tlsConn is a connection's TLS layer: crypto/tls over a pipe. It is
+// allocated per connection (never reused), because the handshake goroutine
+// may still hold it after the connection closed.
+type tlsConn struct {
+	pipe    *pipe
+	tc      *tls.Conn
+	state   tls.ConnectionState // after the handshake
+	wire    []byte              // ciphertext waiting for loop.Send
+	started bool                // the handshake goroutine was started
+	gen     uint32              // the conn's gen when accepted
+}
+
+// newTLSConn prepares the TLS layer of c (whose gen is final).
+func newTLSConn(w *worker, c *conn) *tlsConn {
+	t := &tlsConn{gen: c.gen}
+	t.pipe = newPipe(func(b []byte) error {
+		cp := append([]byte(nil), b...)
+		if !w.lp.Post(func() { t.deliver(c, cp) }) {
+			return ErrServerClosed
+		}
+		return nil
+	}, &t.wire)
+	t.tc = tls.Server(t.pipe, w.srv.cfg.TLS)
+	return t
+}
+
+// live reports whether c still is the connection t was made for.
+func (t *tlsConn) live(c *conn) bool {
+	return c.gen == t.gen && c.tls == t && c.state != stateClosed
+}
+
+// deliver queues handshake bytes the goroutine wrote, on the loop.
+func (t *tlsConn) deliver(c *conn, b []byte) {
+	if !t.live(c) {
+		return
+	}
+	t.wire = append(t.wire, b...)
+	c.flush()
+}
+
+// recv handles ciphertext received on the loop.
+func (t *tlsConn) recv(c *conn, b []byte) {
+	if c.state == stateClosing && t.pipe.onLoop {
+		return
+	}
+	if !t.pipe.push(b) {
+		c.closeNow(errors.New("server: too much data before the TLS handshake finished"))
+		return
+	}
+	if !t.pipe.onLoop {
+		return // the handshake goroutine reads it
+	}
+	t.read(c)
+	c.advance()
+	c.flush()
+	c.maybePause()
+}
+
+// read decrypts what the pipe holds into c.rbuf.
+func (t *tlsConn) read(c *conn) {
+	for {
+		c.makeRoom(16 << 10)
+		n, err := t.tc.Read(c.rbuf[len(c.rbuf):cap(c.rbuf)])
+		c.rbuf = c.rbuf[:len(c.rbuf)+n]
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, errWouldBlock) {
+			return
+		}
+		if errors.Is(err, io.EOF) {
+			c.eof = true // close_notify or end of stream
+		} else {
+			c.closeNow(err)
+		}
+		return
+	}
+}
+
+// encrypt writes plaintext p as TLS records into t.wire.
+func (t *tlsConn) encrypt(p []byte) {
+	t.tc.Write(p) // errors stick in tc; the pipe's Write cannot fail here
+}
+
+// closeNotify queues a close_notify alert.
+func (t *tlsConn) closeNotify() { t.tc.CloseWrite() }
+
+// startHandshake runs c's handshake now if the worker has a free slot, or
+// queues it.
+func (w *worker) startHandshake(c *conn) {
+	if w.handshakes >= w.srv.cfg.MaxHandshakes {
+		w.hsQueue = append(w.hsQueue, hsWaiter{c, c.gen})
+		return
+	}
+	w.handshakes++
+	t := c.tls
+	t.started = true
+	lp := w.lp
+	go func() {
+		err := t.tc.Handshake()
+		var st tls.ConnectionState
+		if err == nil {
+			st = t.tc.ConnectionState()
+		}
+		lp.Post(func() { w.handshakeDone(c, t, st, err) })
+	}()
+}
+
+// handshakeDone runs on the loop when a handshake goroutine has ended.
+func (w *worker) handshakeDone(c *conn, t *tlsConn, st tls.ConnectionState, err error) {
+	w.handshakes--
+	for len(w.hsQueue) > 0 && w.handshakes < w.srv.cfg.MaxHandshakes {
+		q := w.hsQueue[0]
+		w.hsQueue = w.hsQueue[1:]
+		if q.c.gen == q.gen && q.c.state == stateHandshake {
+			w.startHandshake(q.c)
+		}
+	}
+	if !t.live(c) {
+		return
+	}
+	if err != nil {
+		c.err = err
+		c.flush() // the alert crypto/tls wrote
+		c.enterClosing()
+		return
+	}
+	t.pipe.onLoop = true
+	t.state = st
+	c.clearDeadline()
+	c.state = stateReadHead
+	t.read(c)
+	c.advance()
+	c.flush()
+}
