@@ -28,6 +28,7 @@ var tlsCurves = []string{"x25519mlkem768", "x25519", "secp256r1", "secp384r1", "
 //		eab <key_id> <mac_key>
 //		issuer acme|internal [...]
 //		client_auth { ... }
+//		get_certificate http <url> | tailscale
 //		on_demand
 //		reuse_private_keys
 //		insecure_secrets_log <file>
@@ -44,6 +45,7 @@ func parseTLS(h Helper) ([]ConfigValue, error) {
 		anyTag                             []string
 		acme, internal                     *issuer
 		issuers                            []*issuer
+		managers                           []Obj
 		keyType                            string
 		onDemand, reuseKeys, forceAutomate bool
 		renewalRatio                       float64
@@ -159,6 +161,12 @@ func parseTLS(h Helper) ([]ConfigValue, error) {
 				return nil, err
 			}
 			issuers = append(issuers, iss)
+		case "get_certificate":
+			m, err := parseCertManager(h)
+			if err != nil {
+				return nil, err
+			}
+			managers = append(managers, m)
 		case "ca_root":
 			arg := h.RemainingArgs()
 			if len(arg) != 1 {
@@ -232,6 +240,9 @@ func parseTLS(h Helper) ([]ConfigValue, error) {
 	if onDemand {
 		vals = append(vals, ConfigValue{Class: "tls.on_demand", Value: true})
 	}
+	for _, m := range managers {
+		vals = append(vals, ConfigValue{Class: "tls.cert_manager", Value: m})
+	}
 	if reuseKeys {
 		vals = append(vals, ConfigValue{Class: "tls.reuse_private_keys", Value: true})
 	}
@@ -245,6 +256,34 @@ func parseTLS(h Helper) ([]ConfigValue, error) {
 		cp.CertSelection = &certSelection{AnyTag: anyTag}
 	}
 	return append(vals, ConfigValue{Class: "tls.connection_policy", Value: cp}), nil
+}
+
+// parseCertManager parses "get_certificate http <url>" or
+// "get_certificate tailscale": where certificates are fetched on demand.
+func parseCertManager(h Helper) (Obj, error) {
+	if !h.NextArg() {
+		return nil, h.ArgErr()
+	}
+	switch h.Val() {
+	case "http":
+		if !h.NextArg() {
+			return nil, h.ArgErr()
+		}
+		m := Obj{"via": "http", "url": h.Val()}
+		if h.NextArg() {
+			return nil, h.ArgErr()
+		}
+		if h.NextBlock(h.Nesting()) {
+			return nil, h.Err("block not allowed here")
+		}
+		return m, nil
+	case "tailscale":
+		if h.NextArg() {
+			return nil, h.ArgErr()
+		}
+		return Obj{"via": "tailscale"}, nil
+	}
+	return nil, unsupported(h.Dispenser, "get_certificate manager")
 }
 
 // certLoader is a "tls.cert_loader" value: files (load_files, objects

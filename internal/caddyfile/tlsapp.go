@@ -14,6 +14,7 @@ import (
 type automationPolicy struct {
 	Subjects            []string          `json:"subjects,omitempty"`
 	IssuersRaw          []*issuer         `json:"issuers,omitempty"`
+	Managers            []Obj             `json:"get_certificate,omitempty"`
 	RenewalWindowRatio  float64           `json:"renewal_window_ratio,omitempty"`
 	KeyType             string            `json:"key_type,omitempty"`
 	OnDemand            bool              `json:"on_demand,omitempty"`
@@ -29,9 +30,13 @@ func (ap *automationPolicy) equal(other *automationPolicy) bool {
 	return jsonEqual(ap, other) && jsonEqual(ap.issuers, other.issuers)
 }
 
-// emptyBut reports whether ap sets nothing except its subjects.
-func (ap *automationPolicy) emptyBut() bool {
+// emptyBut reports whether ap sets nothing except its subjects (and its
+// certificate managers, if withManagers).
+func (ap *automationPolicy) emptyBut(withManagers bool) bool {
 	e := automationPolicy{Subjects: ap.Subjects}
+	if withManagers {
+		e.Managers = ap.Managers
+	}
 	return ap.equal(&e)
 }
 
@@ -105,6 +110,9 @@ func (a *adaptation) buildTLSApp(pairings []pairing) (Obj, error) {
 				for _, h := range hosts {
 					forced[h] = struct{}{}
 				}
+			}
+			for _, v := range sb.pile["tls.cert_manager"] {
+				ap.Managers = append(ap.Managers, v.Value.(Obj))
 			}
 			if _, ok := sb.pile["tls.reuse_private_keys"]; ok {
 				ap.ReusePrivateKeys = true
@@ -466,12 +474,12 @@ func consolidateAutomationPolicies(aps []*automationPolicy) []*automationPolicy 
 
 	emptyCount, origLen := 0, len(aps)
 	for i := 0; i < len(aps); i++ {
-		if !aps[i].emptyBut() {
+		if !aps[i].emptyBut(false) {
 			continue
 		}
 		emptyCount++
 		shadow := policyShadows(i, aps)
-		if i == len(aps)-1 || (shadow >= 0 && aps[shadow].emptyBut()) {
+		if i == len(aps)-1 || (shadow >= 0 && aps[shadow].emptyBut(true)) {
 			aps = slices.Delete(aps, i, i+1)
 			i--
 		}
@@ -489,6 +497,7 @@ outer:
 				continue outer
 			}
 			if policiesHaveSameIssuers(aps[i], aps[j]) &&
+				jsonEqual(aps[i].Managers, aps[j].Managers) &&
 				aps[i].KeyType == aps[j].KeyType &&
 				aps[i].OnDemand == aps[j].OnDemand &&
 				aps[i].ReusePrivateKeys == aps[j].ReusePrivateKeys &&
