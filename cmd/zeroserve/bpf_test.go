@@ -96,7 +96,8 @@ func TestBPFRunObjects(t *testing.T) {
 		{[]string{fixture("globals.o")}, "r0 = 0x8f (143)\n"}, // 42 + table[2] + 'b'
 		{[]string{fixture("calls.o")}, "r0 = 0x1c (28)\n"},    // twice(3) + call_helper(&3)
 		{[]string{"--section", "zeroserve.init.config", fixture("calls.o")}, "r0 = 0x32 (50)\n"},
-		{[]string{fixture("sqrti.o"), "--jit=off"}, "r0 = 0x2a (42)\n"}, // helper by name
+		{[]string{fixture("sqrti.o"), "--jit=off"}, "r0 = 0x2a (42)\n"},
+		{[]string{fixture("tables.o")}, "r0 = 0xdb (219)\n"}, // pointers in .rodata // helper by name
 		{[]string{fixture("entries.o"), "--section=zeroserve.tls"}, "r0 = 0x3 (3)\n"},
 	} {
 		code, out, errOut := runCmd(append([]string{"bpf", "run"}, tc.args...)...)
@@ -180,6 +181,7 @@ func TestBPFRunJIT(t *testing.T) {
 	checkJITOn(t, "bpf", "run", fixture("globals.o"))
 	checkJITOn(t, "bpf", "run", fixture("calls.o"), "--section", "zeroserve.init.config")
 	checkJITOn(t, "bpf", "run", fixture("sqrti.o"))
+	checkJITOn(t, "bpf", "run", fixture("tables.o"))
 }
 
 // TestBPFConformanceCorpora runs the shared corpora through the CLI, as the

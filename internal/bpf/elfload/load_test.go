@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +90,27 @@ var fixtures = []struct {
 		}
 		if len(o.DataRefs) != 4 {
 			t.Errorf("DataRefs = %+v, want 4 (counter, scratch, table, names)", o.DataRefs)
+		}
+	}},
+	{"tables", func(t *testing.T, o *bpf.Object) {
+		rodata := dataSection(t, o, ".rodata")
+		if rodata.Writable || rodata.Align != 8 {
+			t.Errorf(".rodata = %+v", rodata)
+		}
+		// words[3] and two {name, value} entries: five pointers, all into
+		// the string section.
+		if len(o.Pointers) != 5 {
+			t.Fatalf("Pointers = %+v, want 5", o.Pointers)
+		}
+		var got []string
+		for _, p := range o.Pointers {
+			off := leUint(o.Data[p.Section].Contents[p.Offset : p.Offset+8])
+			str := o.Data[p.Target].Contents[off:]
+			got = append(got, string(str[:bytes.IndexByte(str, 0)]))
+		}
+		slices.Sort(got)
+		if want := []string{"aa", "bb", "one", "two", "zero"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("pointed-to strings = %q, want %q", got, want)
 		}
 	}},
 	{"calls", func(t *testing.T, o *bpf.Object) {
@@ -292,6 +314,7 @@ func TestFixturesClang(t *testing.T) {
 	dir := t.TempDir()
 	for _, fx := range fixtures {
 		t.Run(fx.name, func(t *testing.T) {
+			t.Parallel()
 			src := filepath.Join("testdata", fx.name+".c")
 			out := filepath.Join(dir, fx.name+".o")
 			args := append([]string{"-O2", "-target", "bpf"}, clangFlags(t, src)...)
