@@ -196,3 +196,44 @@ func FuzzPath(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendHeader checks that whatever AppendHeader and AppendRequestLine
+// accept, the request parser reads back as the same method, target, field
+// name and value (the value without surrounding whitespace), so the writers
+// cannot be used to inject lines.
+func FuzzAppendHeader(f *testing.F) {
+	f.Add("GET", "/", "X-A", "v")
+	f.Add("POST", "/a?b", "X-B", "a\r\nHost: evil")
+	f.Add("PUT", "/\x00", "X:Y", " \tv\x80 ")
+	f.Fuzz(func(t *testing.T, method, target, name, value string) {
+		b, err := AppendRequestLine(nil, method, target)
+		if err != nil {
+			return
+		}
+		b = append(b, "Host: h\r\n"...)
+		b, err = AppendHeader(b, name, value)
+		if err != nil {
+			return
+		}
+		b = append(b, "\r\n"...)
+		var p RequestParser
+		n, err := p.Parse(b)
+		var e *Error
+		if errors.As(err, &e) && e.Status != 400 {
+			return // a semantic rejection (405, 501, ...) of well-formed lines
+		}
+		if err != nil {
+			if lookupKnown([]byte(name)) != knownOther || target[0] != '/' {
+				return // a framing field or target form the parser judges
+			}
+			t.Fatalf("written %q, parse error %v", b, err)
+		}
+		r := p.Request()
+		h := r.Header()
+		last := h.Len() - 1
+		if n != len(b) || string(r.MethodName()) != method || string(r.Target()) != target ||
+			string(h.Name(last)) != name || string(h.Value(last)) != strings.Trim(value, " \t") {
+			t.Fatalf("written %q, read back %q %q %q=%q", b, r.MethodName(), r.Target(), h.Name(last), h.Value(last))
+		}
+	})
+}

@@ -66,3 +66,15 @@ func SplitHostPort(host []byte) (name, port []byte) {
 	}
 	return host, host[len(host):]
 }
+
+// MatchHost reports whether the host name of a Host value (or absolute-form
+// authority) equals name, as the original's --validate-hostnames compares
+// them before answering 421: ASCII case-insensitive, the port ignored, and
+// IPv6 brackets optional in name ("::1" and "[::1]" both match "[::1]:443").
+func MatchHost(host []byte, name string) bool {
+	if len(name) > 1 && name[0] == '[' && name[len(name)-1] == ']' {
+		name = name[1 : len(name)-1]
+	}
+	h, _ := SplitHostPort(host)
+	return equalFold(h, name)
+}

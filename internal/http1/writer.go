@@ -16,6 +16,11 @@ var (
 	// control other than HTAB, which could inject lines into the response.
 	// Values are rejected, never stripped or rewritten.
 	ErrFieldValue = errors.New("http1: invalid header field value")
+	// ErrMethod: a request method that is not a token.
+	ErrMethod = errors.New("http1: invalid request method")
+	// ErrTarget: an empty request-target or one with bytes the parser
+	// would reject (controls, SP, non-ASCII, '#').
+	ErrTarget = errors.New("http1: invalid request-target")
 )
 
 // AppendStatusLine appends "HTTP/1.1 <code> <reason>\r\n" to dst, with the
@@ -29,6 +34,28 @@ func AppendStatusLine(dst []byte, code int) ([]byte, error) {
 	dst = append(dst, byte('0'+code/100), byte('0'+code/10%10), byte('0'+code%10), ' ')
 	dst = append(dst, StatusText(code)...)
 	return append(dst, "\r\n"...), nil
+}
+
+// AppendRequestLine appends "<method> <target> HTTP/1.1\r\n" to dst, as a
+// reverse proxy sends upstream. method must be a token and target non-empty
+// visible ASCII without '#' (the request-target rules of the parser); else
+// dst is returned unchanged with ErrMethod or ErrTarget.
+func AppendRequestLine[M, T ~string | ~[]byte](dst []byte, method M, target T) ([]byte, error) {
+	if !isToken(method) {
+		return dst, ErrMethod
+	}
+	if len(target) == 0 {
+		return dst, ErrTarget
+	}
+	for i := 0; i < len(target); i++ {
+		if charClass[target[i]]&classTarget == 0 {
+			return dst, ErrTarget
+		}
+	}
+	dst = append(dst, method...)
+	dst = append(dst, ' ')
+	dst = append(dst, target...)
+	return append(dst, " HTTP/1.1\r\n"...), nil
 }
 
 // AppendHeader appends the field line "name: value\r\n" to dst after

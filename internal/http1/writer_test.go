@@ -301,3 +301,45 @@ func TestErrorMessage(t *testing.T) {
 		t.Errorf("not a closing *Error: %#v", err)
 	}
 }
+
+func TestAppendRequestLine(t *testing.T) {
+	tests := []struct {
+		method, target, want string
+		err                  error
+	}{
+		{"GET", "/a?b=c", "GET /a?b=c HTTP/1.1\r\n", nil},
+		{"PROPFIND", "*", "PROPFIND * HTTP/1.1\r\n", nil},
+		{"G T", "/", "", ErrMethod},
+		{"", "/", "", ErrMethod},
+		{"GET", "", "", ErrTarget},
+		{"GET", "/a b", "", ErrTarget},
+		{"GET", "/a\r\nX: y", "", ErrTarget},
+		{"GET", "/a#f", "", ErrTarget},
+	}
+	for _, tt := range tests {
+		got, err := AppendRequestLine(nil, tt.method, tt.target)
+		if string(got) != tt.want || err != tt.err {
+			t.Errorf("AppendRequestLine(%q, %q) = %q, %v; want %q, %v", tt.method, tt.target, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestMatchHost(t *testing.T) {
+	tests := []struct {
+		host, name string
+		want       bool
+	}{
+		{"Example.COM:8443", "example.com", true},
+		{"example.com", "EXAMPLE.com", true},
+		{"[::1]:443", "::1", true},
+		{"[::1]", "[::1]", true},
+		{"example.com.evil", "example.com", false},
+		{"", "example.com", false},
+		{"a:80", "a:80", false},
+	}
+	for _, tt := range tests {
+		if got := MatchHost([]byte(tt.host), tt.name); got != tt.want {
+			t.Errorf("MatchHost(%q, %q) = %v", tt.host, tt.name, got)
+		}
+	}
+}
