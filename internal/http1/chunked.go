@@ -211,33 +211,46 @@ func unhex(c byte) byte {
 // (Content-Length, Transfer-Encoding) and Host are 400 in trailers (RFC 9110
 // §6.5.1).
 func (d *BodyDecoder) parseTrailers(in []byte, start int) (int, *Error) {
+	end, err := d.parseTrailerSection(in[start:])
+	if err != nil {
+		err.Offset += start
+		return 0, err
+	}
+	if end < 0 {
+		return -1, nil
+	}
+	return start + end, nil
+}
+
+// parseTrailerSection does the work of parseTrailers on the section t alone,
+// so that field offsets stay small whatever the size of the input.
+func (d *BodyDecoder) parseTrailerSection(t []byte) (int, *Error) {
 	d.trailers.reset()
-	d.trailers.buf = in
-	i := start
-	for {
-		lf := bytes.IndexByte(in[i:], '\n')
+	d.trailers.buf = t
+	for i := 0; ; {
+		lf := bytes.IndexByte(t[i:], '\n')
 		if lf < 0 {
-			if len(in)-start >= d.limits.MaxTrailerBytes {
-				return 0, fail(431, "trailer section too large", start+d.limits.MaxTrailerBytes)
+			if len(t) >= d.limits.MaxTrailerBytes {
+				return 0, fail(431, "trailer section too large", d.limits.MaxTrailerBytes)
 			}
 			d.trailers.reset()
 			return -1, nil
 		}
 		lf += i
-		if lf+1-start > d.limits.MaxTrailerBytes {
-			return 0, fail(431, "trailer section too large", start+d.limits.MaxTrailerBytes)
+		if lf+1 > d.limits.MaxTrailerBytes {
+			return 0, fail(431, "trailer section too large", d.limits.MaxTrailerBytes)
 		}
-		if lf == i || in[lf-1] != '\r' {
+		if lf == i || t[lf-1] != '\r' {
 			return 0, badRequest("bare LF in trailer section", lf)
 		}
 		if lf-1 == i {
 			return lf + 1, nil
 		}
-		f, err := d.trailers.parseField(in, i, lf-1, d.limits.MaxHeaders)
+		f, err := d.trailers.parseField(t, i, lf-1, d.limits.MaxHeaders)
 		if err != nil {
 			return 0, err
 		}
-		switch lookupKnown(in[f.name.start:f.name.end]) {
+		switch lookupKnown(t[f.name.start:f.name.end]) {
 		case knownContentLength, knownTransferEncoding, knownHost, knownAmbiguous:
 			return 0, badRequest("framing or Host field in trailer section", i)
 		}

@@ -5,7 +5,7 @@ package http1
 const MaxHeaderSlots = 128
 
 // Limits bounds what the parsers and body decoders accept. A zero field means
-// the default from DefaultLimits.
+// the default from DefaultLimits; byte limits above 1 GiB are capped to it.
 type Limits struct {
 	// MaxRequestLine bounds the request line (and a response's status line)
 	// in bytes, without CRLF. Longer is 414 URI Too Long.
@@ -41,10 +41,18 @@ func DefaultLimits() Limits {
 	}
 }
 
-// withDefaults returns l with zero fields replaced by defaults and
-// MaxHeaders capped to MaxHeaderSlots.
+// maxByteLimit caps the byte limits so that offsets fit the int32 spans
+// the parsers record.
+const maxByteLimit = 1 << 30
+
+// withDefaults returns l with zero fields replaced by defaults, MaxHeaders
+// capped to MaxHeaderSlots and byte limits to maxByteLimit.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
+	l.MaxRequestLine = min(l.MaxRequestLine, maxByteLimit)
+	l.MaxHeaderBytes = min(l.MaxHeaderBytes, maxByteLimit)
+	l.MaxChunkLine = min(l.MaxChunkLine, maxByteLimit)
+	l.MaxTrailerBytes = min(l.MaxTrailerBytes, maxByteLimit)
 	if l.MaxRequestLine <= 0 {
 		l.MaxRequestLine = d.MaxRequestLine
 	}
