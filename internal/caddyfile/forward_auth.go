@@ -32,8 +32,8 @@ func parseForwardAuth(h Helper) ([]ConfigValue, error) {
 		return nil, err
 	}
 	// As in Caddy, the segment is taken with the cursor reset, so it
-	// starts with an empty token and the reverse_proxy parser below
-	// consumes that one as "the directive name".
+	// starts with an empty token; once that is skipped, the reverse_proxy
+	// parser below sees "forward_auth <upstreams...> { ... }".
 	d := h.NewFromNextSegment()
 
 	rp := &reverseProxy{
