@@ -381,3 +381,26 @@ func TestCloseWithSendInFlight(t *testing.T) {
 		}
 	})
 }
+
+// TestReusePort has two loops listen on the same port, as the server's
+// workers do; the kernel spreads connections over both.
+func TestReusePort(t *testing.T) {
+	backends(t, func(t *testing.T, b Backend) {
+		l1, l2 := newLoop(t, b), newLoop(t, b)
+		e1, addr := listenEcho(t, l1)
+		e2 := newEchoServer(l2)
+		if _, err := l2.Listen(addr, 0, e2.accept); err != nil {
+			t.Fatal(err)
+		}
+		start(t, l1)
+		start(t, l2)
+		for i := range 32 {
+			if err := echoRoundTrip(addr, []byte{byte(i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if e1.opened.Load() == 0 || e2.opened.Load() == 0 {
+			t.Errorf("connections per loop: %d and %d, want both > 0", e1.opened.Load(), e2.opened.Load())
+		}
+	})
+}

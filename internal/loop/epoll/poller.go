@@ -184,8 +184,13 @@ func (p *Poller) CancelClose(fd int) {
 			p.complete(st, o, -int32(unix.ECANCELED))
 		}
 	}
+	if st.registered {
+		// close alone would leave the registration behind if fd has a
+		// duplicate elsewhere (an inherited listener, say).
+		unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
+	}
 	*st = fdState{gen: st.gen + 1}
-	unix.Close(fd) // also removes fd from the epoll set
+	unix.Close(fd)
 }
 
 // Wait delivers queued completions, then waits for readiness up to timeout
