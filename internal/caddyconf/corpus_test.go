@@ -15,28 +15,37 @@ import (
 )
 
 // caddyCorpus returns the expected-JSON halves of Caddy's adapter corpus
-// (caddytest/integration/caddyfile_adapt/*.caddyfiletest) by file name.
-// Cases whose expected output is an error text are left out.
+// (caddytest/integration/caddyfile_adapt/*.caddyfiletest) by file name,
+// skipping t when the corpus is not in the module cache. Cases whose
+// expected output is an error text are left out.
 func caddyCorpus(t testing.TB) map[string][]byte {
 	t.Helper()
+	cases, err := loadCaddyCorpus()
+	if err != nil {
+		t.Skip(err)
+	}
+	return cases
+}
+
+func loadCaddyCorpus() (map[string][]byte, error) {
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/caddyserver/caddy/v2").Output()
 	dir := strings.TrimSpace(string(out))
 	if err != nil || dir == "" {
-		t.Skip("Caddy module not in the module cache (go mod download github.com/caddyserver/caddy/v2): corpus not available")
+		return nil, errors.New("caddy module not in the module cache (go mod download github.com/caddyserver/caddy/v2): corpus not available")
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "caddytest", "integration", "caddyfile_adapt", "*.caddyfiletest"))
 	if len(files) == 0 {
-		t.Skipf("no adapter corpus in %s", dir)
+		return nil, fmt.Errorf("no adapter corpus in %s", dir)
 	}
 	cases := make(map[string][]byte)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		expected, ok := afterDashes(data)
 		if !ok {
-			t.Fatalf("%s: no line of dashes", f)
+			return nil, fmt.Errorf("%s: no line of dashes", f)
 		}
 		expected = bytes.TrimSpace(expected)
 		if len(expected) == 0 || expected[0] != '{' {
@@ -44,7 +53,7 @@ func caddyCorpus(t testing.TB) map[string][]byte {
 		}
 		cases[filepath.Base(f)] = expected
 	}
-	return cases
+	return cases, nil
 }
 
 // afterDashes returns what follows the first line made of dashes (Caddy's
