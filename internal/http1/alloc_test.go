@@ -54,3 +54,16 @@ func TestAllocsParseAndRespond(t *testing.T) {
 		t.Errorf("%v allocations per request, want 0", allocs)
 	}
 }
+
+// TestAllocsDateUpdate requires reformatting the date to allocate nothing.
+func TestAllocsDateUpdate(t *testing.T) {
+	var c DateCache
+	now := time.Now()
+	allocs := testing.AllocsPerRun(100, func() {
+		now = now.Add(time.Second)
+		c.Update(now)
+	})
+	if allocs != 0 || len(c.Value()) != len(dateLayout) {
+		t.Errorf("%v allocations per Update, value %q", allocs, c.Value())
+	}
+}

@@ -240,3 +240,45 @@ func TestHeaders(t *testing.T) {
 		t.Error("Get/Has/out-of-range accessors")
 	}
 }
+
+// TestLimitBoundaries checks that each limit admits exactly its value.
+func TestLimitBoundaries(t *testing.T) {
+	line := "GET /" + strings.Repeat("a", 50) + " HTTP/1.1" // 64 bytes
+	head := line + "\r\nHost: a\r\n\r\n"
+	status := func(in string, l Limits) int {
+		_, _, err := parseAll(in, l)
+		var e *Error
+		if errors.As(err, &e) {
+			return e.Status
+		}
+		if err != nil {
+			return -1
+		}
+		return 200
+	}
+	tests := []struct {
+		name string
+		l    Limits
+		want int
+	}{
+		{"request line at limit", Limits{MaxRequestLine: len(line)}, 200},
+		{"request line over limit", Limits{MaxRequestLine: len(line) - 1}, 414},
+		{"head at limit", Limits{MaxHeaderBytes: len(head)}, 200},
+		{"head over limit", Limits{MaxHeaderBytes: len(head) - 1}, 431},
+		{"fields at limit", Limits{MaxHeaders: 1}, 200},
+	}
+	for _, tt := range tests {
+		if got := status(head, tt.l); got != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	var p RequestParser
+	p.Init(Limits{MaxRequestLine: len(line) - 1})
+	if _, err := p.Parse([]byte(line)); err != ErrNeedMore {
+		t.Errorf("partial line one byte over the limit without CR: %v, want ErrNeedMore", err)
+	}
+	p.Reset()
+	if _, err := p.Parse([]byte(line + "\r")); !errors.As(err, new(*Error)) {
+		t.Errorf("partial line over the limit with CR: %v, want 414", err)
+	}
+}

@@ -8,18 +8,18 @@ import (
 // Writer errors. They mean the caller tried to produce an invalid message;
 // the server answers 500 instead.
 var (
-	// ErrStatusCode: a status code outside 100–999.
+	// ErrStatusCode reports a status code outside 100–999.
 	ErrStatusCode = errors.New("http1: status code outside 100-999")
-	// ErrFieldName: a header field name that is not a token.
+	// ErrFieldName reports a header field name that is not a token.
 	ErrFieldName = errors.New("http1: invalid header field name")
-	// ErrFieldValue: a header field value with CR, LF, NUL, DEL or another
-	// control other than HTAB, which could inject lines into the response.
-	// Values are rejected, never stripped or rewritten.
+	// ErrFieldValue reports a header field value with CR, LF, NUL, DEL or
+	// another control other than HTAB, which could inject lines into the
+	// message. Values are rejected, never stripped or rewritten.
 	ErrFieldValue = errors.New("http1: invalid header field value")
-	// ErrMethod: a request method that is not a token.
+	// ErrMethod reports a request method that is not a token.
 	ErrMethod = errors.New("http1: invalid request method")
-	// ErrTarget: an empty request-target or one with bytes the parser
-	// would reject (controls, SP, non-ASCII, '#').
+	// ErrTarget reports an empty request-target or one with bytes the
+	// parser would reject (controls, SP, non-ASCII, '#').
 	ErrTarget = errors.New("http1: invalid request-target")
 )
 
