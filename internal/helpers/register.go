@@ -1,0 +1,66 @@
+package helpers
+
+import (
+	"fmt"
+
+	"github.com/zeroserve/zeroserve/internal/vm"
+)
+
+// table is every helper this package implements, by its name in
+// sdk/zeroserve.h. Ids are assigned in this order by Register.
+var table = []struct {
+	name string
+	fn   vm.HelperFunc
+}{
+	{"zs_log", zsLog},
+	{"zs_now_ms", zsNowMs},
+	{"zs_memcpy", zsMemcpy},
+	{"memcpy", zsMemcpy},
+	{"zs_memset", zsMemset},
+	{"memset", zsMemset},
+	{"zs_memcmp", zsMemcmp},
+
+	{"zs_req_method", reqString(func(r *Request) string { return r.Method })},
+	{"zs_req_path", reqString(func(r *Request) string { return r.Path })},
+	{"zs_req_uri", reqString((*Request).URI)},
+	{"zs_req_query", reqString(func(r *Request) string { return r.RawQuery })},
+	{"zs_req_scheme", reqString(func(r *Request) string { return r.Scheme })},
+	{"zs_req_peer", reqString(func(r *Request) string { return r.Peer })},
+	{"zs_req_proto_major", reqValue(func(r *Request) uint64 { return uint64(r.ProtoMajor) })},
+	{"zs_req_proto_minor", reqValue(func(r *Request) uint64 { return uint64(r.ProtoMinor) })},
+	{"zs_req_is_tls", reqValue(func(r *Request) uint64 { return boolResult(r.TLS) })},
+	{"zs_req_header", zsReqHeader},
+	{"zs_req_query_param", zsReqQueryParam},
+	{"zs_req_set_method", zsReqSetMethod},
+	{"zs_req_set_uri", zsReqSetURI},
+	{"zs_req_set_header", zsReqSetHeader},
+	{"zs_req_append_header", zsReqAppendHeader},
+	{"zs_req_delete_header", zsReqDeleteHeader},
+
+	{"zs_meta_get", zsMetaGet},
+	{"zs_meta_set", zsMetaSet},
+
+	{"zs_respond", zsRespond},
+	{"zs_abort", zsAbort},
+	{"zs_response_pending", zsResponsePending},
+	{"zs_response_clear", zsResponseClear},
+}
+
+// Register adds every helper to h.
+func Register(h *vm.Helpers) error {
+	for _, e := range table {
+		if _, err := h.Register(e.name, e.fn); err != nil {
+			return fmt.Errorf("helpers: %w", err)
+		}
+	}
+	return nil
+}
+
+// Names returns the names of the implemented helpers, in table order.
+func Names() []string {
+	names := make([]string, len(table))
+	for i, e := range table {
+		names[i] = e.name
+	}
+	return names
+}

@@ -1,0 +1,138 @@
+package helpers
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/zeroserve/zeroserve/internal/http1"
+)
+
+// Request is the request scripts see and change. The server fills it from
+// the parsed request; changes made by scripts (method, URI, headers) apply
+// to what later scripts see and to what a proxy sends upstream.
+type Request struct {
+	Method     string
+	Path       string // normalised path, percent-encoding kept (http1.CleanPath)
+	RawQuery   string // without '?'
+	Scheme     string // "http" or "https"
+	ProtoMajor int
+	ProtoMinor int
+	Peer       string // client address, ip:port
+	TLS        bool
+	Header     []Field // in received order; names as received
+}
+
+// Field is one header field line.
+type Field struct{ Name, Value string }
+
+// Reset clears the request, keeping its header slice.
+func (r *Request) Reset() {
+	*r = Request{Header: r.Header[:0]}
+}
+
+// Get returns the values of the header name (ASCII case-insensitive),
+// joined with ", " when it is repeated, and whether it is present.
+func (r *Request) Get(name string) (string, bool) {
+	var out string
+	found := false
+	for _, f := range r.Header {
+		if strings.EqualFold(f.Name, name) {
+			if found {
+				out += ", " + f.Value
+			} else {
+				out, found = f.Value, true
+			}
+		}
+	}
+	return out, found
+}
+
+// Set replaces every value of the header name with value.
+func (r *Request) Set(name, value string) {
+	r.Delete(name)
+	r.Header = append(r.Header, Field{name, value})
+}
+
+// Add appends a value of the header name; Host is replaced, not repeated.
+func (r *Request) Add(name, value string) {
+	if strings.EqualFold(name, "host") {
+		r.Set(name, value)
+		return
+	}
+	r.Header = append(r.Header, Field{name, value})
+}
+
+// Delete removes the headers matching pattern: a name, "Foo*" (prefix),
+// "*Foo" (suffix), "*Foo*" (substring) or "*" (all), case-insensitive.
+func (r *Request) Delete(pattern string) {
+	match := headerPattern(pattern)
+	kept := r.Header[:0]
+	for _, f := range r.Header {
+		if !match(f.Name) {
+			kept = append(kept, f)
+		}
+	}
+	clear(r.Header[len(kept):])
+	r.Header = kept
+}
+
+func headerPattern(p string) func(string) bool {
+	p = strings.ToLower(p)
+	pre, suf := strings.HasSuffix(p, "*"), strings.HasPrefix(p, "*")
+	switch {
+	case p == "*":
+		return func(string) bool { return true }
+	case pre && suf:
+		mid := p[1 : len(p)-1]
+		return func(n string) bool { return strings.Contains(strings.ToLower(n), mid) }
+	case pre:
+		return func(n string) bool { return strings.HasPrefix(strings.ToLower(n), p[:len(p)-1]) }
+	case suf:
+		return func(n string) bool { return strings.HasSuffix(strings.ToLower(n), p[1:]) }
+	}
+	return func(n string) bool { return strings.EqualFold(n, p) }
+}
+
+// URI returns the path and, when there is one, '?' and the raw query.
+func (r *Request) URI() string {
+	if r.RawQuery == "" {
+		return r.Path
+	}
+	return r.Path + "?" + r.RawQuery
+}
+
+// SetURI replaces path and query from a request-target "path[?query]". The
+// path is cleaned as the server cleans incoming paths.
+func (r *Request) SetURI(uri string) error {
+	if uri == "" {
+		return fmt.Errorf("empty URI")
+	}
+	path, query, _ := strings.Cut(uri, "?")
+	if path == "" {
+		path = r.Path
+	}
+	if !strings.HasPrefix(path, "/") {
+		return fmt.Errorf("URI %q: path does not start with /", uri)
+	}
+	clean, err := http1.CleanPath(nil, []byte(path))
+	if err != nil {
+		return fmt.Errorf("URI %q: %v", uri, err)
+	}
+	if strings.ContainsAny(query, " \r\n\x00#") {
+		return fmt.Errorf("URI %q: invalid query", uri)
+	}
+	r.Path, r.RawQuery = string(clean), query
+	return nil
+}
+
+// QueryParam returns the first form-decoded value of the query parameter
+// name, and whether it is present.
+func (r *Request) QueryParam(name string) (string, bool) {
+	q, _ := url.ParseQuery(r.RawQuery)
+	v, ok := q[name]
+	if !ok || len(v) == 0 {
+		return "", ok
+	}
+	return v[0], true
+}
