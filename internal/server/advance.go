@@ -81,6 +81,7 @@ func (c *conn) readHead() bool {
 // next state.
 func (c *conn) beginRequest(n int) {
 	c.headLen = n
+	c.seq++
 	c.start = time.Now()
 	c.clearDeadline()
 	head := c.parser.Request()

@@ -59,7 +59,8 @@ type conn struct {
 	path    []byte // normalised path, reused
 	req     Request
 	rw      ResponseWriter
-	handled bool // ServeHTTP1 was called for the current request
+	handled bool   // ServeHTTP1 was called for the current request
+	seq     uint32 // number of the current request on the connection
 	// closeAfter: the connection closes after the current response.
 	closeAfter bool
 	start      time.Time // when the current request's head was complete

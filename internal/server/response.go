@@ -115,7 +115,7 @@ func (w *ResponseWriter) CloseAfter() { w.close = true }
 // returned Completion. Until then the connection reads no further request.
 func (w *ResponseWriter) Defer() Completion {
 	w.deferred = true
-	return Completion{c: w.c, gen: w.c.gen}
+	return Completion{c: w.c, gen: w.c.gen, seq: w.c.seq}
 }
 
 func (w *ResponseWriter) setErr(err error) error {
@@ -130,12 +130,13 @@ func (w *ResponseWriter) setErr(err error) error {
 // ErrConnClosed. Use it only on the connection's loop goroutine.
 type Completion struct {
 	c   *conn
-	gen uint32
+	gen uint32 // the connection's gen
+	seq uint32 // the request's number on the connection
 }
 
 // live reports whether the deferred response still waits for Finish.
 func (d Completion) live() bool {
-	return d.c != nil && d.c.gen == d.gen && d.c.state == stateHandle && d.c.rw.deferred && !d.c.rw.done
+	return d.c != nil && d.c.gen == d.gen && d.c.seq == d.seq && d.c.state == stateHandle && d.c.rw.deferred && !d.c.rw.done
 }
 
 // Writer returns the deferred response's writer, or nil when the

@@ -23,7 +23,7 @@ type worker struct {
 	draining  bool
 	drained   chan struct{} // closed once draining and no connection is left
 	drainDone bool          // drained is closed
-	log      accessLog
+	log       accessLog
 }
 
 // hsWaiter is a TLS connection waiting for a handshake slot.
