@@ -404,3 +404,19 @@ func TestReusePort(t *testing.T) {
 		}
 	})
 }
+
+func TestOptionsRejected(t *testing.T) {
+	for _, o := range []Options{
+		{Entries: 1 << 16},
+		{BufCount: 3},
+		{BufCount: 1 << 16},
+		{BufSize: -1},
+		{BufSize: 2 << 20},
+		{Backend: Backend(9)},
+	} {
+		if l, err := New(o); err == nil {
+			l.Free()
+			t.Errorf("New(%+v): no error", o)
+		}
+	}
+}

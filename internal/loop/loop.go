@@ -43,6 +43,26 @@ func (o *Options) defaults() {
 	}
 }
 
+// Limits of Options, so that a bad value is reported as such rather than
+// making io_uring setup fail (which Auto would take for "not supported").
+const (
+	maxEntries  = 32768 // the kernel's IORING_MAX_ENTRIES
+	maxBufCount = 32768 // the largest provided buffer ring
+	maxBufSize  = 1 << 20
+)
+
+func (o *Options) validate() error {
+	switch {
+	case o.Entries > maxEntries:
+		return fmt.Errorf("loop: Options.Entries %d above %d", o.Entries, maxEntries)
+	case o.BufCount < 0 || o.BufCount > maxBufCount || o.BufCount&(o.BufCount-1) != 0:
+		return fmt.Errorf("loop: Options.BufCount %d is not a power of two up to %d", o.BufCount, maxBufCount)
+	case o.BufSize < 0 || o.BufSize > maxBufSize:
+		return fmt.Errorf("loop: Options.BufSize %d outside 1..%d", o.BufSize, maxBufSize)
+	}
+	return nil
+}
+
 // Loop is one event loop: a backend, the sockets it owns, timers and a queue
 // of functions posted from other goroutines. See the package documentation
 // for which methods may be called from where.
@@ -89,8 +109,8 @@ func (*noCopy) Unlock() {}
 // set up io_uring falls back to epoll and FallbackReason reports why.
 func New(opts Options) (*Loop, error) {
 	opts.defaults()
-	if opts.BufSize <= 0 || opts.BufCount <= 0 || opts.BufCount&(opts.BufCount-1) != 0 {
-		return nil, fmt.Errorf("loop: invalid buffer options: %d buffers of %d bytes", opts.BufCount, opts.BufSize)
+	if err := opts.validate(); err != nil {
+		return nil, err
 	}
 	l := &Loop{bufSize: opts.BufSize, base: time.Now()}
 	l.complete = l.onComplete
