@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/zeroserve/zeroserve/internal/bpf"
 	"github.com/zeroserve/zeroserve/internal/bpf/elfload"
@@ -80,7 +78,7 @@ func bpfDisasm(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "%s:\tfile format elf64-bpf\n", files[0])
-	io.WriteString(stdout, disassembleObject(obj))
+	io.WriteString(stdout, obj.Disassemble())
 	return 0
 }
 
@@ -95,86 +93,6 @@ func loadObjectFile(path string) (*bpf.Object, error) {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	return obj, nil
-}
-
-// disassembleObject prints every code section of o the way llvm-objdump
-// -dr does: function labels, slot numbers relative to the section, helper
-// calls by name ("call zs_log"), local calls with their callee, and a
-// relocation line under each lddw of a data address. A summary of the data
-// sections follows.
-func disassembleObject(o *bpf.Object) string {
-	labels := map[int]string{}
-	for _, f := range o.Funcs {
-		if _, ok := labels[f.Slot]; !ok {
-			labels[f.Slot] = f.Name
-		}
-	}
-	helpers := map[int]string{}
-	for _, hc := range o.HelperCalls {
-		helpers[hc.Slot] = hc.Name
-	}
-	refs := map[int]bpf.DataRef{}
-	for _, ref := range o.DataRefs {
-		refs[ref.Slot] = ref
-	}
-	var b strings.Builder
-	for _, s := range o.Sections {
-		if s.Len == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, "\nDisassembly of section %s", s.Name)
-		if s.Kind != bpf.EntryNone {
-			fmt.Fprintf(&b, " (entrypoint: %s)", s.Kind)
-		}
-		b.WriteString(":\n")
-		text := bpf.Disassemble(o.Insns[s.Start : s.Start+s.Len])
-		for line := range strings.Lines(text) {
-			line = strings.TrimSuffix(line, "\n")
-			colon := strings.IndexByte(line, ':')
-			n, err := strconv.Atoi(strings.TrimSpace(line[:max(colon, 0)]))
-			if colon < 0 || err != nil || n < 0 || n >= s.Len {
-				b.WriteString(line + "\n")
-				continue
-			}
-			slot := s.Start + n
-			if name, ok := labels[slot]; ok {
-				fmt.Fprintf(&b, "\n%016x <%s>:\n", n*bpf.SlotSize, name)
-			}
-			ins := o.Insns[slot]
-			switch {
-			case helpers[slot] != "":
-				line = line[:strings.LastIndexByte(line, '\t')+1] + "call " + helpers[slot]
-			case ins.OpCode.Class() == bpf.ClassJMP && ins.OpCode.JumpOp() == bpf.JumpCall && ins.Src == bpf.CallLocal:
-				if name, ok := labels[slot+1+int(ins.Imm)]; ok {
-					line += " <" + name + ">"
-				}
-			}
-			b.WriteString(line + "\n")
-			if ref, ok := refs[slot]; ok {
-				fmt.Fprintf(&b, "\t\t%016x:  R_BPF_64_64\t%s+%#x\n", n*bpf.SlotSize, o.Data[ref.Section].Name, ref.Offset)
-			}
-		}
-	}
-	if len(o.Data) > 0 {
-		b.WriteString("\nData sections:\n")
-		for _, d := range o.Data {
-			mode := "read-only"
-			if d.Writable {
-				mode = "writable"
-			}
-			if d.Contents == nil {
-				mode += ", zeroed"
-			}
-			fmt.Fprintf(&b, "  %-20s %8d bytes  align %-4d %s\n", d.Name, d.Size, d.Align, mode)
-		}
-	}
-	for _, p := range o.Pointers {
-		fmt.Fprintf(&b, "  pointer at %s+%#x (%d bytes) to %s\n", o.Data[p.Section].Name, p.Offset, p.Size, o.Data[p.Target].Name)
-	}
-	if len(o.Helpers) > 0 {
-		fmt.Fprintf(&b, "\nHelpers: %s\n", strings.Join(o.Helpers, ", "))
-	}
-	return b.String()
 }
 
 // jitFlag adds the --jit flag (on, off or auto; default auto) to fs.

@@ -3,6 +3,7 @@ package bpf
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -259,4 +260,97 @@ func (o *Object) LinkData(dataAddr []uint64) ([][]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// Disassemble prints every code section of o the way llvm-objdump
+// -dr does: function labels, slot numbers relative to the section, helper
+// calls by name ("call zs_log"), local calls with their callee, and a
+// relocation line under each lddw of a data address. A summary of the data
+// sections follows.
+func (o *Object) Disassemble() string {
+	labels := map[int]string{}
+	for _, f := range o.Funcs {
+		if _, ok := labels[f.Slot]; !ok {
+			labels[f.Slot] = f.Name
+		}
+	}
+	helpers := map[int]string{}
+	for _, hc := range o.HelperCalls {
+		helpers[hc.Slot] = hc.Name
+	}
+	refs := map[int]DataRef{}
+	for _, ref := range o.DataRefs {
+		refs[ref.Slot] = ref
+	}
+	var b strings.Builder
+	for _, s := range o.Sections {
+		if s.Len == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\nDisassembly of section %s", s.Name)
+		if s.Kind != EntryNone {
+			fmt.Fprintf(&b, " (entrypoint: %s)", s.Kind)
+		}
+		if s.Start < 0 || s.Len > len(o.Insns)-s.Start {
+			fmt.Fprintf(&b, ": slots [%d, %d) outside the %d-slot code\n", s.Start, s.Start+s.Len, len(o.Insns))
+			continue
+		}
+		b.WriteString(":\n")
+		text := Disassemble(o.Insns[s.Start : s.Start+s.Len])
+		for line := range strings.Lines(text) {
+			line = strings.TrimSuffix(line, "\n")
+			colon := strings.IndexByte(line, ':')
+			n, err := strconv.Atoi(strings.TrimSpace(line[:max(colon, 0)]))
+			if colon < 0 || err != nil || n < 0 || n >= s.Len {
+				b.WriteString(line + "\n")
+				continue
+			}
+			slot := s.Start + n
+			if name, ok := labels[slot]; ok {
+				fmt.Fprintf(&b, "\n%016x <%s>:\n", n*SlotSize, name)
+			}
+			ins := o.Insns[slot]
+			switch {
+			case helpers[slot] != "":
+				line = line[:strings.LastIndexByte(line, '\t')+1] + "call " + helpers[slot]
+			case ins.OpCode.Class() == ClassJMP && ins.OpCode.JumpOp() == JumpCall && ins.Src == CallLocal:
+				if name, ok := labels[slot+1+int(ins.Imm)]; ok {
+					line += " <" + name + ">"
+				}
+			}
+			b.WriteString(line + "\n")
+			if ref, ok := refs[slot]; ok {
+				fmt.Fprintf(&b, "\t\t%016x:  R_BPF_64_64\t%s+%#x\n", n*SlotSize, o.dataName(ref.Section), ref.Offset)
+			}
+		}
+	}
+	if len(o.Data) > 0 {
+		b.WriteString("\nData sections:\n")
+		for _, d := range o.Data {
+			mode := "read-only"
+			if d.Writable {
+				mode = "writable"
+			}
+			if d.Contents == nil {
+				mode += ", zeroed"
+			}
+			fmt.Fprintf(&b, "  %-20s %8d bytes  align %-4d %s\n", d.Name, d.Size, d.Align, mode)
+		}
+	}
+	for _, p := range o.Pointers {
+		fmt.Fprintf(&b, "  pointer at %s+%#x (%d bytes) to %s\n", o.dataName(p.Section), p.Offset, p.Size, o.dataName(p.Target))
+	}
+	if len(o.Helpers) > 0 {
+		fmt.Fprintf(&b, "\nHelpers: %s\n", strings.Join(o.Helpers, ", "))
+	}
+	return b.String()
+}
+
+// dataName returns the name of data section i, or a placeholder if i is
+// out of range.
+func (o *Object) dataName(i int) string {
+	if i < 0 || i >= len(o.Data) {
+		return fmt.Sprintf("<data section %d?>", i)
+	}
+	return o.Data[i].Name
 }

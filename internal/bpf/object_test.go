@@ -3,6 +3,7 @@ package bpf
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -130,6 +131,51 @@ func TestLinkData(t *testing.T) {
 		bad.Pointers = []Pointer{p}
 		if _, err := bad.LinkData([]uint64{0, 0}); err == nil {
 			t.Errorf("pointer %+v: no error", p)
+		}
+	}
+}
+
+func TestObjectDisassemble(t *testing.T) {
+	o := testObject()
+	o.Funcs = []Func{{Name: "entry", Slot: 0}}
+	got := o.Disassemble()
+	for _, want := range []string{
+		"\nDisassembly of section zeroserve.request (entrypoint: request):\n",
+		"\n0000000000000000 <entry>:\n",
+		"\t\t0000000000000000:  R_BPF_64_64\t.rodata+0x3\n",
+		"\tcall memcpy\n",
+		"\tcall zs_log\n",
+		"  .rodata                     8 bytes  align 1    read-only\n",
+		"  .data                      12 bytes  align 8    writable\n",
+		"  pointer at .data+0x8 (4 bytes) to .rodata\n",
+		"\nHelpers: zs_log, memcpy\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Disassemble lacks %q:\n%s", want, got)
+		}
+	}
+	// A local call shows its callee.
+	call := &Object{
+		Insns: []Instruction{
+			{OpCode: OpCode(byte(ClassJMP) | byte(JumpCall)), Src: CallLocal, Imm: 1},
+			{OpCode: OpCode(byte(ClassJMP) | byte(JumpExit))},
+			{OpCode: OpCode(byte(ClassJMP) | byte(JumpExit))},
+		},
+		Sections: []CodeSection{{Name: ".text", Len: 3}},
+		Funcs:    []Func{{Name: "main", Slot: 0}, {Name: "callee", Slot: 2}},
+	}
+	if got := call.Disassemble(); !strings.Contains(got, " <callee>\n") || !strings.Contains(got, "Disassembly of section .text:\n") {
+		t.Errorf("local call:\n%s", got)
+	}
+	// An inconsistent Object prints, it does not panic.
+	bad := testObject()
+	bad.Sections = append(bad.Sections, CodeSection{Name: "x", Start: 3, Len: 9})
+	bad.DataRefs[0].Section = 7
+	bad.Pointers[0].Target = -1
+	got = bad.Disassemble()
+	for _, want := range []string{"section x: slots [3, 12) outside the 5-slot code", "<data section 7?>+0x3", "to <data section -1?>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("bad object: output lacks %q:\n%s", want, got)
 		}
 	}
 }
