@@ -103,6 +103,6 @@ func BenchmarkCageReset(b *testing.B) {
 	defer cg.close()
 	b.SetBytes(int64(l.ClearSize()))
 	for b.Loop() {
-		cg.reset(nil)
+		cg.reset(nil, nil)
 	}
 }

@@ -39,11 +39,14 @@ func cageIn(l abi.CageLayout, mem []byte, rodata []byte) *cage {
 	return &cage{layout: l, mem: mem, base: unsafe.Pointer(unsafe.SliceData(mem))}
 }
 
-// reset clears the writable region and the store pad and copies in the
-// initial writable data: nothing a previous run wrote survives.
-func (c *cage) reset(data []byte) {
+// reset clears the writable region and the store pad, copies in the
+// initial writable data and replaces the calldata: nothing a previous run
+// wrote or was given survives.
+func (c *cage) reset(data, calldata []byte) {
 	clear(c.mem[:c.layout.ClearSize()])
 	copy(c.mem[abi.DataAddr:], data)
+	cd := c.mem[c.layout.CalldataAddr : c.layout.CalldataAddr+abi.CalldataMax]
+	clear(cd[copy(cd, calldata):])
 }
 
 // read returns the guest bytes [addr, addr+n) if they lie inside the cage.

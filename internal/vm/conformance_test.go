@@ -45,14 +45,14 @@ func engines() []JITMode {
 	return []JITMode{JITOff}
 }
 
-// runCorpusTest loads and runs one test with the conformance helpers, mem as
-// calldata, and returns r0 or the load or run error.
+// runCorpusTest loads and runs one test with the conformance helpers and mem
+// (ConformanceObject), and returns r0 or the load or run error.
 func runCorpusTest(tc *corpus.Test, mode JITMode) (uint64, error) {
 	h := NewHelpers()
 	if err := RegisterConformanceHelpers(h); err != nil {
 		return 0, err
 	}
-	p, err := LoadCode(tc.Program, Options{Helpers: h, JIT: mode})
+	p, err := Load(ConformanceObject(tc.Program, tc.Mem), Options{Helpers: h, JIT: mode})
 	if err != nil {
 		return 0, err
 	}
@@ -62,7 +62,7 @@ func runCorpusTest(tc *corpus.Test, mode JITMode) (uint64, error) {
 		return 0, err
 	}
 	defer c.Close()
-	return c.Run(0, tc.Mem, 1<<24)
+	return c.Run(0, nil, 1<<24)
 }
 
 func TestConformance(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 // read-only data) and execution state. It runs one entrypoint at a time;
 // reuse it (Program.Get and Put) to avoid mapping a cage per run.
 //
-// Run ABI: r1 points to a copy of the calldata at abi.CalldataAddr, just
-// above the entry frame, and r2 is its length (r1 = 0 when there is none);
+// Run ABI: r1 points to a read-only copy of the calldata at
+// CageLayout.CalldataAddr and r2 is its length (r1 = 0 when there is none);
 // r10 is abi.StackTop; every other register is 0; writable memory is zero
 // except the program's initial .data. The result is r0 at the outermost
 // exit.
@@ -69,11 +69,10 @@ func (c *Context) Run(entry int, calldata []byte, fuel uint64) (uint64, error) {
 	if c.interrupted.Load() {
 		return 0, &RunError{Trap: abi.TrapInterrupted, PC: pc}
 	}
-	c.cage.reset(c.prog.data)
-	copy(c.cage.mem[abi.CalldataAddr:], calldata)
+	c.cage.reset(c.prog.data, calldata)
 	c.st.Regs = [11]uint64{}
 	if len(calldata) > 0 {
-		c.st.Regs[1] = abi.CalldataAddr
+		c.st.Regs[1] = c.cage.layout.CalldataAddr
 	}
 	c.st.Regs[2] = uint64(len(calldata))
 	c.st.Regs[10] = abi.StackTop

@@ -44,8 +44,17 @@ func TestRunABI(t *testing.T) {
 	if r0, err := c.Run(0, nil, 100); err != nil || r0 != 0 {
 		t.Errorf("no calldata: got r1<<32|r2 = %#x, %v; want 0", r0, err)
 	}
-	if r0, err := c.Run(0, []byte{1, 2, 3}, 100); err != nil || r0 != abi.CalldataAddr<<32|3 {
-		t.Errorf("calldata: got r1<<32|r2 = %#x, %v; want %#x", r0, err, abi.CalldataAddr<<32|3)
+	cd := c.Program().Layout().CalldataAddr
+	if r0, err := c.Run(0, []byte{1, 2, 3}, 100); err != nil || r0 != cd<<32|3 {
+		t.Errorf("calldata: got r1<<32|r2 = %#x, %v; want %#x", r0, err, cd<<32|3)
+	}
+	// Calldata is read-only: a store through r1 is masked into the stack.
+	c = load(t, "stb [%r1], 9\nldxb %r0, [%r1]\nexit", nil)
+	if r0, err := c.Run(0, []byte{1}, 100); err != nil || r0 != 1 {
+		t.Errorf("store to calldata: read back %d, %v; want the unchanged 1", r0, err)
+	}
+	if _, err := c.Write(cd, 1); err == nil {
+		t.Error("helper Write to calldata allowed")
 	}
 	c = load(t, "ldxw %r0, [%r1]\nexit", nil)
 	if r0, err := c.Run(0, []byte{1, 2, 3, 4}, 100); err != nil || r0 != 0x04030201 {
@@ -256,27 +265,56 @@ func TestHelperRegistry(t *testing.T) {
 	}
 }
 
-// TestNoLeakBetweenRuns checks that the stack, calldata and data written by
-// one run are gone in the next.
+// TestNoLeakBetweenRuns checks that what one run wrote (stack, data) or was
+// given (calldata) is gone in the next.
 func TestNoLeakBetweenRuns(t *testing.T) {
-	c := load(t, `
-		jeq %r2, 0, +4
-		stdw [%r10-8], 0x5ec
-		stdw [%r10-4096], 0x5ec
-		stdw [%r1+8], 0x5ec
-		exit
-		ldxdw %r0, [%r10-8]
-		ldxdw %r3, [%r10-4096]
-		or %r0, %r3
-		mov %r3, 0x8008
-		ldxdw %r3, [%r3]
-		or %r0, %r3
-		exit`, nil)
-	if _, err := c.Run(0, []byte{1}, 100); err != nil {
+	l, err := abi.NewCageLayout(8, 0, 1)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if r0, err := c.Run(0, nil, 100); err != nil || r0 != 0 {
-		t.Fatalf("second run read %#x, %v; want 0", r0, err)
+	src := fmt.Sprintf(`
+		jeq %%r2, 0, +6
+		stdw [%%r10-8], 0x5ec
+		stdw [%%r10-4096], 0x5ec
+		lddw %%r3, 0
+		stdw [%%r3], 0x5ec
+		exit
+		ldxdw %%r0, [%%r10-8]
+		ldxdw %%r4, [%%r10-4096]
+		or %%r0, %%r4
+		lddw %%r3, 0
+		ldxdw %%r4, [%%r3]
+		or %%r0, %%r4
+		lddw %%r3, %#x
+		ldxdw %%r4, [%%r3]
+		or %%r0, %%r4
+		exit`, l.CalldataAddr)
+	obj := &bpf.Object{
+		Insns:    asm(t, src),
+		Data:     []bpf.DataSection{{Name: ".bss", Size: 8, Align: 8, Writable: true}},
+		DataRefs: []bpf.DataRef{{Slot: 3}, {Slot: 10}},
+	}
+	obj.Sections = []bpf.CodeSection{{Name: "code", Len: len(obj.Insns)}}
+	for _, mode := range []JITMode{JITOff, JITAuto} {
+		p, err := Load(obj, Options{JIT: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Layout() != l {
+			t.Fatalf("layout %+v, want %+v", p.Layout(), l)
+		}
+		c, err := p.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Run(0, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 100); err != nil {
+			t.Fatal(err)
+		}
+		if r0, err := c.Run(0, nil, 100); err != nil || r0 != 0 {
+			t.Fatalf("jit=%v: second run read %#x, %v; want 0", mode, r0, err)
+		}
+		c.Close()
+		p.Close()
 	}
 }
 

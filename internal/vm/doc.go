@@ -9,12 +9,13 @@
 // with ErrNotSupported rather than interpreting silently.
 //
 // Memory (DESIGN §3). Each Context owns one cage, an anonymous mapping laid
-// out as abi.CageLayout describes: the 8 × 4 KiB stack, the calldata, the
-// writable data, then read-only data. Loads and stores are masked, never
-// bounds-checked, and cannot fault; stores reach only writable memory.
-// Before every run the writable region (64 KiB for a program with less than
-// 31.5 KiB of writable data) is cleared and .data re-copied, so nothing
-// leaks from one request to the next; BenchmarkCageReset measures it.
+// out as abi.CageLayout describes: the 8 × 4 KiB stack and the writable
+// data, then the read-only calldata and read-only data. Loads and stores are
+// masked, never bounds-checked, and cannot fault; stores reach only writable
+// memory. Before every run the writable region (32 KiB for a program without
+// .data/.bss, the stack alone) is cleared, .data re-copied and the calldata
+// replaced, so nothing leaks from one request to the next;
+// BenchmarkCageReset measures it.
 // Helpers reach guest memory only through Context.Read and Context.Write,
 // which check bounds and return *MemoryError (abi.TrapMemory).
 //

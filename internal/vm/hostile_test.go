@@ -62,8 +62,8 @@ func wildAddresses(t *testing.T, l abi.CageLayout) []uint64 {
 
 // TestWildPointersStayInCage runs loads and stores of every size at wild
 // addresses (with the extreme offsets) in a cage surrounded by secret host
-// memory: no load may return a secret byte, no store may change host memory
-// or the program's read-only data.
+// memory: no load may return a secret byte, no store may change host memory,
+// the calldata or the program's read-only data.
 func TestWildPointersStayInCage(t *testing.T) {
 	var src bytes.Buffer
 	src.WriteString("ldxdw %r1, [%r1]\nmov %r0, 0\n")
@@ -118,6 +118,9 @@ func checkWildPointers(t *testing.T, obj *bpf.Object, rodata []byte, mode JITMod
 		}
 		if i := firstNot(mem[page+l.MappedSize():], secretByte); i >= 0 {
 			t.Fatalf("addr %#x: host memory after the cage changed at +%d", addr, i)
+		}
+		if got := mem[page+l.CalldataAddr : page+l.CalldataAddr+abi.CalldataMax]; !bytes.Equal(got[:8], cd[:]) || firstNot(got[8:], 0) >= 0 {
+			t.Fatalf("addr %#x: calldata changed", addr)
 		}
 		ro := mem[page+l.RODataAddr : page+l.Size]
 		if !bytes.Equal(ro[:len(rodata)], rodata) || firstNot(ro[len(rodata):], 0) >= 0 {

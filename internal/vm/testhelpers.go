@@ -3,7 +3,30 @@ package vm
 import (
 	"bytes"
 	"math"
+
+	"github.com/zeroserve/zeroserve/internal/bpf"
 )
+
+// ConformanceObject returns prog in the execution environment the
+// conformance corpora assume (testdata/README.md §3): r1 points to a
+// writable copy of mem and r2 is its length, or both are 0 without mem.
+// Calldata is read-only in zeroserve's ABI, so mem becomes a writable .data
+// section and a three-slot prologue (lddw r1, .data; mov r2, len) is put in
+// front of prog; jumps and local calls are relative, so prog is unchanged.
+// Run the result's entry 0 with no calldata.
+func ConformanceObject(prog []bpf.Instruction, mem []byte) *bpf.Object {
+	obj := &bpf.Object{Insns: prog}
+	if len(mem) > 0 {
+		obj.Insns = append([]bpf.Instruction{
+			{OpCode: bpf.OpLDDW, Dst: bpf.R1}, {},
+			{OpCode: bpf.OpCode(bpf.ClassALU64) | bpf.OpCode(bpf.ALUMov), Dst: bpf.R2, Imm: int32(len(mem))},
+		}, prog...)
+		obj.Data = []bpf.DataSection{{Name: ".data", Size: uint64(len(mem)), Align: 8, Writable: true, Contents: mem}}
+		obj.DataRefs = []bpf.DataRef{{Slot: 0, Section: 0}}
+	}
+	obj.Sections = []bpf.CodeSection{{Name: "conformance", Start: 0, Len: len(obj.Insns)}}
+	return obj
+}
 
 // RegisterConformanceHelpers registers the helpers the eBPF conformance
 // corpora call by number (testdata/README.md §4, uBPF's test plugin): 0

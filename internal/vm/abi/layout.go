@@ -10,22 +10,27 @@ import (
 // store writes base + (addr & StoreMask). Every masked address is mapped, so
 // no access can fault (DESIGN §3, "a pointer cage without faults"):
 //
-//	0                 StackTop          DataAddr            WritableSize
-//	+-----------------+-----------------+-------------------+...........+
-//	| stack: 8 frames | calldata (512)  | .data/.bss copies | zero      |  writable,
-//	| x 4 KiB, frame 0|                 |                   |           |  cleared
-//	| at the top      |                 |                   |           |  every run
-//	+-----------------+-----------------+-------------------+-----------+
-//	WritableSize      +StorePad                                  Size     Size+TailPad
-//	+-----------------+---------------------------------------------+----------+
-//	| store pad (16)  | read-only data (.rodata*), then zero        | tail pad |
-//	+-----------------+---------------------------------------------+----------+
+//	0                        StackTop = DataAddr                  WritableSize
+//	+------------------------+----------------------------------+...........+
+//	| stack: 8 frames x 4 KiB| .data/.bss copies (if any)       | zero      |  writable,
+//	| frame 0 at the top     |                                  |           |  cleared
+//	+------------------------+----------------------------------+-----------+  every run
+//	WritableSize  +StorePad       CalldataAddr        RODataAddr        Size      Size+TailPad
+//	+-------------+---------------+-------------------+-----------------+---------+
+//	| store pad   | (pad = 16)    | calldata (512)    | .rodata*, zero  |tail pad |
+//	+-------------+---------------+-------------------+-----------------+---------+
 //
 // StoreMask = WritableSize-1 reaches only the writable region; an 8-byte
 // store at StoreMask spills at most 7 bytes into the store pad, which is
-// cleared with the writable region, so it can never change read-only data.
-// LoadMask = Size-1 reaches the whole cage; an 8-byte load at LoadMask reads
-// at most 7 bytes of the tail pad, which is mapped, zero and never written.
+// cleared with the writable region, so it can never change calldata or
+// read-only data. LoadMask = Size-1 reaches the whole cage; an 8-byte load
+// at LoadMask reads at most 7 bytes of the tail pad, which is mapped, zero
+// and never written.
+//
+// Calldata is read-only for the guest: Go copies it in before each run.
+// Keeping it out of the writable region lets a program without writable data
+// have a 32 KiB writable region (the stack alone), which halves the memory
+// cleared per run (see the vm package's BenchmarkCageReset).
 const (
 	// StackFrameSize is the stack of one BPF function (one call frame).
 	StackFrameSize = 4096
@@ -37,14 +42,11 @@ const (
 	// StackTop is r10 in the entry function; each local call moves r10 down
 	// by StackFrameSize and its exit moves it back.
 	StackTop = StackSize
-	// CalldataAddr is where the caller's calldata is copied; r1 points here
-	// when the calldata is not empty.
-	CalldataAddr = StackTop
+	// DataAddr is where the program's writable data (.data, .bss) starts.
+	DataAddr = StackTop
 	// CalldataMax is the largest calldata a run accepts.
 	CalldataMax = 512
-	// DataAddr is where the program's writable data (.data, .bss) starts.
-	DataAddr = CalldataAddr + CalldataMax
-	// StorePad is the cleared gap between writable and read-only memory.
+	// StorePad is the cleared gap between writable memory and calldata.
 	StorePad = 16
 	// TailPad is the mapped, zero memory after the cage that absorbs loads
 	// straddling LoadMask.
@@ -61,6 +63,7 @@ type CageLayout struct {
 	WritableSize uint64 // power of two; StoreMask+1
 	Size         uint64 // power of two; LoadMask+1
 	DataSize     uint64 // bytes of writable data at DataAddr
+	CalldataAddr uint64 // CalldataMax bytes of read-only calldata; r1 at entry
 	RODataAddr   uint64 // first byte of read-only data
 	RODataSize   uint64 // bytes of read-only data
 }
@@ -73,12 +76,13 @@ func NewCageLayout(dataSize, rodataSize, roAlign uint64) (CageLayout, error) {
 		return CageLayout{}, fmt.Errorf("cage: data (%d bytes) or read-only data (%d bytes, align %d) exceeds %d bytes", dataSize, rodataSize, roAlign, MaxCageSize)
 	}
 	w := pow2(DataAddr + alignUp(dataSize, DataAlign))
-	ro := alignUp(w+StorePad, max(pow2(roAlign), DataAlign))
+	cd := w + StorePad
+	ro := alignUp(cd+CalldataMax, max(pow2(roAlign), DataAlign))
 	size := pow2(ro + alignUp(rodataSize, DataAlign))
 	if size > MaxCageSize {
 		return CageLayout{}, fmt.Errorf("cage: %d bytes of data need a %d-byte cage, over the %d-byte limit", dataSize+rodataSize, size, MaxCageSize)
 	}
-	return CageLayout{WritableSize: w, Size: size, DataSize: dataSize, RODataAddr: ro, RODataSize: rodataSize}, nil
+	return CageLayout{WritableSize: w, Size: size, DataSize: dataSize, CalldataAddr: cd, RODataAddr: ro, RODataSize: rodataSize}, nil
 }
 
 // LoadMask is the mask applied to every load address.

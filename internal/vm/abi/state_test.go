@@ -34,31 +34,31 @@ func TestStateOffsets(t *testing.T) {
 }
 
 func TestCageLayout(t *testing.T) {
+	const ro = StorePad + CalldataMax
 	for _, c := range []struct {
 		data, rodata   uint64
 		writable, size uint64
-		rodataAddr     uint64
 	}{
-		{0, 0, 64 << 10, 128 << 10, 64<<10 + StorePad},
-		{30 << 10, 1, 64 << 10, 128 << 10, 64<<10 + StorePad},
-		{32 << 10, 0, 128 << 10, 256 << 10, 128<<10 + StorePad},
-		{0, 64 << 10, 64 << 10, 256 << 10, 64<<10 + StorePad},
+		{0, 0, 32 << 10, 64 << 10},
+		{1, 0, 64 << 10, 128 << 10},
+		{32 << 10, 1, 64 << 10, 128 << 10},
+		{0, 32 << 10, 32 << 10, 128 << 10},
 	} {
 		l, err := NewCageLayout(c.data, c.rodata, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if l.WritableSize != c.writable || l.Size != c.size || l.RODataAddr != c.rodataAddr {
-			t.Errorf("data %d rodata %d: got %+v, want writable %d size %d rodata at %d", c.data, c.rodata, l, c.writable, c.size, c.rodataAddr)
+		if l.WritableSize != c.writable || l.Size != c.size || l.CalldataAddr != c.writable+StorePad || l.RODataAddr != c.writable+ro {
+			t.Errorf("data %d rodata %d: got %+v, want writable %d size %d", c.data, c.rodata, l, c.writable, c.size)
 		}
 		if DataAddr+l.DataSize > l.WritableSize || l.RODataAddr+l.RODataSize > l.Size {
 			t.Errorf("data %d rodata %d: regions overflow %+v", c.data, c.rodata, l)
 		}
-		if l.StoreMask()+8 > l.RODataAddr {
-			t.Errorf("a straddling store at StoreMask reaches read-only data: %+v", l)
+		if l.StoreMask()+8 > l.CalldataAddr {
+			t.Errorf("a straddling store at StoreMask reaches calldata: %+v", l)
 		}
 	}
-	if l, _ := NewCageLayout(0, 8, 256); l.RODataAddr != 64<<10+256 {
+	if l, _ := NewCageLayout(0, 8, 1024); l.RODataAddr != 32<<10+1024 {
 		t.Errorf("rodata align 256: at %#x", l.RODataAddr)
 	}
 	if _, err := NewCageLayout(MaxCageSize, 1, 1); err == nil {
