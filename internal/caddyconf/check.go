@@ -14,11 +14,17 @@ func checkMatcherSet(path string, ms *MatcherSet) (*MatcherSet, error) {
 		out.Host = make([]string, len(ms.Host))
 		seen := make(map[string]bool, len(ms.Host))
 		for i, h := range ms.Host {
-			lh := strings.ToLower(h)
-			if seen[lh] {
+			// As Caddy: exact hosts are compared lower-cased; wildcards and
+			// placeholders are kept as written (placeholder names are case
+			// sensitive).
+			lh := h
+			if plainHost(h) {
+				lh = strings.ToLower(h)
+			}
+			if seen[strings.ToLower(h)] {
 				return nil, &PathError{Path: joinIndex(joinKey(path, "host"), i), Msg: fmt.Sprintf("duplicate host %q", h)}
 			}
-			seen[lh] = true
+			seen[strings.ToLower(h)] = true
 			out.Host[i] = lh
 		}
 	}

@@ -108,6 +108,9 @@ func Parse(data []byte) (*Config, error) {
 		err := json.Unmarshal(data, &v)
 		return nil, &PathError{Msg: fmt.Sprintf("invalid JSON: %v", err)}
 	}
+	if depth := nesting(data); depth > maxNesting {
+		return nil, &PathError{Msg: fmt.Sprintf("JSON nested %d levels deep, more than %d", depth, maxNesting)}
+	}
 	var d decoder
 	var c Config
 	if err := d.decode("", data, reflect.ValueOf(&c).Elem()); err != nil {
@@ -115,4 +118,35 @@ func Parse(data []byte) (*Config, error) {
 	}
 	c.Warnings = d.warnings
 	return &c, nil
+}
+
+// maxNesting bounds the depth of arrays and objects. The decoder re-reads
+// each value's subtree once per level, so its cost is the input size times
+// the depth; real configs are a few dozen levels deep (each nested
+// subroute adds four), and 512 keeps hostile inputs cheap.
+const maxNesting = 512
+
+// nesting returns the deepest array/object nesting of valid JSON data.
+func nesting(data []byte) int {
+	depth, deepest := 0, 0
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }

@@ -226,3 +226,19 @@ func TestRoundTripDetectsDrops(t *testing.T) {
 		t.Errorf("dropped body not reported (diff %q)", d)
 	}
 }
+
+func TestParseNesting(t *testing.T) {
+	deep := func(n int) string {
+		return wrapRoutes(`[{"match":[` + strings.Repeat(`{"not":[`, n) + `{}` + strings.Repeat(`]}`, n) + `]}]`)
+	}
+	if _, err := Parse([]byte(deep(200))); err != nil {
+		t.Errorf("depth 200+: %v", err)
+	}
+	_, err := Parse([]byte(deep(300)))
+	if err == nil || !strings.Contains(err.Error(), "more than 512") {
+		t.Errorf("depth 600+: error %v, want nesting limit", err)
+	}
+	if n := nesting([]byte(`{"a":"[[[{{\"]]","b":[[1]]}`)); n != 3 {
+		t.Errorf("nesting ignores strings: got %d, want 3", n)
+	}
+}

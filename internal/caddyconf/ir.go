@@ -1,5 +1,10 @@
 package caddyconf
 
+import (
+	"net"
+	"strings"
+)
+
 // Program is the http app lowered for the compiler (see Lower). It
 // guarantees:
 //
@@ -19,10 +24,13 @@ package caddyconf
 //     shared; an invoke handler points at its target, the invoke graph is
 //     acyclic and every name resolves. reverse_proxy handle_response
 //     routes are RouteLists too.
-//   - Each RouteList has a HostIndex: for a request host, Candidates
-//     returns, in order, the only routes of that list that can match, in
-//     O(1) (one map lookup), so the last of 256 sites costs what the first
-//     does.
+//   - Each RouteList has a HostIndex: for a request's Host header,
+//     Candidates returns, in order, the only routes of that list that can
+//     match, in O(1) (one map lookup), so the last of 256 sites costs what
+//     the first does. Routes left out are exactly those whose every
+//     matcher set has a host matcher of plain ASCII names, none equal to
+//     the host; the compiler still evaluates every matcher of the routes
+//     returned.
 //   - Handler configs stay the typed structs of the model (*StaticResponse,
 //     *ReverseProxy, ...): the compiler serializes what each helper needs.
 type Program struct {
@@ -120,16 +128,48 @@ type HostIndex struct {
 	// Any.
 	Exact map[string][]int
 	// Any are the indexes of routes not restricted to exact hosts (no
-	// host matcher in some set, or a wildcard or placeholder host).
+	// host matcher in some set, or a wildcard, placeholder or non-ASCII
+	// host).
 	Any []int
+	// All are the indexes of every route (for non-ASCII request hosts).
+	All []int
 }
 
 // Candidates returns the indexes of the routes that can match a request
-// for host (lower-case, without port), in order. The slice is shared: do
-// not modify it.
+// whose Host header is host, in order. It normalises host as Caddy's host
+// matcher does (port and IPv6 brackets removed, ASCII case folded); a
+// non-ASCII host, which Caddy compares with Unicode case folding, gets
+// every route. The slice is shared: do not modify it.
 func (hi *HostIndex) Candidates(host string) []int {
-	if c, ok := hi.Exact[host]; ok {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	} else {
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	}
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			return hi.All
+		}
+	}
+	if c, ok := hi.Exact[asciiLower(host)]; ok {
 		return c
 	}
 	return hi.Any
+}
+
+// asciiLower lower-cases ASCII letters only; it allocates only when host
+// has an upper-case letter.
+func asciiLower(host string) string {
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(host)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return host
 }

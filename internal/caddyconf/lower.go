@@ -203,6 +203,7 @@ func buildHostIndex(routes []*LoweredRoute) *HostIndex {
 	hi := &HostIndex{Exact: make(map[string][]int)}
 	only := make(map[string][]int)
 	for i, r := range routes {
+		hi.All = append(hi.All, i)
 		hosts, ok := exactHosts(r)
 		if !ok {
 			hi.Any = append(hi.Any, i)

@@ -39,6 +39,9 @@ func TestLowerHostIndex(t *testing.T) {
 		{"b.example", []int{1, 2, 3, 4, 5, 6}},
 		{"c.example", []int{1, 2, 3, 5, 6}},
 		{"other", []int{1, 3, 5, 6}},
+		{"B.Example:8443", []int{1, 2, 3, 4, 5, 6}},
+		{"[::1]", []int{1, 3, 5, 6}},
+		{"\u212a.example", []int{0, 1, 2, 3, 4, 5, 6}},
 	}
 	for _, tc := range tests {
 		if got := hi.Candidates(tc.host); !reflect.DeepEqual(got, tc.want) {
@@ -47,6 +50,9 @@ func TestLowerHostIndex(t *testing.T) {
 	}
 	if got := p.Servers[0].Routes.Routes[0].Match[0].Host[0]; got != "a.example" {
 		t.Errorf("host not lower-cased: %q", got)
+	}
+	if got := p.Servers[0].Routes.Routes[5].Match[0].Host[0]; got != "{env.HOST}" {
+		t.Errorf("placeholder host changed: %q", got)
 	}
 	if got := p.Config.Apps.HTTP.Servers["srv0"].Routes[0].Match[0].Host[0]; got != "A.example" {
 		t.Errorf("Lower changed the parsed config: %q", got)
