@@ -1,7 +1,9 @@
 package loop
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -419,4 +421,72 @@ func TestOptionsRejected(t *testing.T) {
 			t.Errorf("New(%+v): no error", o)
 		}
 	}
+}
+
+// writevServer answers each connection with many buffers in a few Writev and
+// Send calls (more iovecs than one sendmsg takes), then shuts down.
+type writevServer struct {
+	l    *Loop
+	bufs [][]byte
+	sent chan error
+}
+
+func (w *writevServer) accept(c Conn, err error) Handler {
+	if err != nil {
+		return nil
+	}
+	w.l.Writev(c, w.bufs[:150])
+	w.l.Send(c, w.bufs[150])
+	w.l.Writev(c, nil)
+	w.l.Writev(c, w.bufs[151:])
+	w.l.Shutdown(c)
+	return w
+}
+
+func (w *writevServer) OnRecv(c Conn, _ []byte, err error) {
+	if err != nil {
+		w.l.Close(c)
+	}
+}
+func (w *writevServer) OnSend(_ Conn, err error) { w.sent <- err }
+func (w *writevServer) OnClose(Conn)             {}
+
+func TestWritevMany(t *testing.T) {
+	backends(t, func(t *testing.T, b Backend) {
+		l := newLoop(t, b)
+		w := &writevServer{l: l, sent: make(chan error, 4)}
+		var want []byte
+		for i := range 300 {
+			buf := randomBytes(1+i*37%9000, uint64(i))
+			if i%50 == 0 {
+				buf = nil // empty buffers are skipped
+			}
+			w.bufs = append(w.bufs, buf)
+			want = append(want, buf...)
+		}
+		ln, err := l.Listen("127.0.0.1:0", 0, w.accept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ap, _ := l.ListenerAddr(ln)
+		start(t, l)
+		c, err := net.Dial("tcp", ap.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testTimeout))
+		got, err := io.ReadAll(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("got %d bytes, want %d (equal prefix: %v)", len(got), len(want), bytes.HasPrefix(want, got))
+		}
+		for range 4 {
+			if err := <-w.sent; err != nil {
+				t.Errorf("OnSend: %v", err)
+			}
+		}
+	})
 }

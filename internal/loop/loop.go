@@ -71,7 +71,6 @@ type Loop struct {
 	drv      driver
 	backend  Backend
 	fallback error
-	bufSize  int
 
 	socks   []*sock  // by Conn/Listener id; entries are reused, never moved
 	free    []uint32 // ids of free socks
@@ -112,7 +111,7 @@ func New(opts Options) (*Loop, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	l := &Loop{bufSize: opts.BufSize, base: time.Now()}
+	l := &Loop{base: time.Now()}
 	l.complete = l.onComplete
 	switch opts.Backend {
 	case Auto, IOUring:

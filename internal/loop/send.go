@@ -65,7 +65,8 @@ func (l *Loop) queueSend(c Conn, r sendReq) error {
 }
 
 // Shutdown shuts down c's sending side (the peer reads end of stream) once
-// the data queued so far is sent. Receiving goes on.
+// the data queued so far is sent. Receiving goes on. Later Sends fail; if
+// the shutdown itself fails, they fail with its error.
 func (l *Loop) Shutdown(c Conn) error {
 	s := l.conn(c)
 	if s == nil {

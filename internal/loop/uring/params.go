@@ -12,10 +12,10 @@ const (
 
 // Feature flags reported by the kernel (io_uring_params.features).
 const (
-	FeatSingleMmap = 1 << 0 // IORING_FEAT_SINGLE_MMAP: SQ and CQ rings share one mapping
-	FeatNoDrop     = 1 << 1 // IORING_FEAT_NODROP: overflowing completions are kept
-	FeatExtArg     = 1 << 8 // IORING_FEAT_EXT_ARG: io_uring_enter takes a timeout
-	FeatCQESkip    = 1 << 11
+	FeatSingleMmap = 1 << 0  // IORING_FEAT_SINGLE_MMAP: SQ and CQ rings share one mapping
+	FeatNoDrop     = 1 << 1  // IORING_FEAT_NODROP: overflowing completions are kept
+	FeatExtArg     = 1 << 8  // IORING_FEAT_EXT_ARG: io_uring_enter takes a timeout
+	FeatCQESkip    = 1 << 11 // IORING_FEAT_CQE_SKIP: SQECQESkipSuccess works
 )
 
 // Operation codes (enum io_uring_op).
@@ -32,7 +32,6 @@ const (
 
 // SQE flags (io_uring_sqe.flags).
 const (
-	SQEIOLink         = 1 << 2 // IOSQE_IO_LINK
 	SQEIOHardlink     = 1 << 3 // IOSQE_IO_HARDLINK: run the next SQE even if this one fails
 	SQEBufferSelect   = 1 << 5 // IOSQE_BUFFER_SELECT: pick a buffer from SQE.BufIndex's group
 	SQECQESkipSuccess = 1 << 6 // IOSQE_CQE_SKIP_SUCCESS: post a CQE only on failure
