@@ -163,13 +163,14 @@ func runConformanceFile(path string, mode vm.JITMode) conformanceCase {
 }
 
 // runCorpusProgram loads and runs a test's program with the conformance
-// helpers and its mem as calldata.
+// helpers, in the environment of vm.ConformanceObject (r1 = a writable copy
+// of mem, r2 = its length).
 func runCorpusProgram(tc *corpus.Test, mode vm.JITMode) (uint64, error) {
 	opts, err := conformanceOptions(mode)
 	if err != nil {
 		return 0, err
 	}
-	prog, err := vm.LoadCode(tc.Program, opts)
+	prog, err := vm.Load(vm.ConformanceObject(tc.Program, tc.Mem), opts)
 	if err != nil {
 		return 0, err
 	}
@@ -179,7 +180,7 @@ func runCorpusProgram(tc *corpus.Test, mode vm.JITMode) (uint64, error) {
 		return 0, err
 	}
 	defer ctx.Close()
-	return ctx.Run(0, tc.Mem, defaultFuel)
+	return ctx.Run(0, nil, defaultFuel)
 }
 
 // conformanceOptions returns VM options with the conformance helpers

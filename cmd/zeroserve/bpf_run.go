@@ -20,11 +20,13 @@ import (
 const defaultFuel = 1 << 24
 
 // bpfRun implements `zeroserve bpf run FILE.o|FILE.data`: it loads the
-// program (an ELF object, or a corpus test file), runs one entrypoint with
-// the input memory as calldata (r1 = its address, r2 = its length) and
+// program (an ELF object, or a corpus test file), runs one entrypoint and
 // prints r0; with --repeat N it runs N times and prints the time per run.
-// Programs are linked against the conformance helpers (testdata/README.md
-// §4), by number for .data files and by name for objects.
+// A .data file runs as the corpora assume (testdata/README.md §3): r1 points
+// to a writable copy of its mem (or --mem) and r2 is the length. An object
+// gets --mem as its calldata, which zeroserve's ABI makes read-only. Programs
+// are linked against the conformance helpers (README §4), by number for
+// .data files and by name for objects.
 func bpfRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bpf run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -49,22 +51,19 @@ func bpfRun(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	prog, entry, fileMem, err := loadRunnable(files[0], *section, *jit)
+	prog, entry, calldata, err := loadRunnable(files[0], *section, *jit, mem)
 	if err != nil {
 		fmt.Fprintf(stderr, "zeroserve bpf run: %v\n", err)
 		return 1
 	}
 	defer prog.Close()
-	if *memHex == "" {
-		mem = fileMem
-	}
 	ctx, err := prog.NewContext()
 	if err != nil {
 		fmt.Fprintf(stderr, "zeroserve bpf run: %v\n", err)
 		return 1
 	}
 	defer ctx.Close()
-	r0, err := ctx.Run(entry, mem, *fuel)
+	r0, err := ctx.Run(entry, calldata, *fuel)
 	if err != nil {
 		fmt.Fprintf(stderr, "zeroserve bpf run: %s: %v\n", prog.Entries()[entry].Name, err)
 		return 1
@@ -73,7 +72,7 @@ func bpfRun(args []string, stdout, stderr io.Writer) int {
 	if *repeat > 0 {
 		start := time.Now()
 		for range *repeat {
-			if _, err := ctx.Run(entry, mem, *fuel); err != nil {
+			if _, err := ctx.Run(entry, calldata, *fuel); err != nil {
 				fmt.Fprintf(stderr, "zeroserve bpf run: %v\n", err)
 				return 1
 			}
@@ -85,9 +84,10 @@ func bpfRun(args []string, stdout, stderr io.Writer) int {
 }
 
 // loadRunnable loads a .data corpus file or an ELF object with the
-// conformance helpers, and picks the entry to run. It also returns the
-// corpus file's input memory.
-func loadRunnable(path, section string, mode vm.JITMode) (*vm.Program, int, []byte, error) {
+// conformance helpers, picks the entry to run, and returns the calldata to
+// run it with. mem, if not nil, replaces a .data file's mem section, or is
+// an object's calldata.
+func loadRunnable(path, section string, mode vm.JITMode, mem []byte) (*vm.Program, int, []byte, error) {
 	opts, err := conformanceOptions(mode)
 	if err != nil {
 		return nil, 0, nil, err
@@ -103,8 +103,11 @@ func loadRunnable(path, section string, mode vm.JITMode) (*vm.Program, int, []by
 		if tc.Program == nil {
 			return nil, 0, nil, fmt.Errorf("%s: no program: %v", path, tc.AssembleErr)
 		}
-		prog, err := vm.LoadCode(tc.Program, opts)
-		return prog, 0, tc.Mem, err
+		if mem == nil {
+			mem = tc.Mem
+		}
+		prog, err := vm.Load(vm.ConformanceObject(tc.Program, mem), opts)
+		return prog, 0, nil, err
 	}
 	obj, err := loadObjectFile(path)
 	if err != nil {
@@ -123,7 +126,7 @@ func loadRunnable(path, section string, mode vm.JITMode) (*vm.Program, int, []by
 		prog.Close()
 		return nil, 0, nil, fmt.Errorf("%s: BUG: section %q missing after load", path, name)
 	}
-	return prog, entry, nil, nil
+	return prog, entry, mem, nil
 }
 
 // pickSection returns the section to run: the one asked for, else

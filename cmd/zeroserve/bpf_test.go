@@ -99,6 +99,8 @@ func TestBPFRunObjects(t *testing.T) {
 		{[]string{fixture("sqrti.o"), "--jit=off"}, "r0 = 0x2a (42)\n"},
 		{[]string{fixture("tables.o")}, "r0 = 0xdb (219)\n"}, // pointers in .rodata // helper by name
 		{[]string{fixture("entries.o"), "--section=zeroserve.tls"}, "r0 = 0x3 (3)\n"},
+		// --mem is an object's calldata: r1 points to it.
+		{[]string{fixture("entries.o"), "--section", "zeroserve.call.auth", "--mem", "26 00 00 00 00 00 00 00"}, "r0 = 0x2a (42)\n"},
 	} {
 		code, out, errOut := runCmd(append([]string{"bpf", "run"}, tc.args...)...)
 		if code != 0 || out != tc.want {
@@ -115,6 +117,8 @@ func TestBPFRunData(t *testing.T) {
 	dir := t.TempDir()
 	prog := filepath.Join(dir, "byte1.data")
 	os.WriteFile(prog, []byte("-- asm\nldxb %r0, [%r1+1]\nexit\n-- mem\n11 22 33\n-- result\n0x22\n"), 0o644)
+	store := filepath.Join(dir, "store.data")
+	os.WriteFile(store, []byte("-- asm\nstb [%r1+2], 0x11\nldxw %r0, [%r1]\nexit\n-- mem\n01 02 03 04\n"), 0o644)
 	spin := filepath.Join(dir, "spin.data")
 	os.WriteFile(spin, []byte("-- asm\nmov %r0, 0\nloop:\nadd %r0, 1\nja loop\n"), 0o644)
 	for _, tc := range []struct {
@@ -124,6 +128,7 @@ func TestBPFRunData(t *testing.T) {
 	}{
 		{[]string{prog}, 0, "r0 = 0x22 (34)\n", ""},
 		{[]string{prog, "--mem", "aa bb"}, 0, "r0 = 0xbb (187)\n", ""},
+		{[]string{store}, 0, "r0 = 0x4110201 (68223489)\n", ""}, // mem is writable
 		{[]string{prog, "--section", "x"}, 1, "", "--section applies to ELF objects"},
 		{[]string{spin, "--fuel", "1000"}, 1, "", "fuel"},
 	} {
