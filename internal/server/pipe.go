@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// maxHandshakeInput bounds the ciphertext a connection may send before its
-// handshake finishes.
+// maxHandshakeInput: with this much ciphertext received before the
+// handshake finished (a TLS 1.3 client may send its request right after its
+// Finished), receiving pauses until the handshake is done.
 const maxHandshakeInput = 64 << 10
 
 // pipe is the net.Conn a tls.Conn runs over. It has two phases:
@@ -27,6 +28,7 @@ type pipe struct {
 	in     []byte // received ciphertext not yet read by crypto/tls
 	closed bool   // no more input: Read returns io.EOF once in is empty
 
+	sem    chan struct{} // the worker's handshake slots: released while Read waits
 	onLoop bool
 	post   func([]byte) error // handshake phase: hand a copy of written bytes to the loop
 	wire   *[]byte            // loop phase: where Write appends
@@ -47,20 +49,29 @@ func (wouldBlock) Temporary() bool { return true }
 
 var errWouldBlock net.Error = wouldBlock{}
 
-// push adds received ciphertext. It reports false when too much is waiting.
-func (p *pipe) push(b []byte) bool {
+// push adds received ciphertext and returns how much is buffered.
+func (p *pipe) push(b []byte) int {
 	if p.onLoop {
 		p.in = append(p.in, b...)
-		return true
+		return len(p.in)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.in)+len(b) > maxHandshakeInput {
-		return false
-	}
 	p.in = append(p.in, b...)
 	p.cond.Signal()
-	return true
+	return len(p.in)
+}
+
+// helloComplete reports whether the input holds a whole first TLS record
+// (5-byte header, then the length it gives), or more input than that.
+// Called on the loop before the handshake goroutine starts.
+func (p *pipe) helloComplete() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.in) < 5 {
+		return false
+	}
+	return len(p.in) >= 5+(int(p.in[3])<<8|int(p.in[4]))
 }
 
 // closeRead marks the end of input and wakes a waiting Read.
@@ -82,6 +93,18 @@ func (p *pipe) Read(b []byte) (int, error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if len(p.in) == 0 && !p.closed && p.sem != nil {
+		// Waiting for the client: give the handshake slot to one that can
+		// compute, and take one again (without holding mu, which the loop
+		// needs to push) once input is there.
+		<-p.sem
+		for len(p.in) == 0 && !p.closed {
+			p.cond.Wait()
+		}
+		p.mu.Unlock()
+		p.sem <- struct{}{}
+		p.mu.Lock()
+	}
 	for len(p.in) == 0 && !p.closed {
 		p.cond.Wait()
 	}

@@ -51,7 +51,7 @@ func New(cfg Config) (*Server, error) {
 		if i == 0 && lp.FallbackReason() != nil {
 			s.logf("io_uring unavailable, using epoll: %v", lp.FallbackReason())
 		}
-		w := &worker{id: i, srv: s, lp: lp, drained: make(chan struct{})}
+		w := &worker{id: i, srv: s, lp: lp, drained: make(chan struct{}), hsSem: make(chan struct{}, cfg.MaxHandshakes)}
 		w.log.init(s.logs, i)
 		s.workers = append(s.workers, w)
 	}

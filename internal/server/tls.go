@@ -51,11 +51,14 @@ func (t *tlsConn) recv(c *conn, b []byte) {
 	if c.state == stateClosing && t.pipe.onLoop {
 		return
 	}
-	if !t.pipe.push(b) {
-		c.closeNow(errors.New("server: too much data before the TLS handshake finished"))
-		return
-	}
+	n := t.pipe.push(b)
 	if !t.pipe.onLoop {
+		if n > maxHandshakeInput && !c.paused && c.w.lp.PauseRecv(c.lc) == nil {
+			c.paused = true // resumed when the handshake is done
+		}
+		if !t.started && t.pipe.helloComplete() {
+			c.w.startHandshake(c)
+		}
 		return // the handshake goroutine reads it
 	}
 	t.read(c)
@@ -93,37 +96,32 @@ func (t *tlsConn) encrypt(p []byte) {
 // closeNotify queues a close_notify alert.
 func (t *tlsConn) closeNotify() { t.tc.CloseWrite() }
 
-// startHandshake runs c's handshake now if the worker has a free slot, or
-// queues it.
+// startHandshake starts c's handshake goroutine. It is called once the
+// first TLS record (the ClientHello) has fully arrived, so clients that
+// stall before sending it cost no goroutine. The goroutine computes only
+// while holding one of the worker's MaxHandshakes slots (hsSem) and gives
+// its slot up while it waits for the client (pipe.Read), so stalled
+// clients never hold one.
 func (w *worker) startHandshake(c *conn) {
-	if w.handshakes >= w.srv.cfg.MaxHandshakes {
-		w.hsQueue = append(w.hsQueue, hsWaiter{c, c.gen})
-		return
-	}
-	w.handshakes++
 	t := c.tls
 	t.started = true
 	lp := w.lp
+	sem := w.hsSem
+	t.pipe.sem = sem
 	go func() {
+		sem <- struct{}{}
 		err := t.tc.Handshake()
 		var st tls.ConnectionState
 		if err == nil {
 			st = t.tc.ConnectionState()
 		}
-		lp.Post(func() { w.handshakeDone(c, t, st, err) })
+		<-sem
+		lp.Post(func() { t.handshakeDone(c, st, err) })
 	}()
 }
 
 // handshakeDone runs on the loop when a handshake goroutine has ended.
-func (w *worker) handshakeDone(c *conn, t *tlsConn, st tls.ConnectionState, err error) {
-	w.handshakes--
-	for len(w.hsQueue) > 0 && w.handshakes < w.srv.cfg.MaxHandshakes {
-		q := w.hsQueue[0]
-		w.hsQueue = w.hsQueue[1:]
-		if q.c.gen == q.gen && q.c.state == stateHandshake {
-			w.startHandshake(q.c)
-		}
-	}
+func (t *tlsConn) handshakeDone(c *conn, st tls.ConnectionState, err error) {
 	if !t.live(c) {
 		return
 	}
@@ -137,6 +135,7 @@ func (w *worker) handshakeDone(c *conn, t *tlsConn, st tls.ConnectionState, err 
 	t.state = st
 	c.clearDeadline()
 	c.state = stateReadHead
+	c.resume()
 	t.read(c)
 	c.advance()
 	c.flush()

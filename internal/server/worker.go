@@ -17,19 +17,12 @@ type worker struct {
 	conns []*conn // open connections; conn.idx is the position
 	free  []*conn // released conn structs for reuse
 
-	handshakes int        // TLS handshakes running
-	hsQueue    []hsWaiter // TLS connections waiting for a handshake slot
+	hsSem chan struct{} // MaxHandshakes slots, taken by computing handshake goroutines (never by the loop)
 
 	draining  bool
 	drained   chan struct{} // closed once draining and no connection is left
 	drainDone bool          // drained is closed
 	log       accessLog
-}
-
-// hsWaiter is a TLS connection waiting for a handshake slot.
-type hsWaiter struct {
-	c   *conn
-	gen uint32
 }
 
 // accept is the AcceptFunc of the worker's listeners; tls says which
@@ -58,9 +51,6 @@ func (w *worker) accept(tls bool) loop.AcceptFunc {
 			t = newTLSConn(w, c)
 		}
 		c.open(lc, peer, t)
-		if t != nil {
-			w.startHandshake(c)
-		}
 		return c
 	}
 }
