@@ -29,9 +29,10 @@ import (
 // whose results have no meaning), and — only when they do not pass —
 // runtime memory-fault tests (the cage masks addresses instead of faulting,
 // DESIGN §3) and error tests whose program uses opcode 0x06, which RFC 9669
-// defines as ja32. The harness self-test
-// bpf_conformance/negative/incorrect_return_value_high_bits is reported as
-// a failure, as that corpus intends.
+// defines as ja32. Three harness self-tests in bpf_conformance/negative
+// fail by design (README §5): incorrect_return_value_high_bits (a wrong
+// expected value), invalid_unknown_directive (the reader rejects the file)
+// and error.data (only the Linux verifier rejects it).
 func bpfConformance(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bpf conformance", flag.ContinueOnError)
 	fs.SetOutput(stderr)
