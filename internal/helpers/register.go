@@ -29,15 +29,21 @@ var table = []struct {
 	{"zs_req_proto_major", reqValue(func(r *Request) uint64 { return uint64(r.ProtoMajor) })},
 	{"zs_req_proto_minor", reqValue(func(r *Request) uint64 { return uint64(r.ProtoMinor) })},
 	{"zs_req_is_tls", reqValue(func(r *Request) uint64 { return boolResult(r.TLS) })},
-	{"zs_req_header", zsReqHeader},
-	{"zs_req_query_param", zsReqQueryParam},
+	{"zs_req_header", keyedString(func(ex *Exchange, name string) string { v, _ := ex.Req.Get(name); return v })},
+	{"zs_req_query_param", keyedString(func(ex *Exchange, name string) string { v, _ := ex.Req.QueryParam(name); return v })},
 	{"zs_req_set_method", zsReqSetMethod},
 	{"zs_req_set_uri", zsReqSetURI},
-	{"zs_req_set_header", zsReqSetHeader},
-	{"zs_req_append_header", zsReqAppendHeader},
+	{"zs_req_set_header", headerOp("zs_req_set_header", func(r *Request, n, v string) {
+		if v == "" {
+			r.Delete(n)
+		} else {
+			r.Set(n, v)
+		}
+	})},
+	{"zs_req_append_header", headerOp("zs_req_append_header", (*Request).Add)},
 	{"zs_req_delete_header", zsReqDeleteHeader},
 
-	{"zs_meta_get", zsMetaGet},
+	{"zs_meta_get", keyedString(func(ex *Exchange, key string) string { return ex.Meta[key] })},
 	{"zs_meta_set", zsMetaSet},
 
 	{"zs_respond", zsRespond},

@@ -33,35 +33,23 @@ func reqValue(get func(r *Request) uint64) vm.HelperFunc {
 	}
 }
 
-// zsReqHeader is zs_req_header(name, name_len, out, out_len): the header's
-// values (case-insensitive name, trimmed; repeated values joined with
-// ", "), or "" when missing.
-func zsReqHeader(c *vm.Context, name, nameLen, out, outLen, _ uint64) (uint64, error) {
-	k, err := current(c)
-	if err != nil {
-		return 0, err
+// keyedString returns a helper (key, key_len, out, out_len) that writes
+// lookup of the trimmed key by the string-out rule: zs_req_header (values
+// of a header, case-insensitive, repeated values joined with ", "),
+// zs_req_query_param (first form-decoded value) and zs_meta_get. A missing
+// key gives "".
+func keyedString(lookup func(ex *Exchange, key string) string) vm.HelperFunc {
+	return func(c *vm.Context, key, keyLen, out, outLen, _ uint64) (uint64, error) {
+		k, err := current(c)
+		if err != nil {
+			return 0, err
+		}
+		s, err := guestText(c, key, keyLen)
+		if err != nil {
+			return 0, err
+		}
+		return writeString(c, out, outLen, lookup(k.Ex, strings.TrimSpace(s)))
 	}
-	n, err := guestText(c, name, nameLen)
-	if err != nil {
-		return 0, err
-	}
-	v, _ := k.Ex.Req.Get(strings.TrimSpace(n))
-	return writeString(c, out, outLen, v)
-}
-
-// zsReqQueryParam is zs_req_query_param(name, name_len, out, out_len): the
-// first form-decoded value of the query parameter, or "".
-func zsReqQueryParam(c *vm.Context, name, nameLen, out, outLen, _ uint64) (uint64, error) {
-	k, err := current(c)
-	if err != nil {
-		return 0, err
-	}
-	n, err := guestText(c, name, nameLen)
-	if err != nil {
-		return 0, err
-	}
-	v, _ := k.Ex.Req.QueryParam(strings.TrimSpace(n))
-	return writeString(c, out, outLen, v)
 }
 
 // zsReqSetMethod is zs_req_set_method(m, len) -> 0; a value that is not an
@@ -120,39 +108,23 @@ func headerArgs(c *vm.Context, helper string, name, nameLen, val, valLen uint64)
 	return n, v, nil
 }
 
-// zsReqSetHeader is zs_req_set_header(name, len, val, len) -> 0: replaces
-// the header's values; an empty value deletes it. Invalid names or values
-// trap.
-func zsReqSetHeader(c *vm.Context, name, nameLen, val, valLen, _ uint64) (uint64, error) {
-	k, err := current(c)
-	if err != nil {
-		return 0, err
+// headerOp returns a helper (name, name_len, value, value_len) -> 0 that
+// applies op to the request after checking the name and value (invalid
+// ones trap): zs_req_set_header (replace every value; an empty value
+// deletes) and zs_req_append_header (add a value; Host is replaced).
+func headerOp(helper string, op func(r *Request, name, value string)) vm.HelperFunc {
+	return func(c *vm.Context, name, nameLen, val, valLen, _ uint64) (uint64, error) {
+		k, err := current(c)
+		if err != nil {
+			return 0, err
+		}
+		n, v, err := headerArgs(c, helper, name, nameLen, val, valLen)
+		if err != nil {
+			return 0, err
+		}
+		op(&k.Ex.Req, n, v)
+		return 0, nil
 	}
-	n, v, err := headerArgs(c, "zs_req_set_header", name, nameLen, val, valLen)
-	if err != nil {
-		return 0, err
-	}
-	if v == "" {
-		k.Ex.Req.Delete(n)
-	} else {
-		k.Ex.Req.Set(n, v)
-	}
-	return 0, nil
-}
-
-// zsReqAppendHeader is zs_req_append_header(name, len, val, len) -> 0; Host
-// is replaced rather than repeated.
-func zsReqAppendHeader(c *vm.Context, name, nameLen, val, valLen, _ uint64) (uint64, error) {
-	k, err := current(c)
-	if err != nil {
-		return 0, err
-	}
-	n, v, err := headerArgs(c, "zs_req_append_header", name, nameLen, val, valLen)
-	if err != nil {
-		return 0, err
-	}
-	k.Ex.Req.Add(n, v)
-	return 0, nil
 }
 
 // zsReqDeleteHeader is zs_req_delete_header(pattern, len) -> 0: "Foo",
