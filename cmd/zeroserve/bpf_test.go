@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -206,4 +207,24 @@ func TestBPFConformanceCorpora(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	checkJITOn(t, append([]string{"bpf", "conformance"}, dirs...)...)
+}
+
+// TestBPFRunClang compiles fixtures with clang for -mcpu=v3 (32-bit jumps
+// and ALU32, the original's pipeline) and runs them on both engines.
+func TestBPFRunClang(t *testing.T) {
+	clang, err := exec.LookPath("clang")
+	if err != nil {
+		t.Skip("clang is not installed")
+	}
+	dir := t.TempDir()
+	for name, want := range map[string]string{"loop": "r0 = 0x181 (385)\n", "calls": "r0 = 0x1c (28)\n", "tables": "r0 = 0xdb (219)\n"} {
+		out := filepath.Join(dir, name+".o")
+		if msg, err := exec.Command(clang, "-O2", "-target", "bpf", "-mcpu=v3", "-c", fixture(name+".c"), "-o", out).CombinedOutput(); err != nil {
+			t.Fatalf("clang: %v\n%s", err, msg)
+		}
+		if code, got, errOut := runCmd("bpf", "run", out, "--jit=off"); code != 0 || got != want {
+			t.Errorf("%s -mcpu=v3: exit %d, %q, %q; want %q", name, code, got, errOut, want)
+		}
+		checkJITOn(t, "bpf", "run", out)
+	}
 }

@@ -305,25 +305,32 @@ func TestFixtures(t *testing.T) {
 }
 
 // TestFixturesClang compiles each fixture's C source with the installed
-// clang and checks the result the same way as the committed object.
+// clang, for the default CPU and for -mcpu=v3 (what the original's pipeline
+// uses: 32-bit jumps and ALU32), and checks the result the same way as the
+// committed object.
 func TestFixturesClang(t *testing.T) {
 	clang, err := exec.LookPath("clang")
 	if err != nil {
 		t.Skip("clang is not installed: the committed .o fixtures are tested by TestFixtures")
 	}
 	dir := t.TempDir()
-	for _, fx := range fixtures {
-		t.Run(fx.name, func(t *testing.T) {
-			t.Parallel()
-			src := filepath.Join("testdata", fx.name+".c")
-			out := filepath.Join(dir, fx.name+".o")
-			args := append([]string{"-O2", "-target", "bpf"}, clangFlags(t, src)...)
-			args = append(args, "-c", src, "-o", out)
-			if msg, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
-				t.Fatalf("clang %s: %v\n%s", strings.Join(args, " "), err, msg)
-			}
-			fx.check(t, loadFile(t, out))
-		})
+	for _, cpu := range []string{"", "-mcpu=v3"} {
+		for _, fx := range fixtures {
+			t.Run(fx.name+cpu, func(t *testing.T) {
+				t.Parallel()
+				src := filepath.Join("testdata", fx.name+".c")
+				out := filepath.Join(dir, fx.name+cpu+".o")
+				args := append([]string{"-O2", "-target", "bpf"}, clangFlags(t, src)...)
+				if cpu != "" {
+					args = append(args, cpu)
+				}
+				args = append(args, "-c", src, "-o", out)
+				if msg, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
+					t.Fatalf("clang %s: %v\n%s", strings.Join(args, " "), err, msg)
+				}
+				fx.check(t, loadFile(t, out))
+			})
+		}
 	}
 }
 
