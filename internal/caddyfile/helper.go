@@ -298,6 +298,7 @@ type UnsupportedError struct {
 	Name string // the token, e.g. "php_fastcgi"
 }
 
+// Error formats the error as `FILE:LINE: unsupported WHAT "NAME"`.
 func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("%s:%d: unsupported %s %q", e.File, e.Line, e.What, e.Name)
 }

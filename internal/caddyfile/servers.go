@@ -138,7 +138,9 @@ func (a *adaptation) listenersForAddress(sb serverBlock, addr Address) (map[stri
 				return nil, fmt.Errorf("parsing network address: %v", err)
 			}
 			key := na.String()
-			if _, ok := listeners[key]; !ok {
+			// Caddy looks up the site address here, not the listener, so a
+			// listener named twice keeps only the last protocols; so do we.
+			if _, ok := listeners[addr.String()]; !ok {
 				listeners[key] = map[string]struct{}{}
 			}
 			for _, p := range b.protocols {
