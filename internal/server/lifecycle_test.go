@@ -65,12 +65,10 @@ func TestBodyTimeout(t *testing.T) {
 
 // deferred answers from a timer on the loop, as the reverse proxy will
 // from upstream callbacks.
-type deferred struct{ s **Server }
-
-func (d deferred) ServeHTTP1(w *ResponseWriter, r *Request) {
+var deferred = HandlerFunc(func(w *ResponseWriter, r *Request) {
 	done := w.Defer()
 	path := string(r.Path())
-	(*d.s).workers[0].lp.AfterFunc(10*time.Millisecond, func() {
+	r.Loop().AfterFunc(10*time.Millisecond, func() {
 		w := done.Writer()
 		if w == nil {
 			return
@@ -83,12 +81,11 @@ func (d deferred) ServeHTTP1(w *ResponseWriter, r *Request) {
 			panic("second Finish accepted")
 		}
 	})
-}
+})
 
 func TestDeferredPipelined(t *testing.T) {
 	backends(t, func(t *testing.T, b loop.Backend) {
-		var s *Server
-		s = startServer(t, b, Config{Handler: deferred{&s}})
+		s := startServer(t, b, Config{Handler: deferred})
 		c := dial(t, s)
 		io.WriteString(c, "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n")
 		br := bufio.NewReader(c)
@@ -105,10 +102,9 @@ func TestDeferredPipelined(t *testing.T) {
 func TestGracefulShutdown(t *testing.T) {
 	backends(t, func(t *testing.T, b loop.Backend) {
 		release := make(chan struct{})
-		var s *Server
 		h := HandlerFunc(func(w *ResponseWriter, r *Request) {
 			done := w.Defer()
-			lp := s.workers[0].lp
+			lp := r.Loop()
 			go func() {
 				<-release
 				lp.Post(func() {
@@ -117,7 +113,7 @@ func TestGracefulShutdown(t *testing.T) {
 				})
 			}()
 		})
-		s = startServer(t, b, Config{Handler: h})
+		s := startServer(t, b, Config{Handler: h})
 		c := dial(t, s)
 		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 		idle := dial(t, s)

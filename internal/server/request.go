@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/zeroserve/zeroserve/internal/http1"
+	"github.com/zeroserve/zeroserve/internal/loop"
 )
 
 // Request is the request a Handler answers. Its byte slices point into the
@@ -66,3 +67,9 @@ func (r *Request) TLSState() *tls.ConnectionState {
 	}
 	return &r.c.tls.state
 }
+
+// Loop returns the event loop the request runs on: a handler that defers
+// its response uses it for upstream connections (Connect), timers
+// (AfterFunc) and for getting back onto the loop from other goroutines
+// (Post) before calling Completion.Finish.
+func (r *Request) Loop() *loop.Loop { return r.c.w.lp }

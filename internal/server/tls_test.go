@@ -88,7 +88,7 @@ func tlsClient(s *Server, p *testPKI, version uint16, cache tls.ClientSessionCac
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return d.DialContext(ctx, "tcp", s.TLSAddr().String())
 		},
-		TLSClientConfig: &tls.Config{RootCAs: p.pool, MinVersion: version, MaxVersion: version, ClientSessionCache: cache, NextProtos: []string{"http/1.1"}},
+		TLSClientConfig:   &tls.Config{RootCAs: p.pool, MinVersion: version, MaxVersion: version, ClientSessionCache: cache, NextProtos: []string{"http/1.1"}},
 		ForceAttemptHTTP2: false,
 	}}
 }
