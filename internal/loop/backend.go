@@ -16,6 +16,7 @@ const (
 
 var backendNames = [...]string{Auto: "auto", IOUring: "io_uring", Epoll: "epoll"}
 
+// String returns the --io flag spelling of b.
 func (b Backend) String() string {
 	if int(b) < len(backendNames) {
 		return backendNames[b]

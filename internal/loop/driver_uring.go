@@ -79,6 +79,8 @@ func (d *uringDriver) sqe() *uring.SQE {
 	return &d.scratch
 }
 
+// PollIn, Accept, Recv, CancelRecv, Sendmsg, Connect, Wait and Close
+// implement driver (see there); each prepares one SQE, submitted by Wait.
 func (d *uringDriver) PollIn(fd int, ud uint64) { d.sqe().PrepPollMultishot(fd, unix.POLLIN, ud) }
 
 func (d *uringDriver) Accept(fd int, ud uint64) {

@@ -25,6 +25,7 @@ type OpError struct {
 	Err error  // usually a syscall.Errno
 }
 
+// Error returns "loop: op: cause".
 func (e *OpError) Error() string { return fmt.Sprintf("loop: %s: %v", e.Op, e.Err) }
 
 // Unwrap returns the underlying error, so errors.Is(err, syscall.ECONNRESET) works.

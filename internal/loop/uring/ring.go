@@ -22,6 +22,7 @@ type FeatureError struct {
 	Missing uint32 // the IORING_FEAT_* bits that are missing
 }
 
+// Error names the missing feature bits.
 func (e *FeatureError) Error() string {
 	return fmt.Sprintf("io_uring: kernel lacks required features %#x", e.Missing)
 }
