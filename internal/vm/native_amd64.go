@@ -61,9 +61,11 @@ func (c *Context) runNative(pc int) (uint64, error) {
 			return st.Regs[0], nil
 		case abi.ExitHelper:
 			id := st.Exit.Arg()
-			at := code.PC(st.Resume) - 1 // the call precedes the resume point
+			// The call precedes the resume point; the slot is looked up
+			// only for an error (a binary search per call costs ~100 ns).
+			at := func() int { return code.PC(st.Resume) - 1 }
 			if int(id) >= len(c.prog.helpers) || c.prog.helpers[id].Func == nil {
-				return 0, &RunError{Trap: abi.TrapBadHelper, PC: at, Err: errBadHelperID(uint64(id))}
+				return 0, &RunError{Trap: abi.TrapBadHelper, PC: at(), Err: errBadHelperID(uint64(id))}
 			}
 			h := &c.prog.helpers[id]
 			r := &st.Regs
@@ -72,7 +74,7 @@ func (c *Context) runNative(pc int) (uint64, error) {
 				if errors.Is(herr, ErrExit) {
 					return v, nil
 				}
-				return 0, c.trap(herr, at, h.Name)
+				return 0, c.trap(herr, at(), h.Name)
 			}
 			r[0] = v
 		case abi.ExitFuel:
