@@ -99,13 +99,11 @@ func (h *Headers) parseField(buf []byte, start, end, max int) (field, *Error) {
 	}
 	f.name = span{int32(start), int32(i)}
 	i++
-	for j := i; j < end; j++ {
-		if charClass[buf[j]]&classValue == 0 {
-			if buf[j] == '\r' {
-				return f, badRequest("bare CR in field value", j)
-			}
-			return f, badRequest("invalid character in field value", j)
+	if j := firstBadValueByte(buf[i:end]); j >= 0 {
+		if buf[i+j] == '\r' {
+			return f, badRequest("bare CR in field value", i+j)
 		}
+		return f, badRequest("invalid character in field value", i+j)
 	}
 	vs, ve := trimOWS(buf, i, end)
 	f.value = span{int32(vs), int32(ve)}

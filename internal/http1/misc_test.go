@@ -78,3 +78,23 @@ func TestBodyDecoderNone(t *testing.T) {
 		t.Errorf("empty length body: %q %d %v done=%v", data, n, err, d.Done())
 	}
 }
+
+// TestFirstBadValueByte checks the word-at-a-time scan against the class
+// table for every byte value at every position of a few buffer lengths.
+func TestFirstBadValueByte(t *testing.T) {
+	for _, n := range []int{1, 7, 8, 9, 16, 23} {
+		for pos := 0; pos < n; pos++ {
+			for c := 0; c < 256; c++ {
+				b := make([]byte, n)
+				for i := range b {
+					b[i] = 'a' + byte(i%26)
+				}
+				b[pos] = byte(c)
+				want := validValue(b)
+				if got := firstBadValueByte(b); got != want {
+					t.Fatalf("len %d, byte %#x at %d: got %d, want %d", n, c, pos, got, want)
+				}
+			}
+		}
+	}
+}
