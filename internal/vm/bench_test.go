@@ -1,15 +1,16 @@
 package vm
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/zeroserve/zeroserve/internal/vm/abi"
 )
 
-// interpContext loads src for the interpreter (JITOff) with the
-// conformance helpers and returns a context.
-func interpContext(b *testing.B, src string) *Context {
-	p, err := LoadCode(asm(b, src), Options{Helpers: conformanceHelpers(b), JIT: JITOff})
+// benchContext loads src for an engine with the conformance helpers and
+// returns a context.
+func benchContext(b *testing.B, src string, mode JITMode) *Context {
+	p, err := LoadCode(asm(b, src), Options{Helpers: conformanceHelpers(b), JIT: mode})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -21,12 +22,22 @@ func interpContext(b *testing.B, src string) *Context {
 	return c
 }
 
-// BenchmarkInterpLoop runs, in the interpreter, a compute loop (5 instructions per iteration:
-// add, xor, shift, add, conditional back-edge) and reports ns per executed
+// eachEngine runs a benchmark on the interpreter and, where there is one,
+// the JIT.
+func eachEngine(b *testing.B, f func(b *testing.B, mode JITMode)) {
+	for _, mode := range engines() {
+		b.Run("jit="+mode.String(), func(b *testing.B) { f(b, mode) })
+	}
+}
+
+// BenchmarkLoop runs a compute loop (5 instructions per iteration: add,
+// xor, shift, add, conditional back-edge) and reports ns per executed
 // instruction.
-func BenchmarkInterpLoop(b *testing.B) {
+func BenchmarkLoop(b *testing.B) { eachEngine(b, benchLoop) }
+
+func benchLoop(b *testing.B, mode JITMode) {
 	const iters = 100_000
-	c := interpContext(b, `
+	c := benchContext(b, `
 		mov %r0, 0
 		mov %r1, 0
 	L:
@@ -35,7 +46,7 @@ func BenchmarkInterpLoop(b *testing.B) {
 		rsh %r0, 1
 		add %r1, 1
 		jlt %r1, 100000, L
-		exit`)
+		exit`, mode)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := c.Run(0, nil, 1<<30); err != nil {
@@ -45,17 +56,19 @@ func BenchmarkInterpLoop(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(5*iters+3), "ns/insn")
 }
 
-// BenchmarkHelperCall calls, in the interpreter, the no-op helper in a loop (call, add, back-edge
-// per iteration) and reports ns per call including the loop.
-func BenchmarkHelperCall(b *testing.B) {
+// BenchmarkHelperCall calls the no-op helper in a loop (call, add,
+// back-edge per iteration) and reports ns per call including the loop.
+func BenchmarkHelperCall(b *testing.B) { eachEngine(b, benchHelperCall) }
+
+func benchHelperCall(b *testing.B, mode JITMode) {
 	const calls = 10_000
-	c := interpContext(b, `
+	c := benchContext(b, `
 		mov %r6, 0
 	L:
 		call 2
 		add %r6, 1
 		jlt %r6, 10000, L
-		exit`)
+		exit`, mode)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := c.Run(0, nil, 1<<30); err != nil {
@@ -68,8 +81,10 @@ func BenchmarkHelperCall(b *testing.B) {
 // BenchmarkRunEmpty takes a context from the pool, runs an entrypoint that
 // returns at once with 8 bytes of calldata, and puts the context back: the
 // fixed cost of one script run, dominated by clearing the writable region.
-func BenchmarkRunEmpty(b *testing.B) {
-	p, err := LoadCode(asm(b, "mov %r0, 0\nexit"), Options{JIT: JITOff})
+func BenchmarkRunEmpty(b *testing.B) { eachEngine(b, benchRunEmpty) }
+
+func benchRunEmpty(b *testing.B, mode JITMode) {
+	p, err := LoadCode(asm(b, "mov %r0, 0\nexit"), Options{JIT: mode})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,5 +119,25 @@ func BenchmarkCageReset(b *testing.B) {
 	b.SetBytes(int64(l.ClearSize()))
 	for b.Loop() {
 		cg.reset(nil, nil)
+	}
+}
+
+// BenchmarkLoad10k validates, pre-decodes and (with the JIT) compiles and
+// maps a 10,000-instruction program.
+func BenchmarkLoad10k(b *testing.B) { eachEngine(b, benchLoad10k) }
+
+func benchLoad10k(b *testing.B, mode JITMode) {
+	var src strings.Builder
+	for range 3333 {
+		src.WriteString("add %r0, 3\nldxdw %r1, [%r10-8]\njeq %r1, 7, +0\n")
+	}
+	src.WriteString("exit\n")
+	insns := asm(b, "stdw [%r10-8], 0\n"+src.String())
+	for b.Loop() {
+		p, err := LoadCode(insns, Options{JIT: mode})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Close()
 	}
 }
