@@ -48,7 +48,12 @@
 //     userinfo, and its authority replaces Host (RFC 9112 §3.2.2);
 //   - the request-target holds only visible ASCII and no '#';
 //   - CONNECT (authority-form) is 405: zeroserve does not tunnel; '*' is
-//     accepted for OPTIONS only.
+//     accepted for OPTIONS only;
+//   - limits: a long request line is 414, a large head or too many fields
+//     431, a Content-Length or chunked body above Limits.MaxBodyBytes 413;
+//   - an HTTP/1.1 Expect other than 100-continue is 417, the only error
+//     after which the connection may stay open (the head is complete and
+//     the body framing known).
 //
 // Every parse error is an *Error carrying the status to answer with and
 // whether the connection must be closed afterwards. Responses from
@@ -58,7 +63,8 @@
 //
 // The parsers work a line at a time: bytes.IndexByte finds the LF (and the
 // search resumes where it stopped when input is split), then one pass over
-// the line checks every byte against a 256-entry class table. Well-known
+// the line checks every byte against a 256-entry class table (field values
+// eight bytes at a time, see firstBadValueByte). Well-known
 // fields (Host, Content-Length, Transfer-Encoding, Connection, Expect,
 // Upgrade) are recognised by length and a case-folded comparison as each
 // line is parsed, so framing is decided when the empty line arrives, without
