@@ -37,6 +37,9 @@ type driver interface {
 	// Connect connects fd to the n-byte raw address sa, which stays
 	// referenced by the caller until the completion.
 	Connect(fd int, sa unsafe.Pointer, n uint32, ud uint64)
+	// ReadAt reads into b from the file fd at offset off; b stays
+	// referenced by the caller until the completion.
+	ReadAt(fd int, b []byte, off int64, ud uint64)
 	// CancelClose cancels every operation on fd (each completes, with
 	// -ECANCELED unless it finished first) and closes fd.
 	CancelClose(fd int)

@@ -79,7 +79,7 @@ func (d *uringDriver) sqe() *uring.SQE {
 	return &d.scratch
 }
 
-// PollIn, Accept, Recv, CancelRecv, Sendmsg, Connect, Wait and Close
+// PollIn, Accept, Recv, CancelRecv, Sendmsg, ReadAt, Connect, Wait and Close
 // implement driver (see there); each prepares one SQE, submitted by Wait.
 func (d *uringDriver) PollIn(fd int, ud uint64) { d.sqe().PrepPollMultishot(fd, unix.POLLIN, ud) }
 
@@ -97,6 +97,10 @@ func (d *uringDriver) CancelRecv(fd int, ud uint64) {
 
 func (d *uringDriver) Sendmsg(fd int, msg *unix.Msghdr, ud uint64) {
 	d.sqe().PrepSendmsg(fd, msg, unix.MSG_NOSIGNAL, ud)
+}
+
+func (d *uringDriver) ReadAt(fd int, b []byte, off int64, ud uint64) {
+	d.sqe().PrepRead(fd, b, off, ud)
 }
 
 func (d *uringDriver) Connect(fd int, sa unsafe.Pointer, n uint32, ud uint64) {

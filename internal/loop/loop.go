@@ -80,6 +80,8 @@ type Loop struct {
 	resumeq []Conn   // connections whose receiving ResumeRecv restarted
 	wake    *sock    // the eventfd Post and Stop write to
 
+	reads fileReads // ReadAt requests in flight
+
 	timers timerHeap
 	base   time.Time // timers count nanoseconds from here (monotonic)
 
@@ -180,7 +182,7 @@ func (l *Loop) run() error {
 		}
 		l.runTimers()
 		l.flush()
-		if l.stopping && l.live == 0 {
+		if l.stopping && l.live == 0 && l.reads.inflight == 0 {
 			return nil
 		}
 		if err := l.drv.Wait(l.nextTimeout(), l.complete); err != nil {

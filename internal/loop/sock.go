@@ -53,6 +53,7 @@ const (
 	opSend                  // sendmsg of a connection's queued data
 	opConnect               // connect of an outgoing connection
 	opWake                  // readability of the eventfd
+	opRead                  // ReadAt of a file
 )
 
 // udIgnore is the user data of operations whose completions are ignored.
@@ -132,6 +133,10 @@ func (l *Loop) finish(s *sock) {
 func (l *Loop) onComplete(ud uint64, res int32, more bool, b []byte) {
 	op := opKind(ud >> 56)
 	if op == opIgnore {
+		return
+	}
+	if op == opRead {
+		l.onRead(uint32(ud), res)
 		return
 	}
 	s := l.socks[uint32(ud)]

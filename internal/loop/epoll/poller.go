@@ -156,6 +156,22 @@ func (p *Poller) Sendmsg(fd int, msg *unix.Msghdr, ud uint64) {
 	p.trySend(fd, st)
 }
 
+// ReadAt reads into b from the file fd at offset off with pread, at once:
+// regular files are always ready for epoll, so the read blocks the caller's
+// thread while the page cache misses. The completion is delivered by the
+// next Wait.
+func (p *Poller) ReadAt(fd int, b []byte, off int64, ud uint64) {
+	n, err := unix.Pread(fd, b, off)
+	for err == unix.EINTR {
+		n, err = unix.Pread(fd, b, off)
+	}
+	res := int32(n)
+	if err != nil {
+		res = -int32(errnoOf(err))
+	}
+	p.ready = append(p.ready, completion{ud: ud, res: res})
+}
+
 // Connect starts connecting fd to the raw socket address sa of length n.
 // sa is only read during this call.
 func (p *Poller) Connect(fd int, sa unsafe.Pointer, n uint32, ud uint64) {

@@ -28,6 +28,7 @@ const (
 	OpClose       = 19
 	OpSend        = 26
 	OpRecv        = 27
+	OpRead        = 22
 )
 
 // SQE flags (io_uring_sqe.flags).

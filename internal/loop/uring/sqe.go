@@ -87,6 +87,19 @@ func (s *SQE) PrepSendmsg(fd int, msg *unix.Msghdr, flags int, ud uint64) {
 	s.UserData = ud
 }
 
+// PrepRead reads into b from fd at offset off. b must stay referenced until
+// the completion arrives.
+func (s *SQE) PrepRead(fd int, b []byte, off int64, ud uint64) {
+	s.Opcode = OpRead
+	s.Fd = int32(fd)
+	if len(b) > 0 {
+		s.Addr = uint64(uintptr(unsafe.Pointer(&b[0])))
+	}
+	s.Len = uint32(len(b))
+	s.Off = uint64(off)
+	s.UserData = ud
+}
+
 // PrepConnect connects the socket fd to the raw socket address sa of length
 // n. sa must stay referenced until the completion arrives.
 func (s *SQE) PrepConnect(fd int, sa unsafe.Pointer, n uint32, ud uint64) {
