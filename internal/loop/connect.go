@@ -81,7 +81,7 @@ func (l *Loop) onConnect(s *sock, res int32) {
 	if s.closing {
 		return
 	}
-	l.startRecv(s)
+	l.rearmRecv(s) // unless paused from connected
 	if s.send.head < len(s.send.q) || s.send.shutWr {
 		l.queueFlush(s)
 	}

@@ -214,6 +214,6 @@ func (l *Loop) accepted(s *sock, fd int) {
 	case h == nil:
 		l.closeSock(c)
 	default:
-		l.startRecv(c)
+		l.rearmRecv(c) // unless paused inside AcceptFunc
 	}
 }

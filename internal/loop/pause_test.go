@@ -100,3 +100,64 @@ func TestPauseResume(t *testing.T) {
 		})
 	})
 }
+
+// TestPausedFromAccept pauses a connection inside AcceptFunc: nothing is
+// received until ResumeRecv.
+func TestPausedFromAccept(t *testing.T) {
+	backends(t, func(t *testing.T, b Backend) {
+		l := newLoop(t, b)
+		rec := newRecorder(l)
+		var sc Conn
+		ln, err := l.Listen("127.0.0.1:0", 0, func(c Conn, err error) Handler {
+			if err != nil {
+				return nil
+			}
+			sc = c
+			if err := l.PauseRecv(c); err != nil {
+				t.Error(err)
+			}
+			return rec
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ap, _ := l.ListenerAddr(ln)
+		start(t, l)
+		c, err := net.Dial("tcp", ap.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Write([]byte("hello"))
+		c.(*net.TCPConn).CloseWrite()
+		deadline := time.Now().Add(testTimeout)
+		for {
+			var queued int
+			var n int
+			onLoop(t, l, func() {
+				if s := l.conn(sc); s != nil {
+					queued, _ = unix.IoctlGetInt(s.fd, unix.SIOCINQ)
+				}
+				rec.mu.Lock()
+				n = len(rec.data)
+				rec.mu.Unlock()
+			})
+			if n != 0 {
+				t.Fatalf("received %d bytes while paused", n)
+			}
+			if queued == 5 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("data never arrived")
+			}
+		}
+		onLoop(t, l, func() { l.ResumeRecv(sc) })
+		wait(t, rec.closed, "OnClose after end of stream")
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		if string(rec.data) != "hello" || rec.err != io.EOF {
+			t.Errorf("got %q, %v; want \"hello\", EOF", rec.data, rec.err)
+		}
+	})
+}
