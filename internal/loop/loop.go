@@ -171,7 +171,9 @@ func (l *Loop) Run() error {
 		err = l.run()
 	}
 	l.state.Store(loopDone)
-	l.release()
+	if rerr := l.release(); err == nil {
+		err = rerr
+	}
 	return err
 }
 
