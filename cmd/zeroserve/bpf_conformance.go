@@ -11,6 +11,7 @@ import (
 
 	"github.com/zeroserve/zeroserve/internal/bpf"
 	"github.com/zeroserve/zeroserve/internal/bpf/corpus"
+	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/vm"
 )
 
@@ -189,6 +190,11 @@ func runCorpusProgram(tc *corpus.Test, mode vm.JITMode) (uint64, error) {
 func conformanceOptions(mode vm.JITMode) (vm.Options, error) {
 	h := vm.NewHelpers()
 	if err := vm.RegisterConformanceHelpers(h); err != nil {
+		return vm.Options{}, err
+	}
+	// The zs_* helpers too, after the corpus's numbered ones, so that
+	// plugins run from `bpf run`.
+	if err := helpers.Register(h); err != nil {
 		return vm.Options{}, err
 	}
 	return vm.Options{Helpers: h, JIT: mode, PoolSize: -1}, nil

@@ -11,6 +11,8 @@ import (
 
 	"github.com/zeroserve/zeroserve/internal/bpf"
 	"github.com/zeroserve/zeroserve/internal/bpf/corpus"
+	"github.com/zeroserve/zeroserve/internal/helpers"
+	"github.com/zeroserve/zeroserve/internal/script"
 	"github.com/zeroserve/zeroserve/internal/vm"
 )
 
@@ -63,12 +65,25 @@ func bpfRun(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer ctx.Close()
+	// Request helpers see a sample request: GET / over HTTP/1.1.
+	ex := &helpers.Exchange{Meta: map[string]string{}, Log: func(script, line string) {
+		fmt.Fprintf(stderr, "[log] %s: %s\n", script, line)
+	}}
+	ex.Req = helpers.Request{Method: "GET", Path: "/", Scheme: "http", ProtoMajor: 1, ProtoMinor: 1, Peer: "127.0.0.1:1"}
+	ctx.User = &helpers.Call{Ex: ex, Script: script.Name(files[0])}
 	r0, err := ctx.Run(entry, calldata, *fuel)
+	ctx.User.(*helpers.Call).FlushLog()
 	if err != nil {
 		fmt.Fprintf(stderr, "zeroserve bpf run: %s: %v\n", prog.Entries()[entry].Name, err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "r0 = %#x (%d)\n", r0, int64(r0))
+	switch ex.Action {
+	case helpers.ActionRespond:
+		fmt.Fprintf(stdout, "response: %d %q\n", ex.Response.Status, ex.Response.Body)
+	case helpers.ActionAbort:
+		fmt.Fprintln(stdout, "response: aborted")
+	}
 	if *repeat > 0 {
 		start := time.Now()
 		for range *repeat {

@@ -77,7 +77,7 @@ func TestBPFUsageErrors(t *testing.T) {
 		{[]string{"bpf", "run", fixture("loop.o"), "--repeat", "-1"}, 2, "usage"},
 		{[]string{"bpf", "run", fixture("calls.o"), "--section", "nope"}, 1, `no code section "nope"`},
 		{[]string{"bpf", "run", fixture("entries.o")}, 0, ""},
-		{[]string{"bpf", "run", fixture("strings.o")}, 1, `unknown helper "zs_log"`},
+		{[]string{"bpf", "run", fixture("strings.o")}, 0, "[log] strings: hello from rodata"},
 		{[]string{"bpf", "conformance"}, 2, "usage"},
 		{[]string{"bpf", "conformance", "/nonexistent"}, 1, "no such file"},
 	} {
@@ -226,5 +226,14 @@ func TestBPFRunClang(t *testing.T) {
 			t.Errorf("%s -mcpu=v3: exit %d, %q, %q; want %q", name, code, got, errOut, want)
 		}
 		checkJITOn(t, "bpf", "run", out)
+	}
+}
+
+// TestBPFRunPlugin runs a C plugin's request entry with the sample request
+// and prints the response it made.
+func TestBPFRunPlugin(t *testing.T) {
+	code, out, errOut := runCmd("bpf", "run", "../../internal/script/testdata/echo.o")
+	if code != 0 || !strings.Contains(out, `response: 200 "method=GET\nuri=/\n`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
