@@ -162,3 +162,43 @@ func TestAccessLog(t *testing.T) {
 		}
 	})
 }
+
+// openConns returns the number of connections the workers hold.
+func openConns(t *testing.T, s *Server) int {
+	t.Helper()
+	n := 0
+	for _, w := range s.workers {
+		ch := make(chan int, 1)
+		if !w.lp.Post(func() { ch <- len(w.conns) }) {
+			t.Fatal("loop stopped")
+		}
+		n += <-ch
+	}
+	return n
+}
+
+// waitConns waits until the workers hold n connections (failing after
+// testTimeout).
+func waitConns(t *testing.T, s *Server, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(testTimeout); openConns(t, s) != n; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections open, want %d", openConns(t, s), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A client that stops reading a large response is dropped after the write
+// timeout.
+func TestWriteTimeout(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		big := strings.Repeat("x", 16<<20)
+		h := HandlerFunc(func(w *ResponseWriter, r *Request) { w.WriteString(big) })
+		s := startServer(t, b, Config{Handler: h, WriteTimeout: 50 * time.Millisecond})
+		c := dial(t, s)
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		waitConns(t, s, 1)
+		waitConns(t, s, 0) // never read: the server gives up
+	})
+}

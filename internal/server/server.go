@@ -26,6 +26,7 @@ type Server struct {
 	logs    *logWriter     // nil without an access log
 
 	done     chan error // Run results, one per worker
+	started  bool       // Start succeeded: the loops run
 	stopOnce sync.Once
 	waitOnce sync.Once
 	waitErr  error
@@ -89,6 +90,7 @@ func (s *Server) Start() error {
 	if s.cfg.TLSAddr != "" {
 		s.logf("listening on https://%v", s.tlsAddr)
 	}
+	s.started = true
 	for _, w := range s.workers {
 		go func() {
 			err := w.lp.Run()
@@ -149,7 +151,11 @@ func (s *Server) TLSAddr() netip.AddrPort { return s.tlsAddr }
 
 // Shutdown stops accepting, lets requests in progress finish for up to
 // grace, then closes every connection and waits for the workers to end.
+// Call it (or Close) once, from one goroutine.
 func (s *Server) Shutdown(grace time.Duration) error {
+	if !s.started {
+		return s.Close()
+	}
 	for _, w := range s.workers {
 		w.lp.Post(w.drain)
 	}
@@ -168,6 +174,10 @@ func (s *Server) Shutdown(grace time.Duration) error {
 // Close stops every worker at once (connections are closed) and waits for
 // them to end.
 func (s *Server) Close() error {
+	if !s.started {
+		s.free()
+		return nil
+	}
 	s.stopOnce.Do(func() {
 		for _, w := range s.workers {
 			w.lp.Stop()

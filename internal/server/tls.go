@@ -122,8 +122,8 @@ func (w *worker) startHandshake(c *conn) {
 
 // handshakeDone runs on the loop when a handshake goroutine has ended.
 func (t *tlsConn) handshakeDone(c *conn, st tls.ConnectionState, err error) {
-	if !t.live(c) {
-		return
+	if !t.live(c) || c.state != stateHandshake {
+		return // closed or closing meanwhile
 	}
 	if err != nil {
 		c.err = err
