@@ -48,12 +48,14 @@ func (l *Loop) Listen(addr string, backlog int, accept AcceptFunc) (Listener, er
 	if backlog <= 0 {
 		backlog = defaultBacklog
 	}
+	inherited, ap, err := parseListenAddr(addr)
 	var fd int
-	var err error
-	if n, ok := strings.CutPrefix(addr, "fd:"); ok {
-		fd, err = inheritedListener(n)
-	} else {
-		fd, err = listenTCP(addr, backlog)
+	if err == nil {
+		if inherited >= 0 {
+			fd, err = inheritedListener(inherited)
+		} else {
+			fd, err = listenTCP(ap, backlog)
+		}
 	}
 	if err != nil {
 		return Listener{}, fmt.Errorf("loop: listen %s: %w", addr, err)
@@ -70,23 +72,39 @@ func (l *Loop) Listen(addr string, backlog int, accept AcceptFunc) (Listener, er
 	return Listener{id: s.id, gen: s.gen}, nil
 }
 
-// listenTCP creates, binds and listens on a TCP socket for addr.
-func listenTCP(addr string, backlog int) (int, error) {
+// parseListenAddr splits Listen's address: "fd:N" gives descriptor N (and
+// fd -1 otherwise), "host:port" an address, where host is an IP address or
+// empty for all addresses.
+func parseListenAddr(addr string) (fd int, ap netip.AddrPort, err error) {
+	if n, ok := strings.CutPrefix(addr, "fd:"); ok {
+		fd, err := strconv.Atoi(n)
+		if err != nil || fd < 0 {
+			return -1, ap, fmt.Errorf("bad descriptor %q", n)
+		}
+		return fd, ap, nil
+	}
 	host, portStr, err := net.SplitHostPort(addr)
 	if err != nil {
-		return -1, err
+		return -1, ap, err
 	}
 	port, err := strconv.ParseUint(portStr, 10, 16)
 	if err != nil {
-		return -1, fmt.Errorf("bad port %q", portStr)
+		return -1, ap, fmt.Errorf("bad port %q", portStr)
 	}
 	ip := netip.IPv6Unspecified()
 	if host != "" {
 		if ip, err = netip.ParseAddr(host); err != nil {
-			return -1, fmt.Errorf("host must be an IP address: %w", err)
+			return -1, ap, fmt.Errorf("host must be an IP address: %w", err)
+		}
+		if ip.Zone() != "" {
+			return -1, ap, fmt.Errorf("zoned address %q not supported", host)
 		}
 	}
-	ap := netip.AddrPortFrom(ip.Unmap(), uint16(port))
+	return -1, netip.AddrPortFrom(ip.Unmap(), uint16(port)), nil
+}
+
+// listenTCP creates, binds and listens on a TCP socket for ap.
+func listenTCP(ap netip.AddrPort, backlog int) (int, error) {
 	sa, family := sockaddr(ap)
 	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -113,18 +131,20 @@ func listenTCP(addr string, backlog int) (int, error) {
 	return fd, nil
 }
 
-// inheritedListener validates descriptor n as a listening stream socket.
-func inheritedListener(n string) (int, error) {
-	fd, err := strconv.Atoi(n)
-	if err != nil || fd < 0 {
-		return -1, fmt.Errorf("bad descriptor %q", n)
-	}
+// inheritedListener validates descriptor fd as a listening socket and sets
+// TCP_NODELAY on it (not applicable to, and skipped for, Unix sockets).
+func inheritedListener(fd int) (int, error) {
 	ok, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
 	if err != nil {
 		return -1, fmt.Errorf("descriptor %d: %w", fd, os.NewSyscallError("getsockopt", err))
 	}
 	if ok != 1 {
 		return -1, fmt.Errorf("descriptor %d is not a listening socket", fd)
+	}
+	if dom, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DOMAIN); err == nil && dom != unix.AF_UNIX {
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1); err != nil {
+			return -1, fmt.Errorf("descriptor %d: %w", fd, os.NewSyscallError("setsockopt", err))
+		}
 	}
 	unix.CloseOnExec(fd)
 	return fd, nil
