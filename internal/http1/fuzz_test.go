@@ -22,8 +22,9 @@ func fuzzLimits(small bool) Limits {
 
 // FuzzParseRequest checks that the parser never panics, that errors point
 // inside the input, that parsing in two pieces gives exactly what parsing
-// at once gives, and that on inputs net/http also accepts, both agree on
-// the method, the framing, the body length and keep-alive.
+// at once gives, that on inputs net/http also accepts, both agree on the
+// method, the framing, the body length and keep-alive, and that an accepted
+// HTTP/1.1 head written back with the writers parses to the same request.
 func FuzzParseRequest(f *testing.F) {
 	for _, s := range splitInputs() {
 		f.Add([]byte(s), uint16(len(s)/2), false)
@@ -48,8 +49,38 @@ func FuzzParseRequest(f *testing.F) {
 		}
 		if err == nil {
 			compareNetHTTPRequest(t, &p, in[:n])
+			checkReserialized(t, &p)
 		}
 	})
+}
+
+// checkReserialized writes an accepted HTTP/1.1 request head back with the
+// writers and checks that it parses to the same request.
+func checkReserialized(t *testing.T, p *RequestParser) {
+	r := p.Request()
+	if r.ProtoMinor() != 1 {
+		return // AppendRequestLine writes HTTP/1.1
+	}
+	out, err := AppendRequestLine(nil, r.MethodName(), r.Target())
+	if err != nil {
+		t.Fatalf("AppendRequestLine(%q, %q): %v", r.MethodName(), r.Target(), err)
+	}
+	h := r.Header()
+	for i := 0; i < h.Len(); i++ {
+		if out, err = AppendHeader(out, h.Name(i), h.Value(i)); err != nil {
+			t.Fatalf("AppendHeader(%q, %q): %v", h.Name(i), h.Value(i), err)
+		}
+	}
+	out = append(out, "\r\n"...)
+	l := p.limits
+	l.MaxHeaderBytes *= 2 // "name:v" comes back as "name: v"
+	var q RequestParser
+	q.Init(l)
+	n, err := q.Parse(out)
+	got, want := describeRequest(&q, n, err), describeRequest(p, n, nil)
+	if got != want {
+		t.Fatalf("re-serialized %q:\n got %s\nwant %s", out, got, want)
+	}
 }
 
 // compareNetHTTPRequest parses head with net/http and, if it accepts it,
