@@ -360,7 +360,9 @@ func (h *stallHandler) OnClose(Conn)               { close(h.closed) }
 func TestCloseWithSendInFlight(t *testing.T) {
 	backends(t, func(t *testing.T, b Backend) {
 		l := newLoop(t, b)
-		h := &stallHandler{l: l, big: make([]byte, 32<<20), sendErr: make(chan error, 1), closed: make(chan struct{})}
+		// 64 MiB is more than loopback's socket buffers can hold (tcp_wmem
+		// and tcp_rmem maxima here: 4 and 32 MiB), so the send must stall.
+		h := &stallHandler{l: l, big: make([]byte, 64<<20), sendErr: make(chan error, 1), closed: make(chan struct{})}
 		ln, err := l.Listen("127.0.0.1:0", 0, h.accept)
 		if err != nil {
 			t.Fatal(err)
