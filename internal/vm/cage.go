@@ -14,8 +14,9 @@ import (
 // mapping is outside the Go heap, so its address is stable for JIT code.
 type cage struct {
 	layout abi.CageLayout
-	mem    []byte         // the whole mapping: cage plus tail pad
+	mem    []byte         // the whole mapping: cage, tail pad, state page
 	base   unsafe.Pointer // &mem[0]
+	state  *abi.State     // at layout.StateAddr(), outside the Go heap
 	owned  bool           // mem is our mapping and Close unmaps it
 }
 
@@ -36,7 +37,8 @@ func newCage(l abi.CageLayout, rodata []byte) (*cage, error) {
 func cageIn(l abi.CageLayout, mem []byte, rodata []byte) *cage {
 	mem = mem[:l.MappedSize()]
 	copy(mem[l.RODataAddr:], rodata)
-	return &cage{layout: l, mem: mem, base: unsafe.Pointer(unsafe.SliceData(mem))}
+	return &cage{layout: l, mem: mem, base: unsafe.Pointer(unsafe.SliceData(mem)),
+		state: (*abi.State)(unsafe.Pointer(&mem[l.StateAddr()]))}
 }
 
 // reset clears the writable region and the store pad, copies in the
@@ -72,6 +74,6 @@ func (c *cage) close() error {
 		return nil
 	}
 	err := unix.Munmap(c.mem[:cap(c.mem)])
-	c.mem, c.base = nil, nil
+	c.mem, c.base, c.state = nil, nil, nil
 	return err
 }

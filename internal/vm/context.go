@@ -18,7 +18,7 @@ import (
 // except the program's initial .data. The result is r0 at the outermost
 // exit.
 type Context struct {
-	st          abi.State
+	st          *abi.State // in the cage's mapping (abi.CageLayout.StateAddr)
 	prog        *Program
 	cage        *cage
 	cleanup     runtime.Cleanup
@@ -41,7 +41,7 @@ func (p *Program) NewContext() (*Context, error) {
 }
 
 func (p *Program) contextIn(cg *cage) *Context {
-	c := &Context{prog: p, cage: cg}
+	c := &Context{prog: p, cage: cg, st: cg.state}
 	c.st.CageBase = uintptr(cg.base)
 	c.st.LoadMask = cg.layout.LoadMask()
 	c.st.StoreMask = cg.layout.StoreMask()

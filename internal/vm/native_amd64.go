@@ -27,6 +27,7 @@ func (p *Program) compileNative(codeSizeLimit int) error {
 	prog, err := amd64.Compile(p.insns, amd64.Options{
 		LoadMask:  p.layout.LoadMask(),
 		StoreMask: p.layout.StoreMask(),
+		StateAddr: p.layout.StateAddr(),
 		// Machine code is a few times larger than bytecode; bound it
 		// relative to the bytecode limit.
 		MaxCodeSize: 16 * limit,
@@ -52,10 +53,10 @@ func (c *Context) runNative(pc int) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("run: %w", err)
 	}
-	st := &c.st
+	st := c.st
 	st.Resume = addr
 	for {
-		code.Enter(st)
+		code.Enter(c.cage.base)
 		switch st.Exit.Kind() {
 		case abi.ExitReturn:
 			return st.Regs[0], nil

@@ -27,6 +27,11 @@ import (
 // at LoadMask reads at most 7 bytes of the tail pad, which is mapped, zero
 // and never written.
 //
+// The execution State (state.go) lives in the same mapping, at StateAddr =
+// Size+TailPad: beyond every masked guest address (a load reaches at most
+// Size+6), so the guest can neither read nor write it, while machine code
+// reaches both the cage and the State from one base register.
+//
 // Calldata is read-only for the guest: Go copies it in before each run.
 // Keeping it out of the writable region lets a program without writable data
 // have a 32 KiB writable region (the stack alone), which halves the memory
@@ -51,6 +56,8 @@ const (
 	// TailPad is the mapped, zero memory after the cage that absorbs loads
 	// straddling LoadMask.
 	TailPad = 4096
+	// StatePage is the room for the execution State after the tail pad.
+	StatePage = 4096
 	// MaxCageSize bounds a cage (writable plus read-only data).
 	MaxCageSize = 1 << 30
 	// DataAlign is the alignment of the data and read-only data regions.
@@ -95,8 +102,13 @@ func (l CageLayout) StoreMask() uint64 { return l.WritableSize - 1 }
 // the writable region and the store pad.
 func (l CageLayout) ClearSize() uint64 { return l.WritableSize + StorePad }
 
-// MappedSize is how many bytes the cage's mapping must have.
-func (l CageLayout) MappedSize() uint64 { return l.Size + TailPad }
+// StateAddr is the offset of the execution State from the cage base: past
+// the tail pad, out of every guest access's reach.
+func (l CageLayout) StateAddr() uint64 { return l.Size + TailPad }
+
+// MappedSize is how many bytes the cage's mapping must have: the cage, the
+// tail pad and the State page.
+func (l CageLayout) MappedSize() uint64 { return l.Size + TailPad + StatePage }
 
 func alignUp(n, a uint64) uint64 { return (n + a - 1) &^ (a - 1) }
 

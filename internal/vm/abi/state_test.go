@@ -87,3 +87,13 @@ func TestBackEdgeCost(t *testing.T) {
 		t.Errorf("self jump cost %d, want 1", c)
 	}
 }
+
+func TestStateFitsItsPage(t *testing.T) {
+	if StateSize > StatePage {
+		t.Fatalf("State is %d bytes, over the %d-byte state page", StateSize, StatePage)
+	}
+	l, _ := NewCageLayout(0, 0, 1)
+	if l.StateAddr() < l.Size+8 || l.StateAddr()%8 != 0 {
+		t.Fatalf("state at %#x is within reach of a straddling load at LoadMask %#x", l.StateAddr(), l.LoadMask())
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"unsafe"
 
-	"github.com/zeroserve/zeroserve/internal/vm/abi"
 	"github.com/zeroserve/zeroserve/internal/vm/jit/execmem"
 )
 
@@ -59,10 +58,11 @@ func (c *Code) PC(addr uint64) int {
 	return c.slots[i]
 }
 
-// Enter runs the code from st.Resume until it exits to Go; st.Exit says why.
-// st must have its registers, cage base, masks, fuel and depth set.
-func (c *Code) Enter(st *abi.State) {
-	enter(unsafe.Pointer(st), c.mem.Addr())
+// Enter runs the code from State.Resume until it exits to Go; State.Exit
+// says why. base is the cage base; the abi.State at base+StateAddr must
+// have its registers, fuel, depth and resume address set.
+func (c *Code) Enter(base unsafe.Pointer) {
+	enter(base, c.mem.Addr())
 }
 
 // Size returns the size of the machine code in bytes.

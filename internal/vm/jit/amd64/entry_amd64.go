@@ -2,9 +2,9 @@ package amd64
 
 import "unsafe"
 
-// enter runs generated machine code at address code with RBP = ctx; see
-// entry_amd64.s for the contract. ctx must point to memory that stays
-// alive and unmoved for the call (a Go heap object is never moved).
+// enter runs generated machine code at address code with RBP = base; see
+// entry_amd64.s for the contract. base must point to memory that stays
+// alive and unmoved for the call (the cage's mapping).
 //
 //go:noescape
-func enter(ctx unsafe.Pointer, code uintptr)
+func enter(base unsafe.Pointer, code uintptr)

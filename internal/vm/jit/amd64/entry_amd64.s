@@ -1,8 +1,9 @@
 #include "textflag.h"
 
-// func enter(ctx unsafe.Pointer, code uintptr)
+// func enter(base unsafe.Pointer, code uintptr)
 //
-// enter calls generated code with RBP = ctx and nothing else set up: the
+// enter calls generated code with RBP = base (the cage base, which also
+// locates the abi.State) and nothing else set up: the
 // generated entry stub loads the guest registers from ctx and jumps to the
 // resume point; the generated exit stub stores them back and RETs here.
 // Generated code must leave RSP as it found it and uses no stack besides
@@ -12,7 +13,7 @@
 TEXT ·enter(SB), NOSPLIT, $16-16
 	MOVQ R14, 0(SP)
 	MOVQ R15, 8(SP)
-	MOVQ ctx+0(FP), BP
+	MOVQ base+0(FP), BP
 	MOVQ code+8(FP), AX
 	CALL AX
 	MOVQ 0(SP), R14
