@@ -11,6 +11,11 @@ import (
 var (
 	errMisdirected = &http1.Error{Status: 421, Reason: "host not served here", Close: true}
 	errPanic       = errors.New("server: handler panicked")
+	// errClientGone: the peer ended its stream while a deferred response
+	// was pending.
+	errClientGone = errors.New("server: client closed the connection before the response")
+	// errUnexpectedEOF: the peer ended its stream inside a request.
+	errUnexpectedEOF = errors.New("server: end of stream inside a request body")
 )
 
 // advance runs the state machine on the bytes in rbuf until it needs more
@@ -134,7 +139,7 @@ func (c *conn) readBody() bool {
 		}
 		if k == 0 {
 			if c.eof {
-				c.err = errors.New("server: end of stream inside a request body")
+				c.stick(errUnexpectedEOF)
 				c.enterClosing()
 				return false
 			}
@@ -157,8 +162,9 @@ func (c *conn) serve() {
 	c.handled = true
 	defer func() {
 		if v := recover(); v != nil {
-			c.err = fmt.Errorf("%w: %v", errPanic, v)
-			c.rw.err = c.err
+			err := fmt.Errorf("%w: %v", errPanic, v)
+			c.stick(err)
+			c.rw.err = err
 			c.rw.deferred = false
 			c.closeAfter = true
 			if !c.rw.done {

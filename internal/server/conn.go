@@ -36,7 +36,7 @@ type conn struct {
 	gen   uint32 // bumped on release
 	idx   int    // index in worker.conns
 	state connState
-	err   error // sticky: the first failure; set only by fail, timeout and closeNow
+	err   error // sticky: the first failure; set only by stick
 	peer  netip.AddrPort
 	tls   *tlsConn // nil for plain HTTP
 	eof   bool     // the peer shut down its sending side
@@ -152,7 +152,10 @@ func (c *conn) onEOF(err error) {
 			c.closeNow(nil)
 		}
 	case stateHandle:
-		c.closeAfter = true
+		// A deferred response whose client went away is abandoned (as
+		// net/http cancels the request's context): OnAbort tells the
+		// handler.
+		c.closeNow(errClientGone)
 	default:
 		c.advance()
 		c.flush()
@@ -229,7 +232,12 @@ func (c *conn) OnSend(_ loop.Conn, err error) {
 
 // OnClose implements loop.Handler.
 func (c *conn) OnClose(loop.Conn) {
+	aborted := c.rw.deferred && !c.rw.done
 	c.state = stateClosed
+	if f := c.rw.onAbort; aborted && f != nil {
+		c.rw.onAbort = nil
+		f()
+	}
 	c.stopDeadline()
 	if c.tls != nil {
 		c.tls.pipe.closeRead()
@@ -308,9 +316,7 @@ func (c *conn) linger() {
 
 // closeNow closes the connection at once; OnClose follows.
 func (c *conn) closeNow(err error) {
-	if c.err == nil && err != nil {
-		c.err = err
-	}
+	c.stick(err)
 	if c.state != stateClosed {
 		c.state = stateClosing
 		c.clearDeadline()
@@ -318,12 +324,18 @@ func (c *conn) closeNow(err error) {
 	}
 }
 
+// stick records err as the connection's error unless one is already
+// recorded: the first failure decides the response or the close.
+func (c *conn) stick(err error) {
+	if c.err == nil && err != nil {
+		c.err = err
+	}
+}
+
 // fail records err as the connection's error and ends it: an *http1.Error
 // is answered with its status (and Connection: close) first.
 func (c *conn) fail(err error) {
-	if c.err == nil {
-		c.err = err
-	}
+	c.stick(err)
 	var he *http1.Error
 	if errors.As(err, &he) {
 		e := *he
@@ -341,13 +353,13 @@ func (c *conn) timeout(kind deadlineKind) {
 	switch kind {
 	case deadlineHeader, deadlineBody:
 		if c.state == stateReadHead || c.state == stateReadBody {
-			c.err = err
+			c.stick(err)
 			c.fail(&http1.Error{Status: 408, Reason: kind.String() + " timeout", Close: true})
 			return
 		}
 	case deadlineIdle:
 		if c.state == stateReadHead && c.w.srv.cfg.IdleTimeout > 0 {
-			c.err = err
+			c.stick(err)
 			c.enterClosing()
 			return
 		}

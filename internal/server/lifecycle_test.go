@@ -202,3 +202,27 @@ func TestWriteTimeout(t *testing.T) {
 		waitConns(t, s, 0) // never read: the server gives up
 	})
 }
+
+// A deferred handler learns that its client went away.
+func TestDeferredAbort(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		aborted := make(chan bool, 1)
+		h := HandlerFunc(func(w *ResponseWriter, r *Request) {
+			done := w.Defer()
+			w.OnAbort(func() { aborted <- done.Writer() == nil && done.Finish() == ErrConnClosed })
+		})
+		s := startServer(t, b, Config{Handler: h})
+		c := dial(t, s)
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		waitConns(t, s, 1)
+		c.Close()
+		select {
+		case ok := <-aborted:
+			if !ok {
+				t.Fatal("Completion still live in OnAbort")
+			}
+		case <-time.After(testTimeout):
+			t.Fatal("OnAbort not called")
+		}
+	})
+}

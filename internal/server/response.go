@@ -1,8 +1,6 @@
 package server
 
 import (
-	"errors"
-
 	"github.com/zeroserve/zeroserve/internal/http1"
 )
 
@@ -24,6 +22,7 @@ type ResponseWriter struct {
 	close     bool // close the connection after this response
 	deferred  bool
 	done      bool
+	onAbort   func() // see OnAbort
 }
 
 // reset prepares w for the next request, keeping its buffers.
@@ -118,6 +117,12 @@ func (w *ResponseWriter) Defer() Completion {
 	return Completion{c: w.c, gen: w.c.gen, seq: w.c.seq}
 }
 
+// OnAbort registers f to run on the loop if the connection closes (the
+// client went away, a timeout, Server.Close) before the deferred response
+// is finished: a reverse proxy cancels its upstream request there. The
+// Completion is dead by then.
+func (w *ResponseWriter) OnAbort(f func()) { w.onAbort = f }
+
 func (w *ResponseWriter) setErr(err error) error {
 	if w.err == nil {
 		w.err = err
@@ -188,5 +193,3 @@ func asciiEqualFold(a, b string) bool {
 	}
 	return true
 }
-
-var errDeclinedBody = errors.New("server: request body not read")

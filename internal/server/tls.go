@@ -126,7 +126,7 @@ func (t *tlsConn) handshakeDone(c *conn, st tls.ConnectionState, err error) {
 		return // closed or closing meanwhile
 	}
 	if err != nil {
-		c.err = err
+		c.stick(err)
 		c.flush() // the alert crypto/tls wrote
 		c.enterClosing()
 		return
