@@ -1,0 +1,53 @@
+// Package proxy is zeroserve's reverse proxy engine (DESIGN §5): a
+// server.Handler that forwards each request to one HTTP/1.1 upstream over
+// keep-alive connections pooled per event loop, on the same loop as the
+// client connection, and relays the response.
+//
+// # Request rewriting (the original's rules, reference §1.4)
+//
+//   - the request-target is the upstream's base path followed by the
+//     request's clean path (still percent-encoded), and the upstream's query
+//     merged with the request's ("a=1" and "b=2" give "a=1&b=2");
+//   - Host is passed through unchanged (the upstream's host:port only for an
+//     HTTP/1.0 request without one);
+//   - X-Forwarded-For (the client's IP), X-Forwarded-Proto (http or https) and
+//     X-Forwarded-Host (the request's host) are added when missing;
+//   - hop-by-hop fields are not forwarded: Connection and the fields it
+//     names, Keep-Alive, TE, Trailer, Transfer-Encoding, Upgrade and every
+//     Proxy-* field; nor are Expect (100-continue is answered by the server)
+//     and Content-Length (the proxy frames the body itself);
+//   - repeated Cookie fields are joined into one with "; ".
+//
+// # Bodies
+//
+// The server API hands a handler the request body read completely and
+// writes a response in one piece, so bodies are buffered both ways today:
+// the request body up to server.Config.Limits.MaxBodyBytes (the server's
+// limit, 413 beyond), the response body up to Config.MaxResponseBytes
+// (502 beyond). The upstream request carries Content-Length; the upstream
+// response may be framed by Content-Length, chunked or close-delimited, and
+// the client gets it with Content-Length. Interim 1xx responses from the
+// upstream are skipped.
+//
+// Protocol upgrades (WebSocket) need a raw byte relay the server API does not
+// offer yet: such requests are answered 501, never forwarded half-working.
+//
+// # Failures
+//
+// A refused or failed connect, a reset, an invalid or truncated response
+// give 502 Bad Gateway; no connection within Config.DialTimeout, or no byte
+// from the upstream within Config.ReadTimeout while a response is awaited,
+// give 504 Gateway Timeout. A pooled connection the upstream closed while it
+// was idle is noticed by the loop and dropped; if the close races with a new
+// request (the connection fails before any response byte arrives), an
+// idempotent request is sent once more on a new connection. An early final
+// response (say 413 before the upload is finished) is relayed, and that
+// connection is not pooled.
+//
+// # Pools
+//
+// Each event loop has its own pool of idle upstream connections (LIFO, at
+// most Config.MaxIdleConns, each closed after Config.IdleTimeout), used only
+// on that loop's goroutine, so no locks are taken per request. Stats counts
+// connections dialed and reused.
+package proxy

@@ -1,0 +1,329 @@
+package proxy
+
+import (
+	"errors"
+	"io"
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/http1"
+	"github.com/zeroserve/zeroserve/internal/loop"
+	"github.com/zeroserve/zeroserve/internal/server"
+)
+
+var (
+	errUpstreamClosed = errors.New("proxy: upstream connection closed")
+	zeroCompletion    server.Completion
+)
+
+// exchange is one request forwarded upstream and its response, on one
+// loop. It moves to a new connection once if a pooled one fails before
+// answering (retry).
+type exchange struct {
+	pl     *pool
+	gen    uint32 // bumped when the exchange is recycled: stale timers check it
+	done   server.Completion
+	method http1.Method
+	req    []byte // the upstream request, head and body
+	target []byte // scratch for the request-target
+
+	uc       *upConn
+	reused   bool // uc came from the pool
+	retried  bool
+	inflight int  // sends of req the kernel may still be reading
+	sendErr  bool // the request could not be sent completely
+	got      bool // a response byte arrived
+	finished bool
+
+	timer    loop.Timer
+	timerOn  bool
+	timerAt  time.Time // when the running timer fires
+	deadline time.Time // when the current wait times out
+
+	buf     []byte // received bytes: the response head, then undecoded body bytes
+	headLen int    // length of the parsed final head at the start of buf, 0 before
+	parser  http1.ResponseParser
+	dec     http1.BodyDecoder
+	body    []byte
+}
+
+// start sends the request; done finishes the client's response.
+func (x *exchange) start(done server.Completion, m http1.Method) {
+	x.done, x.method = done, m
+	x.reused, x.retried, x.finished = false, false, false
+	x.send(false)
+}
+
+// send sends the request on a pooled connection (unless fresh) or a new
+// one.
+func (x *exchange) send(fresh bool) {
+	pl := x.pl
+	var uc *upConn
+	if !fresh {
+		uc = pl.get()
+	}
+	x.reused = uc != nil
+	if uc != nil {
+		pl.p.reuses.Add(1)
+	} else {
+		var err error
+		if uc, err = pl.dial(); err != nil {
+			x.fail(502)
+			return
+		}
+	}
+	uc.x, x.uc = x, uc
+	x.sendErr, x.got = false, false
+	x.buf, x.headLen, x.body = x.buf[:0], 0, x.body[:0]
+	x.parser.Reset(x.method == http1.MethodHead)
+	if err := pl.lp.Send(uc.c, x.req); err != nil {
+		x.connFailed()
+		return
+	}
+	uc.sendX = x
+	x.inflight++
+	if uc.dialing {
+		x.arm(pl.p.cfg.DialTimeout)
+	} else {
+		x.arm(pl.p.cfg.ReadTimeout)
+	}
+}
+
+// arm sets the deadline d from now. A running timer due no later is kept:
+// it re-arms itself for the rest when it fires early, so pushing the
+// deadline on every receive costs no timer operation.
+func (x *exchange) arm(d time.Duration) {
+	x.deadline = time.Now().Add(d)
+	if x.timerOn && !x.timerAt.After(x.deadline) {
+		return
+	}
+	x.stopTimer()
+	x.startTimer(d)
+}
+
+func (x *exchange) startTimer(d time.Duration) {
+	x.timerOn = true
+	x.timerAt = time.Now().Add(d)
+	g := x.gen
+	x.timer = x.pl.lp.AfterFunc(d, func() {
+		if x.gen != g || !x.timerOn {
+			return
+		}
+		x.timerOn = false
+		if rest := time.Until(x.deadline); rest > 0 {
+			x.startTimer(rest)
+			return
+		}
+		x.fail(504)
+	})
+}
+
+func (x *exchange) stopTimer() {
+	if x.timerOn {
+		x.timerOn = false
+		x.pl.lp.StopTimer(x.timer)
+	}
+}
+
+// onConnected continues after a new connection is established or failed.
+func (x *exchange) onConnected(err error) {
+	if err != nil {
+		x.fail(502)
+		return
+	}
+	x.arm(x.pl.p.cfg.ReadTimeout)
+}
+
+// onSend handles the end of the request's send.
+func (x *exchange) onSend(err error) {
+	if err == nil {
+		return
+	}
+	x.sendErr = true
+	if x.canRetry() {
+		x.retry()
+	}
+	// Otherwise the upstream may have answered early (413 before the end
+	// of an upload) and reset the connection: wait for what the receive
+	// side brings (the response, or its failure) or the timeout.
+}
+
+// canRetry reports whether a failure may be retried on a new connection:
+// the connection came from the pool, nothing of a response arrived, the
+// method is idempotent and this is the first retry.
+func (x *exchange) canRetry() bool {
+	if !x.reused || x.got || x.retried {
+		return false
+	}
+	switch x.method {
+	case http1.MethodGet, http1.MethodHead, http1.MethodOptions, http1.MethodTrace, http1.MethodPut, http1.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// retry sends the request again on a new connection.
+func (x *exchange) retry() {
+	x.retried = true
+	x.pl.p.retries.Add(1)
+	x.dropConn()
+	x.send(true)
+}
+
+// connFailed handles a connection that failed before the response was
+// complete: retry if allowed, else 502.
+func (x *exchange) connFailed() {
+	if x.canRetry() {
+		x.retry()
+		return
+	}
+	x.fail(502)
+}
+
+// onRecv handles received bytes or the end of the upstream's stream.
+func (x *exchange) onRecv(b []byte, err error) {
+	if err != nil {
+		if err == io.EOF && x.headLen > 0 && x.parser.Response().Framing().Kind == http1.BodyUntilClose {
+			x.finish(false)
+			return
+		}
+		x.connFailed()
+		return
+	}
+	x.got = true
+	x.deadline = time.Now().Add(x.pl.p.cfg.ReadTimeout)
+	x.buf = append(x.buf, b...)
+	x.advance()
+}
+
+// advance parses the head and decodes the body received so far, finishing
+// the exchange once the response is complete.
+func (x *exchange) advance() {
+	for x.headLen == 0 {
+		n, err := x.parser.Parse(x.buf)
+		if err == http1.ErrNeedMore {
+			return
+		}
+		if err != nil {
+			x.fail(502)
+			return
+		}
+		resp := x.parser.Response()
+		if !resp.Interim() {
+			x.headLen = n
+			f := resp.Framing()
+			max := x.pl.p.cfg.MaxResponseBytes
+			if f.Kind == http1.BodyLength && f.Length > max {
+				x.fail(502)
+				return
+			}
+			x.dec.Reset(f, http1.Limits{MaxBodyBytes: max, MaxChunkLine: x.pl.p.cfg.Limits.MaxChunkLine, MaxTrailerBytes: x.pl.p.cfg.Limits.MaxTrailerBytes, MaxHeaders: x.pl.p.cfg.Limits.MaxHeaders})
+			break
+		}
+		if resp.Status() == 101 {
+			x.fail(502) // the Upgrade field is never forwarded
+			return
+		}
+		x.buf = x.buf[:copy(x.buf, x.buf[n:])]
+		x.parser.Reset(x.method == http1.MethodHead)
+	}
+	pos := x.headLen
+	for !x.dec.Done() {
+		data, k, err := x.dec.Next(x.buf[pos:])
+		if err != nil {
+			x.fail(502)
+			return
+		}
+		if k == 0 {
+			break
+		}
+		x.body = append(x.body, data...)
+		pos += k
+		if int64(len(x.body)) > x.pl.p.cfg.MaxResponseBytes {
+			x.fail(502)
+			return
+		}
+	}
+	rest := copy(x.buf[x.headLen:], x.buf[pos:])
+	x.buf = x.buf[:x.headLen+rest]
+	if x.dec.Done() {
+		x.finish(rest == 0)
+	}
+}
+
+// finish relays the complete response to the client and pools the
+// connection if it can carry another request (keepable: no bytes beyond
+// the response arrived).
+func (x *exchange) finish(keepable bool) {
+	x.stopTimer()
+	resp := x.parser.Response()
+	keep := keepable && resp.KeepAlive() && !x.sendErr
+	if w := x.done.Writer(); w != nil {
+		w.WriteHeader(resp.Status())
+		h := resp.Header()
+		conn := h.Get("connection")
+		for i := 0; i < h.Len(); i++ {
+			name := h.Name(i)
+			if hopByHop(name, conn) || equalFold(name, "content-length") {
+				continue
+			}
+			w.AddHeaderBytes(string(name), h.Value(i))
+		}
+		w.Write(x.body)
+	}
+	uc := x.uc
+	x.detach()
+	switch {
+	case !keep:
+		uc.close()
+	case uc.sendX != nil:
+		uc.keepAfterSend = true // OnSend pools it
+	default:
+		x.pl.put(uc)
+	}
+	x.complete()
+}
+
+// fail answers the client with status (502 or 504) and closes the
+// connection.
+func (x *exchange) fail(status int) {
+	if x.finished {
+		return
+	}
+	x.stopTimer()
+	if uc := x.uc; uc != nil {
+		x.detach()
+		uc.close()
+	}
+	if w := x.done.Writer(); w != nil {
+		w.WriteHeader(status)
+		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+		w.WriteString(itoa(status) + " " + http1.StatusText(status) + "\n")
+	}
+	x.complete()
+}
+
+// complete finishes the client's response and recycles the exchange.
+func (x *exchange) complete() {
+	x.finished = true
+	done := x.done
+	if x.inflight == 0 {
+		x.pl.putExchange(x)
+	}
+	done.Finish()
+}
+
+// dropConn closes the exchange's connection without answering.
+func (x *exchange) dropConn() {
+	x.stopTimer()
+	uc := x.uc
+	x.detach()
+	uc.close()
+}
+
+// detach separates the exchange from its connection.
+func (x *exchange) detach() {
+	if x.uc != nil {
+		x.uc.x = nil
+		x.uc = nil
+	}
+}

@@ -1,0 +1,179 @@
+package proxy
+
+import "github.com/zeroserve/zeroserve/internal/loop"
+
+// pool is one event loop's idle upstream connections and spare exchanges.
+// It is used only on that loop's goroutine.
+type pool struct {
+	p    *Proxy
+	lp   *loop.Loop
+	idle []*upConn // most recently used last
+	free []*exchange
+}
+
+// maxFreeExchanges bounds the exchanges a pool keeps for reuse.
+const maxFreeExchanges = 64
+
+// get pops the most recently pooled connection, or returns nil.
+func (pl *pool) get() *upConn {
+	n := len(pl.idle)
+	if n == 0 {
+		return nil
+	}
+	uc := pl.idle[n-1]
+	pl.idle[n-1] = nil
+	pl.idle = pl.idle[:n-1]
+	uc.pooled = false
+	pl.lp.StopTimer(uc.idleTimer)
+	return uc
+}
+
+// put pools uc, or closes it when the pool is full.
+func (pl *pool) put(uc *upConn) {
+	if uc.closing {
+		return
+	}
+	if len(pl.idle) >= pl.p.cfg.MaxIdleConns {
+		uc.close()
+		return
+	}
+	uc.pooled = true
+	uc.idleGen++
+	g := uc.idleGen
+	uc.idleTimer = pl.lp.AfterFunc(pl.p.cfg.IdleTimeout, func() {
+		if uc.pooled && uc.idleGen == g {
+			pl.remove(uc)
+			uc.close()
+		}
+	})
+	pl.idle = append(pl.idle, uc)
+}
+
+// remove takes uc out of the idle list, if it is there.
+func (pl *pool) remove(uc *upConn) {
+	if !uc.pooled {
+		return
+	}
+	uc.pooled = false
+	pl.lp.StopTimer(uc.idleTimer)
+	for i, v := range pl.idle {
+		if v == uc {
+			copy(pl.idle[i:], pl.idle[i+1:])
+			pl.idle[len(pl.idle)-1] = nil
+			pl.idle = pl.idle[:len(pl.idle)-1]
+			return
+		}
+	}
+}
+
+// dial opens a new upstream connection.
+func (pl *pool) dial() (*upConn, error) {
+	uc := &upConn{pl: pl}
+	c, err := pl.lp.Connect(pl.p.addr, uc, uc.connected)
+	if err != nil {
+		return nil, err
+	}
+	uc.c = c
+	uc.dialing = true
+	pl.p.dials.Add(1)
+	return uc, nil
+}
+
+// getExchange returns a spare exchange or a new one.
+func (pl *pool) getExchange() *exchange {
+	if n := len(pl.free); n > 0 {
+		x := pl.free[n-1]
+		pl.free[n-1] = nil
+		pl.free = pl.free[:n-1]
+		return x
+	}
+	x := &exchange{pl: pl}
+	x.parser.Init(pl.p.cfg.Limits)
+	return x
+}
+
+// putExchange keeps x for reuse. The kernel must hold none of its buffers.
+func (pl *pool) putExchange(x *exchange) {
+	x.gen++
+	if len(pl.free) < maxFreeExchanges && cap(x.body) <= 1<<20 && cap(x.req) <= 1<<20 {
+		x.done = zeroCompletion
+		pl.free = append(pl.free, x)
+	}
+}
+
+// upConn is one upstream connection: a loop.Handler that passes its events
+// to the exchange using it, if any.
+type upConn struct {
+	pl        *pool
+	c         loop.Conn
+	x         *exchange // the exchange using the connection, nil when idle
+	sendX     *exchange // the exchange whose request the kernel is sending
+	dialing   bool
+	pooled    bool
+	closing   bool // Close was called or OnClose came
+	// keepAfterSend is set when a complete, reusable response arrived
+	// before the request's send was reported: OnSend pools the connection.
+	keepAfterSend bool
+	idleGen   uint32
+	idleTimer loop.Timer
+}
+
+// connected is the loop.Connect callback.
+func (uc *upConn) connected(_ loop.Conn, err error) {
+	uc.dialing = false
+	if uc.x != nil {
+		uc.x.onConnected(err)
+	}
+}
+
+// OnRecv passes received bytes to the exchange; an idle connection that
+// receives anything (the upstream closing it, or stray bytes) is closed.
+func (uc *upConn) OnRecv(c loop.Conn, b []byte, err error) {
+	if uc.x != nil {
+		uc.x.onRecv(b, err)
+		return
+	}
+	uc.pl.remove(uc)
+	uc.close()
+}
+
+// close closes the connection (once).
+func (uc *upConn) close() {
+	if !uc.closing {
+		uc.closing = true
+		uc.pl.remove(uc)
+		uc.pl.lp.Close(uc.c)
+	}
+}
+
+// OnSend reports the end of a request's send.
+func (uc *upConn) OnSend(_ loop.Conn, err error) {
+	x := uc.sendX
+	uc.sendX = nil
+	if uc.keepAfterSend {
+		uc.keepAfterSend = false
+		if err == nil && uc.x == nil {
+			uc.pl.put(uc)
+		} else {
+			uc.close()
+		}
+	}
+	if x == nil {
+		return
+	}
+	x.inflight--
+	if x.uc == uc {
+		x.onSend(err)
+	} else if x.inflight == 0 && x.finished {
+		x.pl.putExchange(x)
+	}
+}
+
+// OnClose drops the connection from the pool and fails its exchange.
+func (uc *upConn) OnClose(loop.Conn) {
+	uc.closing = true
+	uc.pl.remove(uc)
+	if x := uc.x; x != nil {
+		x.onRecv(nil, errUpstreamClosed)
+	}
+}

@@ -1,0 +1,144 @@
+package proxy
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/http1"
+	"github.com/zeroserve/zeroserve/internal/loop"
+	"github.com/zeroserve/zeroserve/internal/server"
+)
+
+// Config configures a Proxy. Zero fields take the defaults documented on
+// each field.
+type Config struct {
+	// Upstream is the upstream URL, see ParseUpstream. Required.
+	Upstream string
+	// DialTimeout bounds connecting to the upstream; beyond it the client
+	// gets 504. Default 10s.
+	DialTimeout time.Duration
+	// ReadTimeout bounds the wait for the next byte of the upstream's
+	// response once the request is sent; beyond it the client gets 504.
+	// Default 60s.
+	ReadTimeout time.Duration
+	// IdleTimeout is how long a pooled connection may stay idle before the
+	// proxy closes it. Default 30s.
+	IdleTimeout time.Duration
+	// MaxIdleConns bounds the idle connections pooled per event loop.
+	// Default 64.
+	MaxIdleConns int
+	// MaxResponseBytes bounds a buffered response body; a larger one gives
+	// 502. Default 64 MiB.
+	MaxResponseBytes int64
+	// Limits bounds upstream response heads (http1 defaults for zero
+	// fields); its MaxBodyBytes is ignored (see MaxResponseBytes).
+	Limits http1.Limits
+}
+
+// Proxy is a server.Handler forwarding every request to one upstream.
+// Create it with New; it is safe for use by every worker at once.
+type Proxy struct {
+	cfg   Config
+	up    *Upstream
+	addr  netip.AddrPort
+	pools sync.Map // *loop.Loop -> *pool
+
+	dials, reuses, retries atomic.Uint64
+}
+
+// Stats counts upstream connection use since the proxy was created.
+type Stats struct {
+	// Dials is the number of upstream connections opened.
+	Dials uint64
+	// Reuses is the number of requests sent on a pooled connection.
+	Reuses uint64
+	// Retries is the number of requests sent again on a new connection
+	// after a pooled one failed before any response byte.
+	Retries uint64
+}
+
+// New parses cfg.Upstream, resolves its host name if it is not an IP
+// literal (once, here: the event loop never blocks on DNS) and returns the
+// proxy.
+func New(cfg Config) (*Proxy, error) {
+	up, err := ParseUpstream(cfg.Upstream)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{{"DialTimeout", &cfg.DialTimeout, 10 * time.Second}, {"ReadTimeout", &cfg.ReadTimeout, 60 * time.Second}, {"IdleTimeout", &cfg.IdleTimeout, 30 * time.Second}} {
+		if *d.v < 0 {
+			return nil, fmt.Errorf("proxy: negative %s %v", d.name, *d.v)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	if cfg.MaxIdleConns < 0 || cfg.MaxResponseBytes < 0 {
+		return nil, fmt.Errorf("proxy: negative MaxIdleConns or MaxResponseBytes")
+	}
+	if cfg.MaxIdleConns == 0 {
+		cfg.MaxIdleConns = 64
+	}
+	if cfg.MaxResponseBytes == 0 {
+		cfg.MaxResponseBytes = 64 << 20
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.DialTimeout)
+	defer cancel()
+	addr, err := up.resolve(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("proxy: resolve upstream %s: %w", up.Host, err)
+	}
+	return &Proxy{cfg: cfg, up: up, addr: addr}, nil
+}
+
+// Upstream returns the parsed upstream URL.
+func (p *Proxy) Upstream() *Upstream { return p.up }
+
+// Stats returns the connection counters.
+func (p *Proxy) Stats() Stats {
+	return Stats{Dials: p.dials.Load(), Reuses: p.reuses.Load(), Retries: p.retries.Load()}
+}
+
+// ServeHTTP1 forwards r to the upstream and finishes w, later, with the
+// upstream's response (or 502/504).
+func (p *Proxy) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
+	h := r.Header()
+	if h.Has("upgrade") && http1.HasToken(h.Get("connection"), "upgrade") {
+		w.WriteHeader(501)
+		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+		w.WriteString("501 Not Implemented: protocol upgrades (WebSocket) are not proxied yet\n")
+		return
+	}
+	pl := p.pool(r.Loop())
+	x := pl.getExchange()
+	var err error
+	x.req, x.target, err = appendRequest(x.req[:0], x.target, r, p.up)
+	if err != nil {
+		pl.putExchange(x)
+		w.WriteHeader(400)
+		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+		w.WriteString("400 Bad Request: " + err.Error() + "\n")
+		return
+	}
+	x.start(w.Defer(), r.Method())
+}
+
+// pool returns lp's connection pool, creating it on first use.
+func (p *Proxy) pool(lp *loop.Loop) *pool {
+	if v, ok := p.pools.Load(lp); ok {
+		return v.(*pool)
+	}
+	v, _ := p.pools.LoadOrStore(lp, &pool{p: p, lp: lp})
+	return v.(*pool)
+}
+
+// Interface guards.
+var _ server.Handler = (*Proxy)(nil)

@@ -1,0 +1,558 @@
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/http1"
+	"github.com/zeroserve/zeroserve/internal/loop"
+	"github.com/zeroserve/zeroserve/internal/server"
+)
+
+// testTimeout bounds every wait in these tests: a failure deadline, not a
+// way to wait for something.
+const testTimeout = 20 * time.Second
+
+// backends runs fn once per backend; io_uring skips only when unsupported.
+func backends(t *testing.T, fn func(t *testing.T, b loop.Backend)) {
+	for _, b := range []loop.Backend{loop.IOUring, loop.Epoll} {
+		t.Run(b.String(), func(t *testing.T) { fn(t, b) })
+	}
+}
+
+// startProxy starts a zeroserve server on 127.0.0.1:0 on backend b whose
+// handler is a Proxy built from cfg; it returns the proxy and its base URL.
+func startProxy(tb testing.TB, b loop.Backend, cfg Config) (*Proxy, string) {
+	tb.Helper()
+	p, err := New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := server.New(server.Config{
+		Addr: "127.0.0.1:0", Threads: 1, Backend: b, Handler: p,
+		Limits: http1.Limits{MaxBodyBytes: 16 << 20},
+	})
+	if err != nil {
+		if errors.Is(err, loop.ErrNotSupported) {
+			tb.Skipf("backend %v: %v", b, err)
+		}
+		tb.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		done := make(chan error, 1)
+		go func() { done <- s.Close() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				tb.Error(err)
+			}
+		case <-time.After(testTimeout):
+			tb.Error("server did not stop")
+		}
+	})
+	return p, "http://" + s.Addr().String()
+}
+
+// countingUpstream starts a net/http upstream and counts the connections
+// it accepts.
+func countingUpstream(tb testing.TB, h http.Handler) (*httptest.Server, *atomic.Int64) {
+	tb.Helper()
+	var n atomic.Int64
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			n.Add(1)
+		}
+	}
+	ts.Start()
+	tb.Cleanup(ts.Close)
+	return ts, &n
+}
+
+// client returns a keep-alive HTTP client for the tests.
+func client(tb testing.TB) *http.Client {
+	tr := &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}
+	tb.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, Timeout: testTimeout}
+}
+
+// rawUpstream starts a TCP listener that runs serve on every accepted
+// connection, and returns its "http://addr".
+func rawUpstream(tb testing.TB, serve func(c net.Conn)) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(testTimeout))
+				serve(c)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+// rawRequest sends req on a new connection to addr and returns everything
+// read until the server closes the connection.
+func rawRequest(t *testing.T, base, req string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(testTimeout))
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestRewrite(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		seen := make(chan *http.Request, 1)
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen <- r
+			w.Header().Set("Keep-Alive", "timeout=5")
+			w.Header().Set("X-Up", "yes")
+			w.Header().Set("Proxy-Foo", "no")
+			io.WriteString(w, "hello")
+		}))
+		_, base := startProxy(t, b, Config{Upstream: ts.URL + "/base/?x=1"})
+		resp := rawRequest(t, base, "GET /a/./b%20c/../d?y=2 HTTP/1.1\r\n"+
+			"Host: example.com:8443\r\n"+
+			"Connection: close, X-Hop\r\n"+
+			"X-Hop: secret\r\n"+
+			"Keep-Alive: timeout=1\r\n"+
+			"TE: trailers\r\n"+
+			"Upgrade: h2c\r\n"+
+			"Proxy-Authorization: Basic eA==\r\n"+
+			"Cookie: a=1\r\n"+
+			"X-Custom: kept\r\n"+
+			"Cookie: b=2\r\n"+
+			"\r\n")
+		r := <-seen
+		if r.RequestURI != "/base/a/d?x=1&y=2" {
+			t.Errorf("upstream request-target %q, want /base/a/d?x=1&y=2", r.RequestURI)
+		}
+		if r.Host != "example.com:8443" {
+			t.Errorf("upstream Host %q", r.Host)
+		}
+		want := map[string]string{
+			"X-Forwarded-For":     "127.0.0.1",
+			"X-Forwarded-Proto":   "http",
+			"X-Forwarded-Host":    "example.com:8443",
+			"Cookie":              "a=1; b=2",
+			"X-Custom":            "kept",
+			"X-Hop":               "",
+			"Keep-Alive":          "",
+			"Te":                  "",
+			"Upgrade":             "",
+			"Proxy-Authorization": "",
+		}
+		for k, v := range want {
+			if got := strings.Join(r.Header.Values(k), "|"); got != v {
+				t.Errorf("upstream %s = %q, want %q", k, got, v)
+			}
+		}
+		if !strings.HasPrefix(resp, "HTTP/1.1 200 OK\r\n") || !strings.HasSuffix(resp, "\r\n\r\nhello") {
+			t.Fatalf("response %q", resp)
+		}
+		if !strings.Contains(resp, "X-Up: yes\r\n") || strings.Contains(resp, "Keep-Alive") || strings.Contains(resp, "Proxy-Foo") {
+			t.Errorf("response header relaying: %q", resp)
+		}
+	})
+}
+
+func TestForwardedKept(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		seen := make(chan http.Header, 1)
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen <- r.Header }))
+		_, base := startProxy(t, b, Config{Upstream: ts.URL})
+		rawRequest(t, base, "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: orig\r\nConnection: close\r\n\r\n")
+		h := <-seen
+		for k, v := range map[string]string{"X-Forwarded-For": "10.0.0.1", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "orig"} {
+			if got := strings.Join(h.Values(k), "|"); got != v {
+				t.Errorf("%s = %q, want %q (present fields are kept)", k, got, v)
+			}
+		}
+	})
+}
+
+// pattern returns n deterministic bytes.
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7 + i>>8)
+	}
+	return b
+}
+
+// onlyReader hides a reader's length so net/http sends it chunked.
+type onlyReader struct{ io.Reader }
+
+func TestBodies(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			want, _ := strconv.Atoi(r.URL.Query().Get("in"))
+			if !bytes.Equal(body, pattern(want)) {
+				http.Error(w, fmt.Sprintf("upstream got %d bytes (chunked %v), want %d", len(body), r.TransferEncoding, want), 500)
+				return
+			}
+			if r.Header.Get("Content-Length") != strconv.Itoa(want) && want > 0 {
+				http.Error(w, "upstream request without Content-Length: "+r.Header.Get("Content-Length"), 500)
+				return
+			}
+			n, _ := strconv.Atoi(r.URL.Query().Get("out"))
+			out := pattern(n)
+			if r.URL.Query().Get("chunked") == "" {
+				w.Header().Set("Content-Length", strconv.Itoa(n))
+				w.Write(out)
+				return
+			}
+			for len(out) > 0 { // several chunks
+				k := min(len(out), 10000)
+				w.Write(out[:k])
+				w.(http.Flusher).Flush()
+				out = out[k:]
+			}
+		}))
+		_, base := startProxy(t, b, Config{Upstream: ts.URL})
+		c := client(t)
+		for _, size := range []int{0, 1, 64 << 10, 5 << 20} {
+			for _, reqChunked := range []bool{false, true} {
+				for _, respChunked := range []bool{false, true} {
+					name := fmt.Sprintf("%d/reqchunked=%v/respchunked=%v", size, reqChunked, respChunked)
+					url := fmt.Sprintf("%s/echo?in=%d&out=%d", base, size, size)
+					if respChunked {
+						url += "&chunked=1"
+					}
+					var body io.Reader = bytes.NewReader(pattern(size))
+					if reqChunked {
+						body = onlyReader{body}
+					}
+					req, _ := http.NewRequest("POST", url, body)
+					resp, err := c.Do(req)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					got, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					if resp.StatusCode != 200 {
+						t.Fatalf("%s: status %d: %.200s", name, resp.StatusCode, got)
+					}
+					if !bytes.Equal(got, pattern(size)) {
+						t.Fatalf("%s: response body of %d bytes differs", name, len(got))
+					}
+					if resp.ContentLength != int64(size) {
+						t.Errorf("%s: client Content-Length %d", name, resp.ContentLength)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestUpstreamDown(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		// A long DialTimeout: a 502 (not 504) shows the refusal itself
+		// answered the request.
+		_, base := startProxy(t, b, Config{Upstream: "http://" + addr, DialTimeout: time.Minute})
+		c := client(t)
+		for i := 0; i < 3; i++ {
+			resp, err := c.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 502 {
+				t.Fatalf("status %d, want 502", resp.StatusCode)
+			}
+		}
+	})
+}
+
+func TestSlowUpstream(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		release := make(chan struct{})
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}))
+		defer close(release)
+		p, base := startProxy(t, b, Config{Upstream: ts.URL, ReadTimeout: 100 * time.Millisecond})
+		resp, err := client(t).Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 504 {
+			t.Fatalf("status %d, want 504", resp.StatusCode)
+		}
+		if s := p.Stats(); s.Dials != 1 {
+			t.Errorf("stats %+v", s)
+		}
+	})
+}
+
+// serveKeepAlive answers requests on c with "ok" until answered reaches
+// limit, then closes c (after reading the next request head when
+// readNext is set: the request the proxy sent as the close raced it).
+func serveKeepAlive(c net.Conn, limit int, readNext bool) {
+	br := bufio.NewReader(c)
+	for i := 0; ; i++ {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		io.Copy(io.Discard, req.Body)
+		if i == limit {
+			return
+		}
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		if i+1 == limit && !readNext {
+			return
+		}
+	}
+}
+
+func TestUpstreamClosesIdle(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		// The upstream closes each connection right after one response: the
+		// proxy sees the close while the connection is idle.
+		up := rawUpstream(t, func(c net.Conn) { serveKeepAlive(c, 1, false) })
+		p, base := startProxy(t, b, Config{Upstream: up})
+		c := client(t)
+		for i := 0; i < 20; i++ {
+			resp, err := c.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("request %d: status %d", i, resp.StatusCode)
+			}
+			time.Sleep(2 * time.Millisecond) // let the close arrive
+		}
+		t.Logf("stats %+v", p.Stats())
+	})
+}
+
+func TestRetryRace(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		// The upstream reads the second request on each connection and
+		// closes without answering: the close raced the request.
+		up := rawUpstream(t, func(c net.Conn) { serveKeepAlive(c, 1, true) })
+		p, base := startProxy(t, b, Config{Upstream: up})
+		c := client(t)
+		for i := 0; i < 10; i++ {
+			resp, err := c.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("GET %d: status %d, want 200 (retried)", i, resp.StatusCode)
+			}
+		}
+		s := p.Stats()
+		if s.Retries != 9 {
+			t.Errorf("stats %+v, want 9 retries", s)
+		}
+		// A POST is not retried: the upstream might have acted on it.
+		resp, err := c.Post(base+"/", "text/plain", strings.NewReader("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 502 {
+			t.Errorf("POST on a raced connection: status %d, want 502", resp.StatusCode)
+		}
+	})
+}
+
+func TestReuse(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ts, accepted := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "ok")
+		}))
+		p, base := startProxy(t, b, Config{Upstream: ts.URL})
+		c := client(t)
+		for i := 0; i < 1000; i++ {
+			resp, err := c.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("request %d: status %d", i, resp.StatusCode)
+			}
+		}
+		s := p.Stats()
+		t.Logf("1000 requests: %d upstream connections accepted, stats %+v", accepted.Load(), s)
+		if n := accepted.Load(); n > 4 || s.Reuses < 996 {
+			t.Errorf("%d upstream connections for 1000 sequential requests, stats %+v", n, s)
+		}
+	})
+}
+
+func TestInterimAndCloseDelimited(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		up := rawUpstream(t, func(c net.Conn) {
+			if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"+
+				"HTTP/1.1 201 Created\r\nX-Final: 1\r\n\r\nuntil close")
+		})
+		_, base := startProxy(t, b, Config{Upstream: up})
+		resp := rawRequest(t, base, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(resp, "HTTP/1.1 201 Created\r\n") || !strings.HasSuffix(resp, "\r\n\r\nuntil close") ||
+			!strings.Contains(resp, "Content-Length: 11\r\n") || strings.Contains(resp, "Link") {
+			t.Fatalf("response %q", resp)
+		}
+	})
+}
+
+func TestExpectContinue(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		seen := make(chan http.Header, 1)
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen <- r.Header
+			io.Copy(w, r.Body)
+		}))
+		_, base := startProxy(t, b, Config{Upstream: ts.URL})
+		c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testTimeout))
+		io.WriteString(c, "PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n")
+		br := bufio.NewReader(c)
+		line, err := br.ReadString('\n')
+		if err != nil || line != "HTTP/1.1 100 Continue\r\n" {
+			t.Fatalf("first line %q, %v", line, err)
+		}
+		io.WriteString(c, "hello")
+		rest, _ := io.ReadAll(br)
+		if !strings.HasSuffix(string(rest), "\r\n\r\nhello") {
+			t.Fatalf("response %q", rest)
+		}
+		if h := <-seen; h.Get("Expect") != "" {
+			t.Errorf("upstream saw Expect %q", h.Get("Expect"))
+		}
+	})
+}
+
+func TestEarlyResponse(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ts, accepted := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > 1<<20 {
+				http.Error(w, "too big", http.StatusRequestEntityTooLarge)
+				return
+			}
+			io.WriteString(w, "ok")
+		}))
+		p, base := startProxy(t, b, Config{Upstream: ts.URL})
+		c := client(t)
+		resp, err := c.Post(base+"/", "application/octet-stream", bytes.NewReader(pattern(5<<20)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 413 || string(got) != "too big\n" {
+			t.Fatalf("status %d body %q, want the upstream's 413", resp.StatusCode, got)
+		}
+		resp, err = c.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || accepted.Load() != 2 {
+			t.Errorf("after the early response: status %d, %d connections (want a new one), stats %+v", resp.StatusCode, accepted.Load(), p.Stats())
+		}
+	})
+}
+
+func TestUpgradeRejected(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ts, accepted := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		_, base := startProxy(t, b, Config{Upstream: ts.URL})
+		resp := rawRequest(t, base, "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n\r\n")
+		if !strings.HasPrefix(resp, "HTTP/1.1 501 ") || accepted.Load() != 0 {
+			t.Fatalf("response %q, %d upstream connections", resp, accepted.Load())
+		}
+	})
+}
+
+func TestBadUpstreamResponse(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		up := rawUpstream(t, func(c net.Conn) {
+			if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n")
+		})
+		_, base := startProxy(t, b, Config{Upstream: up})
+		if resp := rawRequest(t, base, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(resp, "HTTP/1.1 502 ") {
+			t.Fatalf("response %q", resp)
+		}
+		// A body cut short by the upstream's close is 502 too.
+		up = rawUpstream(t, func(c net.Conn) {
+			if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort")
+		})
+		_, base = startProxy(t, b, Config{Upstream: up})
+		if resp := rawRequest(t, base, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(resp, "HTTP/1.1 502 ") {
+			t.Fatalf("truncated body: response %q", resp)
+		}
+	})
+}

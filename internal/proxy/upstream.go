@@ -1,0 +1,168 @@
+package proxy
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Upstream is a parsed upstream URL: where to connect and the base path
+// and query every forwarded request starts from.
+type Upstream struct {
+	// Host is the upstream's host as written (a name or an IP literal,
+	// without brackets).
+	Host string
+	// Port is the TCP port (80 when the URL names none).
+	Port uint16
+	// BasePath is the URL's path, "" when it has none; request paths are
+	// appended to it.
+	BasePath string
+	// Query is the URL's query without '?', merged with each request's.
+	Query string
+}
+
+// URLError is an upstream URL the proxy cannot use: Offset is the byte of
+// URL where the problem was found.
+type URLError struct {
+	URL    string
+	Offset int
+	Reason string
+}
+
+// Error formats the URL, the offset and the reason.
+func (e *URLError) Error() string {
+	return "proxy: upstream " + strconv.Quote(e.URL) + " at byte " + strconv.Itoa(e.Offset) + ": " + e.Reason
+}
+
+// ParseUpstream parses an upstream URL of the form
+// "http://host[:port][/base/path][?query]". "https://" upstreams and Unix
+// sockets ("unix//path.sock") are recognised and rejected with a URLError
+// saying they are not supported yet, as are user info, fragments and
+// anything else that is not a plain http URL.
+func ParseUpstream(raw string) (*Upstream, error) {
+	bad := func(off int, reason string) (*Upstream, error) {
+		return nil, &URLError{URL: raw, Offset: off, Reason: reason}
+	}
+	switch {
+	case strings.HasPrefix(raw, "http://"):
+	case strings.HasPrefix(raw, "https://"):
+		return bad(0, "https upstreams are not supported yet")
+	case strings.HasPrefix(raw, "unix/"):
+		return bad(0, "unix socket upstreams are not supported yet (the event loop connects over TCP only)")
+	default:
+		return bad(0, `want "http://host[:port][/path]"`)
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c <= ' ' || c >= 0x7f {
+			return bad(i, "control, space or non-ASCII byte")
+		}
+	}
+	if i := strings.IndexByte(raw, '#'); i >= 0 {
+		return bad(i, "fragment in upstream URL")
+	}
+	start := len("http://")
+	rest := raw[start:]
+	end := len(rest)
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		end = i
+	}
+	authority := rest[:end]
+	if strings.IndexByte(authority, '@') >= 0 {
+		return bad(start+strings.IndexByte(authority, '@'), "user info in upstream URL")
+	}
+	if authority == "" {
+		return bad(start, "empty host")
+	}
+	u := &Upstream{Port: 80}
+	host := authority
+	if strings.HasPrefix(authority, "[") {
+		j := strings.IndexByte(authority, ']')
+		if j < 0 {
+			return bad(start, "unterminated IPv6 literal")
+		}
+		host = authority[1:j]
+		if _, err := netip.ParseAddr(host); err != nil || !strings.Contains(host, ":") {
+			return bad(start+1, "invalid IPv6 literal")
+		}
+		after := authority[j+1:]
+		if after != "" && after[0] != ':' {
+			return bad(start+j+1, "junk after IPv6 literal")
+		}
+		if after != "" {
+			p, ok := parsePort(after[1:])
+			if !ok {
+				return bad(start+j+2, "invalid port")
+			}
+			u.Port = p
+		}
+	} else {
+		if i := strings.LastIndexByte(authority, ':'); i >= 0 {
+			p, ok := parsePort(authority[i+1:])
+			if !ok {
+				return bad(start+i+1, "invalid port")
+			}
+			u.Port = p
+			host = authority[:i]
+		}
+		if host == "" {
+			return bad(start, "empty host")
+		}
+		for i := 0; i < len(host); i++ {
+			c := host[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+				return bad(start+i, "invalid host name byte")
+			}
+		}
+	}
+	u.Host = host
+	rest = rest[end:]
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		u.Query = rest[i+1:]
+		rest = rest[:i]
+	}
+	u.BasePath = strings.TrimSuffix(rest, "/")
+	return u, nil
+}
+
+// parsePort parses a decimal port 1–65535.
+func parsePort(s string) (uint16, bool) {
+	if s == "" || len(s) > 5 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	if n < 1 || n > 65535 {
+		return 0, false
+	}
+	return uint16(n), true
+}
+
+// HostPort returns "host:port" (brackets around an IPv6 host), the Host
+// field sent when the client's request has none.
+func (u *Upstream) HostPort() string {
+	return net.JoinHostPort(u.Host, strconv.Itoa(int(u.Port)))
+}
+
+// resolve returns the address to connect to: the host itself when it is an
+// IP literal, else its first address from the resolver (called once, when
+// the proxy is built, never on the event loop).
+func (u *Upstream) resolve(ctx context.Context) (netip.AddrPort, error) {
+	if a, err := netip.ParseAddr(u.Host); err == nil {
+		return netip.AddrPortFrom(a, u.Port), nil
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", u.Host)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	if len(addrs) == 0 {
+		return netip.AddrPort{}, &net.DNSError{Err: "no addresses", Name: u.Host}
+	}
+	return netip.AddrPortFrom(addrs[0].Unmap(), u.Port), nil
+}
