@@ -160,7 +160,9 @@ func (c *conn) readBody() bool {
 // and the connection closes.
 func (c *conn) serve() {
 	c.handled = true
+	c.serving = true
 	defer func() {
+		c.serving = false
 		if v := recover(); v != nil {
 			err := fmt.Errorf("%w: %v", errPanic, v)
 			c.stick(err)

@@ -60,6 +60,7 @@ type conn struct {
 	req     Request
 	rw      ResponseWriter
 	handled bool   // ServeHTTP1 was called for the current request
+	serving bool   // inside ServeHTTP1: Finish must not re-enter advance
 	seq     uint32 // number of the current request on the connection
 	// closeAfter: the connection closes after the current response.
 	closeAfter bool

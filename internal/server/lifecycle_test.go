@@ -226,3 +226,25 @@ func TestDeferredAbort(t *testing.T) {
 		}
 	})
 }
+
+// Finish may be called before ServeHTTP1 returns.
+func TestDeferredFinishedAtOnce(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		h := HandlerFunc(func(w *ResponseWriter, r *Request) {
+			done := w.Defer()
+			w.Write(r.Path())
+			if err := done.Finish(); err != nil {
+				t.Error(err)
+			}
+		})
+		s := startServer(t, b, Config{Handler: h})
+		c := dial(t, s)
+		io.WriteString(c, "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n")
+		br := bufio.NewReader(c)
+		for _, want := range []string{"/1", "/2"} {
+			if _, body := readResponse(t, br, "GET"); body != want {
+				t.Fatalf("got %q, want %q", body, want)
+			}
+		}
+	})
+}

@@ -169,6 +169,9 @@ func (d Completion) Finish() error {
 		return ErrConnClosed
 	}
 	d.c.finishResponse()
+	if d.c.serving {
+		return nil // finished inside ServeHTTP1: the running advance goes on
+	}
 	d.c.advance()
 	d.c.flush()
 	return nil
