@@ -140,6 +140,131 @@ extern zs_s64 zs_response_pending(void);
 /* Drop the pending response so the chain goes on. */
 extern zs_s64 zs_response_clear(void);
 
+/* JSON handles. A handle is a small number (1..32) naming a cursor into a
+ * JSON tree; each script context has its own, at most 32 live at once (one
+ * more traps). In a ZS_CALL_ENTRY body, handle 1 is the input. zs_json_get
+ * and zs_json_array_get return new cursors into the same tree; a change
+ * made through one cursor makes every other cursor into that tree stale,
+ * and using a stale handle traps until zs_json_reset re-points it at the
+ * root. Unknown or freed handles trap; a value of the wrong kind gives -1.
+ * Objects keep their keys in insertion order. Everything helpers allocate
+ * for a request (parsed, created and copied trees, values set or pushed)
+ * counts against one per-request host-memory budget (1 MiB by default,
+ * never refunded within the request); exceeding it traps. */
+#define ZS_JSON_NULL 0
+#define ZS_JSON_BOOL 1
+#define ZS_JSON_NUMBER 2
+#define ZS_JSON_STRING 3
+#define ZS_JSON_ARRAY 4
+#define ZS_JSON_OBJECT 5
+/* A handle to the parsed document, or -1 when it is not valid JSON (or is
+ * nested deeper than 256 levels). */
+extern zs_s64 zs_json_parse(const char *data, zs_u64 len);
+/* Re-points h at its tree's root and makes it valid again. */
+extern zs_s64 zs_json_reset(zs_s64 h);
+/* A new cursor to the member key, or -1 (not an object, missing key, key
+ * not UTF-8). */
+extern zs_s64 zs_json_get(zs_s64 h, const char *key, zs_u64 key_len);
+/* A new cursor to element idx, or -1 (not an array, out of range). */
+extern zs_s64 zs_json_array_get(zs_s64 h, zs_u64 idx);
+/* String-out rule; -1 when h is not a string. */
+extern zs_s64 zs_json_read_string(zs_s64 h, char *out, zs_u64 out_len);
+/* Writes the integer at out (out_len must be 8, or trap) and returns 8;
+ * -1 when h is not an integer that fits in 64 bits. */
+extern zs_s64 zs_json_read_i64(zs_s64 h, zs_s64 *out, zs_u64 out_len);
+/* Writes 0 or 1 at out (out_len must be 1, or trap) and returns 1; -1 when
+ * h is not a boolean. */
+extern zs_s64 zs_json_read_bool(zs_s64 h, zs_u8 *out, zs_u64 out_len);
+extern zs_s64 zs_json_new_object(void);
+extern zs_s64 zs_json_new_array(void);
+/* A deep copy of h's value, as a new tree. */
+extern zs_s64 zs_json_clone(zs_s64 h);
+/* One of ZS_JSON_*. */
+extern zs_s64 zs_json_type(zs_s64 h);
+/* Element count of an array or object, byte length of a string, else -1. */
+extern zs_s64 zs_json_len(zs_s64 h);
+/* Sets key to a deep copy of val; -1 when obj is not an object. */
+extern zs_s64 zs_json_set(zs_s64 obj, const char *key, zs_u64 key_len,
+                          zs_s64 val);
+/* -1 when obj is not an object or has no such key. */
+extern zs_s64 zs_json_remove(zs_s64 obj, const char *key, zs_u64 key_len);
+/* Appends a deep copy of val and returns the new length; -1 when arr is
+ * not an array. */
+extern zs_s64 zs_json_array_push(zs_s64 arr, zs_s64 val);
+/* -1 when arr is not an array or idx is out of range. */
+extern zs_s64 zs_json_array_set(zs_s64 arr, zs_u64 idx, zs_s64 val);
+/* Replace h's value in place (its type may change). */
+extern zs_s64 zs_json_set_string(zs_s64 h, const char *s, zs_u64 len);
+extern zs_s64 zs_json_set_i64(zs_s64 h, zs_s64 v);
+extern zs_s64 zs_json_set_bool(zs_s64 h, zs_u64 b);
+extern zs_s64 zs_json_set_null(zs_s64 h);
+/* Responds with h serialized and content-type application/json; the rules
+ * of zs_respond apply. */
+extern zs_s64 zs_json_respond(zs_u64 status, zs_s64 h);
+/* Drops a handle (an unknown one traps). */
+extern zs_s64 zs_object_free(zs_s64 h);
+
+/* Calling another script. Runs ZS_CALL_ENTRY(func, input) of the named
+ * script (file name with or without ".o") with a deep copy of h as its
+ * input, and returns a deep copy of the handle it returns as a new handle.
+ * The callee shares the request, its metadata, memory budget and fuel, but
+ * not handles or a response it makes. -1 when the script or function does
+ * not exist, the callee trapped or returned a negative value or no handle,
+ * or 8 calls are already nested (the request itself is level 0, so 7
+ * nested calls succeed). An invalid h traps. */
+extern zs_s64 zs_call(const char *script, zs_u64 script_len, const char *func,
+                      zs_u64 func_len, zs_s64 h);
+
+/* Crypto and encoding. Binary outputs are not NUL-terminated; results are
+ * byte counts. */
+/* Fills out with len random bytes from the OS CSPRNG; returns len. */
+extern zs_s64 zs_getrandom(void *out, zs_u64 len);
+/* Writes the SHA-256 digest (out_len must be 32, or trap); returns 32. */
+extern zs_s64 zs_sha256(const void *data, zs_u64 len, void *out,
+                        zs_u64 out_len);
+/* Writes HMAC-SHA256(key, msg), 32 bytes, at out; returns 32. */
+extern zs_s64 zs_hmac_sha256(const void *key, zs_u64 key_len, const void *msg,
+                             zs_u64 msg_len, void *out);
+#define ZS_BASE64_STANDARD 0
+#define ZS_BASE64_STANDARD_NO_PAD 1
+#define ZS_BASE64_URL 2
+#define ZS_BASE64_URL_NO_PAD 3
+/* Returns the encoded length; out_len 0 asks for it alone, a non-zero
+ * out_len that is too small traps, and so does an unknown encoding. */
+extern zs_s64 zs_base64_encode(const void *data, zs_u64 len, char *out,
+                               zs_u64 out_len, zs_u64 encoding);
+/* Decodes buf in place; returns the decoded length, or -1 for invalid
+ * input (buf may be changed). len 0 returns 0. */
+extern zs_s64 zs_base64_decode_in_place(char *buf, zs_u64 len,
+                                        zs_u64 encoding);
+#define ZS_HEX_LOWER 0
+#define ZS_HEX_UPPER 1
+/* Returns 2*len; out_len 0 asks for it alone, a short out_len traps, and so
+ * does a case other than ZS_HEX_LOWER or ZS_HEX_UPPER. */
+extern zs_s64 zs_hex_encode(const void *data, zs_u64 len, char *out,
+                            zs_u64 out_len, zs_u64 letter_case);
+/* Returns len/2, or -1 for an odd length or a non-hex character. */
+extern zs_s64 zs_hex_decode_in_place(char *buf, zs_u64 len);
+
+/* Environment: the value of a variable the server allows with
+ * --script-env (string-out rule). A missing or not allowed variable reads
+ * as "". */
+extern zs_s64 zs_env_get(const char *name, zs_u64 name_len, char *out,
+                         zs_u64 out_len);
+
+/* Rate limiting, shared by every worker and kept across reloads. Each
+ * limit (requests per second, minute, hour; 0 = none) is a GCRA: a burst
+ * of up to the limit, then an even refill. A rejected request is not
+ * counted. Returns one of ZS_RATE_*, or -1 for a key that is empty or over
+ * 256 bytes. */
+#define ZS_RATE_ALLOWED 0
+#define ZS_RATE_SECOND 1
+#define ZS_RATE_MINUTE 2
+#define ZS_RATE_HOUR 3
+#define ZS_RATE_BUCKET_LIMIT 4 /* a new key while every bucket is in use */
+extern zs_s64 zs_rate_limit(const char *key, zs_u64 key_len, zs_u64 per_sec,
+                            zs_u64 per_min, zs_u64 per_hour);
+
 /* String utilities (plain C, inlined). */
 static ZS_MAYBE_UNUSED ZS_INLINE size_t zs_strlen(const char *s) {
   size_t n = 0;

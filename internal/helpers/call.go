@@ -14,6 +14,10 @@ type Call struct {
 	Ex     *Exchange
 	Script string // name of the running script, for logs
 	logBuf []byte // zs_log's pending line
+	// objects are the context's JSON handles (objects.go).
+	objects objectTable
+	// depth is the zs_call nesting of this context: 0 for a request entry.
+	depth int
 }
 
 // errNoExchange is the trap of a request helper called from a run that has

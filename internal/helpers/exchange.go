@@ -16,6 +16,14 @@ type Exchange struct {
 	Response Response
 	// Log receives the lines scripts log with zs_log; nil discards them.
 	Log func(script, line string)
+	// Config is the process-level configuration of the helpers (config.go);
+	// nil means the defaults.
+	Config *Config
+	// Caller runs the zeroserve.call sections zs_call asks for; nil makes
+	// zs_call return -1.
+	Caller Caller
+	// Mem is the request's host-memory budget (budget.go); Reset renews it.
+	Mem MemBudget
 }
 
 // Action is the outcome a script chose for the request.
@@ -41,6 +49,7 @@ func (ex *Exchange) Reset() {
 	clear(ex.Meta)
 	ex.Action = ActionNone
 	ex.Response = Response{Body: ex.Response.Body[:0]}
+	ex.Mem = MemBudget{}
 }
 
 // ResponseHeaderPrefix is the metadata prefix whose keys become response

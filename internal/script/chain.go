@@ -87,8 +87,10 @@ func (e *RunError) Unwrap() error { return e.Err }
 // Run runs the chain for one request on ex with a fuel budget shared by
 // all its scripts. It returns when a script decided the request
 // (ex.Action), when every script ran, or with a *RunError when a script
-// trapped (the server answers 500).
+// trapped (the server answers 500). It sets ex.Caller to ch, so zs_call
+// reaches the chain's scripts.
 func (ch *Chain) Run(ex *helpers.Exchange, fuel uint64) error {
+	ex.Caller = ch
 	for _, pass := range [...]struct {
 		section string
 		entry   func(*Script) int
@@ -114,17 +116,41 @@ func (ch *Chain) Run(ex *helpers.Exchange, fuel uint64) error {
 	return nil
 }
 
-// run runs one entry of s on a pooled context and returns the fuel left.
+// run runs one entry of s for a request and returns the fuel left.
 func (s *Script) run(ex *helpers.Exchange, entry int, fuel uint64) (uint64, error) {
-	c, err := s.prog.Get()
-	if err != nil {
-		return 0, err
-	}
 	k := &helpers.Call{Ex: ex, Script: s.Name}
-	c.User = k
-	_, err = c.Run(entry, nil, fuel)
+	_, left, err := s.runAs(k, entry, nil, fuel)
 	k.FlushLog()
-	left := c.FuelLeft()
-	s.prog.Put(c)
 	return left, err
 }
+
+// runAs runs one entry of s on a pooled context whose User is k and
+// returns r0 and the fuel left.
+func (s *Script) runAs(k *helpers.Call, entry int, calldata []byte, fuel uint64) (uint64, uint64, error) {
+	c, err := s.prog.Get()
+	if err != nil {
+		return 0, fuel, err
+	}
+	c.User = k
+	r0, err := c.Run(entry, calldata, fuel)
+	left := c.FuelLeft()
+	s.prog.Put(c)
+	return r0, left, err
+}
+
+// RunCall runs section "zeroserve.call.<fn>" of the script named script
+// (with or without ".o") for zs_call: helpers.Caller.
+func (ch *Chain) RunCall(callee *helpers.Call, script, fn string, calldata []byte, fuel uint64) (uint64, uint64, error) {
+	s, ok := ch.Find(script)
+	if !ok {
+		return 0, fuel, &helpers.CallError{Script: script, Func: fn, Reason: "no such script"}
+	}
+	e, ok := s.prog.Entry(CallSection + fn)
+	if !ok {
+		return 0, fuel, &helpers.CallError{Script: script, Func: fn, Reason: "the script has no section " + CallSection + fn}
+	}
+	return s.runAs(callee, e, calldata, fuel)
+}
+
+// CallSection is the section name prefix of the functions zs_call runs.
+const CallSection = "zeroserve.call."
