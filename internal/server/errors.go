@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// ErrServerClosed is returned by Start after Shutdown or Close, and by
-// Completion.Finish when the connection of a deferred response is gone.
+// ErrServerClosed is the sticky error of connections closed by a shutdown
+// and of TLS handshakes cut short because their loop stopped.
 var ErrServerClosed = errors.New("server: closed")
 
 // ErrConnClosed is returned by Completion.Finish and ResponseWriter methods

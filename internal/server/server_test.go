@@ -115,6 +115,9 @@ func readResponse(tb testing.TB, br *bufio.Reader, method string) (*http.Respons
 func TestNetHTTPClient(t *testing.T) {
 	backends(t, func(t *testing.T, b loop.Backend) {
 		s := startServer(t, b, Config{Handler: echo, Threads: 2})
+		if s.Backend() != b {
+			t.Fatalf("Backend() = %v, want %v", s.Backend(), b)
+		}
 		client := &http.Client{Timeout: testTimeout}
 		for i := range 20 {
 			url := fmt.Sprintf("http://%v/a/./b/../c?x=%d", s.Addr(), i)
