@@ -16,8 +16,8 @@ type Upstream struct {
 	Host string
 	// Port is the TCP port (80 when the URL names none).
 	Port uint16
-	// BasePath is the URL's path, "" when it has none; request paths are
-	// appended to it.
+	// BasePath is the URL's path without trailing slashes, "" when it has
+	// none; request paths are appended to it.
 	BasePath string
 	// Query is the URL's query without '?', merged with each request's.
 	Query string
@@ -122,7 +122,7 @@ func ParseUpstream(raw string) (*Upstream, error) {
 		u.Query = rest[i+1:]
 		rest = rest[:i]
 	}
-	u.BasePath = strings.TrimSuffix(rest, "/")
+	u.BasePath = strings.TrimRight(rest, "/")
 	return u, nil
 }
 

@@ -1,0 +1,86 @@
+package proxy
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseUpstream(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Upstream
+	}{
+		{"http://127.0.0.1:8080", Upstream{Host: "127.0.0.1", Port: 8080}},
+		{"http://localhost", Upstream{Host: "localhost", Port: 80}},
+		{"http://[::1]:9000/api/", Upstream{Host: "::1", Port: 9000, BasePath: "/api"}},
+		{"http://[::1]", Upstream{Host: "::1", Port: 80}},
+		{"http://h:1/a/b?x=1&y", Upstream{Host: "h", Port: 1, BasePath: "/a/b", Query: "x=1&y"}},
+		{"http://h?q", Upstream{Host: "h", Port: 80, Query: "q"}},
+	} {
+		u, err := ParseUpstream(tc.in)
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if *u != tc.want {
+			t.Errorf("%q: %+v, want %+v", tc.in, *u, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, reason string }{
+		{"https://h", "https upstreams are not supported"},
+		{"unix//run/app.sock", "unix socket upstreams are not supported"},
+		{"ftp://h", "want"},
+		{"http://", "empty host"},
+		{"http://:80", "empty host"},
+		{"http://h:0", "invalid port"},
+		{"http://h:65536", "invalid port"},
+		{"http://h:x", "invalid port"},
+		{"http://u@h", "user info"},
+		{"http://h/#f", "fragment"},
+		{"http://h/a b", "control, space"},
+		{"http://[::1", "unterminated"},
+		{"http://[1.2.3.4]", "invalid IPv6"},
+		{"http://[::1]x", "junk after"},
+		{"http://h%41", "invalid host name byte"},
+	} {
+		_, err := ParseUpstream(tc.in)
+		var ue *URLError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Reason, tc.reason) {
+			t.Errorf("%q: error %v, want a URLError about %q", tc.in, err, tc.reason)
+		}
+	}
+}
+
+func TestNewRejects(t *testing.T) {
+	for _, cfg := range []Config{
+		{Upstream: "https://h"},
+		{Upstream: "http://127.0.0.1:1", DialTimeout: -1},
+		{Upstream: "http://127.0.0.1:1", MaxIdleConns: -1},
+		{Upstream: "http://no-such-host.invalid"},
+	} {
+		if _, err := New(cfg); err == nil {
+			t.Errorf("New(%+v) succeeded", cfg)
+		}
+	}
+}
+
+func FuzzParseUpstream(f *testing.F) {
+	for _, s := range []string{"http://127.0.0.1:8080/a?b", "http://[::1]:1", "https://x", "unix//a", "http://h:99999", "http://[::1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ParseUpstream(s)
+		if err != nil {
+			var ue *URLError
+			if !errors.As(err, &ue) || ue.Offset < 0 || ue.Offset > len(s) {
+				t.Fatalf("%q: bad error %v", s, err)
+			}
+			return
+		}
+		if u.Host == "" || u.Port == 0 || strings.HasSuffix(u.BasePath, "/") || (u.BasePath != "" && u.BasePath[0] != '/') {
+			t.Fatalf("%q: %+v", s, *u)
+		}
+		_ = u.HostPort()
+	})
+}
