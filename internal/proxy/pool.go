@@ -104,18 +104,18 @@ func (pl *pool) putExchange(x *exchange) {
 // upConn is one upstream connection: a loop.Handler that passes its events
 // to the exchange using it, if any.
 type upConn struct {
-	pl        *pool
-	c         loop.Conn
-	x         *exchange // the exchange using the connection, nil when idle
-	sendX     *exchange // the exchange whose request the kernel is sending
-	dialing   bool
-	pooled    bool
-	closing   bool // Close was called or OnClose came
+	pl      *pool
+	c       loop.Conn
+	x       *exchange // the exchange using the connection, nil when idle
+	sendX   *exchange // the exchange whose request the kernel is sending
+	dialing bool
+	pooled  bool
+	closing bool // Close was called or OnClose came
 	// keepAfterSend is set when a complete, reusable response arrived
 	// before the request's send was reported: OnSend pools the connection.
 	keepAfterSend bool
-	idleGen   uint32
-	idleTimer loop.Timer
+	idleGen       uint32
+	idleTimer     loop.Timer
 }
 
 // connected is the loop.Connect callback.
