@@ -24,6 +24,14 @@ type Exchange struct {
 	Caller Caller
 	// Mem is the request's host-memory budget (budget.go); Reset renews it.
 	Mem MemBudget
+	// ResponseHeader is the header of the response being built by Caddy
+	// handlers (zs_caddy_handle: static_response headers, headers handler
+	// response ops), in order, names canonical. The server sends it with
+	// the response, after the zs.response.header.* metadata; a plugin's
+	// zs_respond keeps it.
+	ResponseHeader []Field
+
+	caddy caddyState // per-request state of the zs_caddy_* helpers
 }
 
 // Action is the outcome a script chose for the request.
@@ -50,6 +58,9 @@ func (ex *Exchange) Reset() {
 	ex.Action = ActionNone
 	ex.Response = Response{Body: ex.Response.Body[:0]}
 	ex.Mem = MemBudget{}
+	clear(ex.ResponseHeader)
+	ex.ResponseHeader = ex.ResponseHeader[:0]
+	ex.caddy.reset()
 }
 
 // ResponseHeaderPrefix is the metadata prefix whose keys become response

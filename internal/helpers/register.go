@@ -51,6 +51,12 @@ var table = []struct {
 	{"zs_response_pending", zsResponsePending},
 	{"zs_response_clear", zsResponseClear},
 
+	// Caddy compiler helpers (caddy_*.go).
+	{"zs_caddy_host_dispatch", zsCaddyHostDispatch},
+	{"zs_caddy_match", zsCaddyMatch},
+	{"zs_caddy_handle", zsCaddyHandle},
+	{"zs_caddy_group", zsCaddyGroup},
+
 	// JSON handles, crypto, encoding, env, rate limiting, zs_call (J1).
 	{"zs_json_parse", zsJSONParse},
 	{"zs_json_reset", zsJSONReset},

@@ -1,0 +1,163 @@
+package compile
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
+	"github.com/zeroserve/zeroserve/internal/helpers"
+)
+
+// The JSON each helper call gets. The compiler checks every matcher and
+// handler against what the helpers implement and rejects the rest by
+// name and JSON path, then checks the JSON with the helper's own parser
+// (helpers.CheckCaddyConfig), so a compiled object never meets a
+// configuration its helper refuses.
+
+// matcherConfig returns zs_caddy_match's JSON for a matcher set at path.
+func matcherConfig(path string, ms *caddyconf.MatcherSet) (string, error) {
+	if err := checkMatcherSet(path, ms); err != nil {
+		return "", err
+	}
+	js, err := marshal(ms)
+	if err != nil {
+		return "", &Error{Path: path, Msg: err.Error()}
+	}
+	if err := checkPlaceholders(path, ms); err != nil {
+		return "", err
+	}
+	if err := helpers.CheckCaddyConfig("zs_caddy_match", []byte(js)); err != nil {
+		return "", &Error{Path: path, Msg: err.Error()}
+	}
+	return js, nil
+}
+
+// checkMatcherSet rejects the matchers the helpers do not implement.
+func checkMatcherSet(path string, ms *caddyconf.MatcherSet) error {
+	for _, m := range []struct {
+		name string
+		set  bool
+	}{
+		{"header_regexp", ms.HeaderRegexp != nil},
+		{"remote_ip", ms.RemoteIP != nil},
+		{"client_ip", ms.ClientIP != nil},
+		{"protocol", ms.Protocol != ""},
+		{"expression", ms.Expression != nil},
+		{"file", ms.File != nil},
+		{"vars", ms.Vars != nil},
+		{"vars_regexp", ms.VarsRegexp != nil},
+	} {
+		if m.set {
+			return &caddyconf.UnsupportedError{Kind: "matcher", Name: m.name, Path: path + "." + m.name}
+		}
+	}
+	for i, p := range ms.Path {
+		if err := helpers.CheckPathPattern(p); err != nil {
+			return &Error{Path: fmt.Sprintf("%s.path[%d]", path, i), Msg: err.Error()}
+		}
+	}
+	for i := range ms.Not {
+		if err := checkMatcherSet(fmt.Sprintf("%s.not[%d]", path, i), &ms.Not[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// handlerConfig returns zs_caddy_handle's JSON for a handler.
+func handlerConfig(h *caddyconf.LoweredHandler) (string, error) {
+	cfg := helpers.CaddyHandler{Handler: h.Module.ModuleName()}
+	switch m := h.Module.(type) {
+	case *caddyconf.StaticResponse:
+		sr := &helpers.CaddyStaticResponse{StatusCode: string(m.StatusCode), Headers: m.Headers, Body: m.Body, Close: m.Close, Abort: m.Abort}
+		if n, ok := m.StatusCode.Int(); ok && n < 200 {
+			return "", &Error{Path: h.Path + ".status_code", Msg: fmt.Sprintf("informational status %d is not supported", n)}
+		}
+		cfg.StaticResponse = sr
+	case *caddyconf.Headers:
+		cfg.Headers = m
+	case *caddyconf.Rewrite:
+		if err := helpers.CheckRewrite(m); err != nil {
+			return "", &Error{Path: h.Path, Msg: err.Error()}
+		}
+		cfg.Rewrite = m
+	case *caddyconf.Vars:
+		cfg.Vars = map[string]any(*m)
+		if cfg.Vars == nil {
+			cfg.Vars = map[string]any{}
+		}
+	default:
+		return "", &caddyconf.UnsupportedError{Kind: "handler", Name: h.Module.ModuleName(), Path: h.Path}
+	}
+	if err := checkPlaceholders(h.Path, h.Module); err != nil {
+		return "", err
+	}
+	js, err := marshal(cfg)
+	if err != nil {
+		return "", &Error{Path: h.Path, Msg: err.Error()}
+	}
+	if err := helpers.CheckCaddyConfig("zs_caddy_handle", []byte(js)); err != nil {
+		return "", &Error{Path: h.Path, Msg: err.Error()}
+	}
+	return js, nil
+}
+
+// checkPlaceholders rejects placeholders Caddy knows but the helpers do
+// not expand, in any string (key or value) of v's JSON.
+func checkPlaceholders(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return &Error{Path: path, Msg: err.Error()}
+	}
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return &Error{Path: path, Msg: err.Error()}
+	}
+	return walkStrings(path, doc)
+}
+
+func walkStrings(path string, v any) error {
+	switch v := v.(type) {
+	case string:
+		for _, key := range helpers.Placeholders(v) {
+			if helpers.CaddyPlaceholder(key) == helpers.PlaceholderUnsupported {
+				return &Error{Path: path, Msg: fmt.Sprintf("placeholder {%s} is not supported", key)}
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if err := walkStrings(fmt.Sprintf("%s[%d]", path, i), e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := walkStrings(path+"."+k, k); err != nil {
+				return err
+			}
+			if err := walkStrings(path+"."+k, v[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// marshal encodes v as compact JSON without HTML escaping (the helpers
+// read it back; readable in a disassembly's data dump).
+func marshal(v any) (string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}

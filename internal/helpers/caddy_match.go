@@ -1,0 +1,283 @@
+package helpers
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
+	"github.com/zeroserve/zeroserve/internal/vm"
+)
+
+// matchSet is a parsed matcher set (caddyconf.MatcherSet): every matcher
+// present must match. The compiler emits one only with the matchers
+// implemented here (host, path, path_regexp, method, header, query, not).
+type matchSet struct {
+	host       []string
+	path       []string
+	pathRE     *regexp.Regexp
+	pathREName string
+	method     []string
+	header     map[string][]string
+	query      map[string][]string
+	hasQuery   bool
+	not        []*matchSet
+}
+
+// zsCaddyMatch is zs_caddy_match(set, len) -> 0/1: whether the request
+// matches the matcher set whose JSON (a caddyconf.MatcherSet) is at
+// (set, len). A path_regexp that matches records its captures.
+func zsCaddyMatch(c *vm.Context, p, n, _, _, _ uint64) (uint64, error) {
+	k, err := current(c)
+	if err != nil {
+		return 0, err
+	}
+	ms, err := cachedConfig(c, "zs_caddy_match", p, n, parseMatchSet)
+	if err != nil {
+		return 0, err
+	}
+	return boolResult(ms.match(k.Ex)), nil
+}
+
+func parseMatchSet(b []byte) (*matchSet, error) {
+	var raw caddyconf.MatcherSet
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, err
+	}
+	return newMatchSet(&raw)
+}
+
+// newMatchSet checks and prepares a matcher set, rejecting matchers it
+// does not implement.
+func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
+	switch {
+	case raw.HeaderRegexp != nil:
+		return nil, fmt.Errorf("matcher header_regexp is not supported")
+	case raw.RemoteIP != nil, raw.ClientIP != nil:
+		return nil, fmt.Errorf("matchers remote_ip and client_ip are not supported")
+	case raw.Protocol != "":
+		return nil, fmt.Errorf("matcher protocol is not supported")
+	case raw.Expression != nil:
+		return nil, fmt.Errorf("matcher expression is not supported")
+	case raw.File != nil:
+		return nil, fmt.Errorf("matcher file is not supported")
+	case raw.Vars != nil, raw.VarsRegexp != nil:
+		return nil, fmt.Errorf("matchers vars and vars_regexp are not supported")
+	}
+	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil}
+	for _, p := range raw.Path {
+		if err := CheckPathPattern(p); err != nil {
+			return nil, err
+		}
+		if p == "*" {
+			ms.path = []string{"*"}
+			break
+		}
+		if !strings.Contains(p, "{") {
+			p = strings.ToLower(p)
+		}
+		ms.path = append(ms.path, p)
+	}
+	if raw.PathRegexp != nil {
+		re, err := regexp.Compile(raw.PathRegexp.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		ms.pathRE, ms.pathREName = re, raw.PathRegexp.Name
+	}
+	for i := range raw.Not {
+		sub, err := newMatchSet(&raw.Not[i])
+		if err != nil {
+			return nil, err
+		}
+		ms.not = append(ms.not, sub)
+	}
+	return ms, nil
+}
+
+// CheckPathPattern reports a path matcher pattern this package cannot
+// match as Caddy does: patterns with '%' (matching in escaped space).
+func CheckPathPattern(p string) error {
+	if strings.Contains(p, "%") {
+		return fmt.Errorf("path pattern %q: escape sequences (%%) are not supported", p)
+	}
+	return nil
+}
+
+// match reports whether the request of ex matches every matcher of ms,
+// in Caddy's order of evaluation for the ones with side effects.
+func (ms *matchSet) match(ex *Exchange) bool {
+	repl := replacer{ex}
+	if ms.host != nil && !matchHost(ms.host, ex, repl) {
+		return false
+	}
+	if ms.path != nil && !matchPath(ms.path, ex.Req.Path, repl) {
+		return false
+	}
+	if ms.method != nil && !slices.Contains(ms.method, ex.Req.Method) {
+		return false
+	}
+	if ms.header != nil && !matchHeader(ms.header, ex, repl) {
+		return false
+	}
+	if ms.hasQuery && !matchQuery(ms.query, ex.Req.RawQuery, repl) {
+		return false
+	}
+	for _, sub := range ms.not {
+		if sub.match(ex) {
+			return false
+		}
+	}
+	if ms.pathRE != nil && !matchPathRE(ms.pathRE, ms.pathREName, ex) {
+		return false
+	}
+	return true
+}
+
+// requestHost is the Host header without port and IPv6 brackets, as
+// Caddy's host matcher reads it.
+func requestHost(ex *Exchange) string {
+	h, _ := ex.Req.Get("Host")
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+}
+
+// matchHost is Caddy's MatchHost: case-insensitive names, "*" standing
+// for exactly one label.
+func matchHost(hosts []string, ex *Exchange, repl replacer) bool {
+	reqHost := requestHost(ex)
+outer:
+	for _, host := range hosts {
+		host = repl.replaceAll(host)
+		if !strings.Contains(host, "*") {
+			if strings.EqualFold(reqHost, host) {
+				return true
+			}
+			continue
+		}
+		pat, in := strings.Split(host, "."), strings.Split(reqHost, ".")
+		if len(pat) != len(in) {
+			continue
+		}
+		for i := range pat {
+			if pat[i] != "*" && !strings.EqualFold(pat[i], in[i]) {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// matchHeader is Caddy's MatchHeader: every field must match one of its
+// values ("*" any, "*x*" substring, "*x" suffix, "x*" prefix); an empty
+// list asks for presence, a null one for absence.
+func matchHeader(fields map[string][]string, ex *Exchange, repl replacer) bool {
+	for field, allowed := range fields {
+		var actual []string
+		if strings.EqualFold(field, "host") {
+			if h, ok := ex.Req.Get("Host"); ok && h != "" {
+				actual = []string{h}
+			}
+		} else {
+			actual = headerValues(ex.Req.Header, field)
+		}
+		if allowed != nil && len(allowed) == 0 && actual != nil {
+			continue
+		}
+		if allowed == nil && actual == nil {
+			continue
+		}
+		if !anyValueMatches(actual, allowed, repl) {
+			return false
+		}
+	}
+	return true
+}
+
+func anyValueMatches(actual, allowed []string, repl replacer) bool {
+	for _, a := range actual {
+		for _, want := range allowed {
+			want = repl.replaceAll(want)
+			var ok bool
+			switch {
+			case want == "*":
+				ok = true
+			case len(want) > 1 && strings.HasPrefix(want, "*") && strings.HasSuffix(want, "*"):
+				ok = strings.Contains(a, want[1:len(want)-1])
+			case strings.HasPrefix(want, "*"):
+				ok = strings.HasSuffix(a, want[1:])
+			case strings.HasSuffix(want, "*"):
+				ok = strings.HasPrefix(a, want[:len(want)-1])
+			default:
+				ok = a == want
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matchQuery is Caddy's MatchQuery: every key must be present with one
+// of its values ("*" any value); no keys matches only an empty query; a
+// malformed query matches nothing.
+func matchQuery(keys map[string][]string, rawQuery string, repl replacer) bool {
+	parsed, err := url.ParseQuery(rawQuery)
+	if len(keys) == 0 {
+		return len(parsed) == 0
+	}
+	if err != nil {
+		return false
+	}
+	for param, vals := range keys {
+		got, ok := parsed[repl.replaceAll(param)]
+		if !ok {
+			return false
+		}
+		matched := false
+		for _, v := range vals {
+			v = repl.replaceAll(v)
+			if v == "*" || slices.Contains(got, v) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			return false
+		}
+	}
+	return true
+}
+
+// matchPathRE is Caddy's MatchPathRE on the cleaned, decoded path; a
+// match records its captures as {http.regexp.[name.]N} and by group name.
+func matchPathRE(re *regexp.Regexp, name string, ex *Exchange) bool {
+	m := re.FindStringSubmatch(cleanPath(decodedPath(ex.Req.Path)))
+	if m == nil {
+		return false
+	}
+	set := func(suffix, v string) {
+		if name != "" {
+			ex.caddy.setCapture("http.regexp."+name+"."+suffix, v)
+		}
+		ex.caddy.setCapture("http.regexp."+suffix, v)
+	}
+	for i, v := range m {
+		set(strconv.Itoa(i), v)
+	}
+	for i, sub := range re.SubexpNames() {
+		if i > 0 && sub != "" {
+			set(sub, m[i])
+		}
+	}
+	return true
+}

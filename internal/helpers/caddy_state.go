@@ -1,0 +1,36 @@
+package helpers
+
+// caddyState is the per-request state the zs_caddy_* helpers share, as
+// Caddy keeps it in the request context: variables (the vars handler,
+// {http.vars.*}), regexp captures of matchers ({http.regexp.*}), satisfied
+// route groups and deferred response header operations.
+type caddyState struct {
+	vars     map[string]any
+	captures map[string]string
+	groups   map[string]bool
+	deferred []*respHeaderOps
+}
+
+func (s *caddyState) reset() {
+	clear(s.vars)
+	clear(s.captures)
+	clear(s.groups)
+	clear(s.deferred)
+	s.deferred = s.deferred[:0]
+}
+
+// setVar sets a variable.
+func (s *caddyState) setVar(k string, v any) {
+	if s.vars == nil {
+		s.vars = map[string]any{}
+	}
+	s.vars[k] = v
+}
+
+// setCapture records a regexp capture under its placeholder name.
+func (s *caddyState) setCapture(k, v string) {
+	if s.captures == nil {
+		s.captures = map[string]string{}
+	}
+	s.captures[k] = v
+}
