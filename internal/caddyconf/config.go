@@ -47,6 +47,10 @@ type Admin struct {
 	Origins []string `json:"origins,omitempty"`
 	// Config holds config-persistence settings.
 	Config *AdminConfigSettings `json:"config,omitempty"`
+	// Identity (the admin endpoint's certificate) is not supported.
+	Identity unsupportedField `json:"identity,omitempty"`
+	// Remote (remote administration) is not supported.
+	Remote unsupportedField `json:"remote,omitempty"`
 }
 
 // AdminConfigSettings is Caddy's caddy.ConfigSettings without config
@@ -54,6 +58,8 @@ type Admin struct {
 type AdminConfigSettings struct {
 	// Persist saves the active config to disk.
 	Persist *bool `json:"persist,omitempty"`
+	// Load (a config loader module) is not supported.
+	Load unsupportedField `json:"load,omitempty"`
 	// LoadDelay waits before loading a dynamic config.
 	LoadDelay Duration `json:"load_delay,omitempty"`
 }

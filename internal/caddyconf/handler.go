@@ -123,10 +123,6 @@ type RequestBody struct {
 	MaxSize int64 `json:"max_size,omitempty"`
 	// Set replaces the body (placeholders expanded).
 	Set string `json:"set,omitempty"`
-	// ReadTimeout bounds reading the body.
-	ReadTimeout Duration `json:"read_timeout,omitempty"`
-	// WriteTimeout bounds writing the response.
-	WriteTimeout Duration `json:"write_timeout,omitempty"`
 }
 
 // ModuleName returns "request_body".

@@ -18,8 +18,8 @@ type HTTPApp struct {
 
 // Metrics is Caddy's caddyhttp.Metrics.
 type Metrics struct {
-	// DisableOpenMetrics turns off OpenMetrics negotiation.
-	DisableOpenMetrics bool `json:"disable_openmetrics,omitempty"`
+	// ObserveCatchallHosts labels requests for hosts without a route.
+	ObserveCatchallHosts bool `json:"observe_catchall_hosts,omitempty"`
 	// PerHost adds a host label.
 	PerHost bool `json:"per_host,omitempty"`
 	// OTLP exports over OpenTelemetry.
@@ -120,8 +120,6 @@ type AutoHTTPS struct {
 	SkipCertificates []string `json:"skip_certificates,omitempty"`
 	// IgnoreLoadedCertificates manages hosts even with loaded certificates.
 	IgnoreLoadedCertificates bool `json:"ignore_loaded_certificates,omitempty"`
-	// PreferWildcard uses a wildcard certificate where one covers the host.
-	PreferWildcard bool `json:"prefer_wildcard,omitempty"`
 }
 
 // ServerLogs enables and routes access logs, as Caddy's

@@ -12,12 +12,20 @@ type Logging struct {
 
 // SinkLog is as Caddy's caddy.SinkLog.
 type SinkLog struct {
-	// Writer is where the sink writes.
-	Writer *LogWriterModule `json:"writer,omitempty"`
+	BaseLog
 }
 
 // CustomLog is one logger, as Caddy's caddy.CustomLog.
 type CustomLog struct {
+	BaseLog
+	// Include are logger names this log takes.
+	Include []string `json:"include,omitempty"`
+	// Exclude are logger names it leaves out.
+	Exclude []string `json:"exclude,omitempty"`
+}
+
+// BaseLog is what every log has, as Caddy's caddy.BaseLog.
+type BaseLog struct {
 	// Writer is the output (default stderr).
 	Writer *LogWriterModule `json:"writer,omitempty"`
 	// Encoder formats entries (default: console on a terminal, else json).
@@ -34,10 +42,6 @@ type CustomLog struct {
 	WithCallerSkip int `json:"with_caller_skip,omitempty"`
 	// WithStacktrace adds stack traces at this level and above.
 	WithStacktrace string `json:"with_stacktrace,omitempty"`
-	// Include are logger names this log takes.
-	Include []string `json:"include,omitempty"`
-	// Exclude are logger names it leaves out.
-	Exclude []string `json:"exclude,omitempty"`
 }
 
 // LogSampling is as Caddy's caddy.LogSampling.
