@@ -148,9 +148,10 @@ extern zs_s64 zs_response_clear(void);
  * and using a stale handle traps until zs_json_reset re-points it at the
  * root. Unknown or freed handles trap; a value of the wrong kind gives -1.
  * Objects keep their keys in insertion order. Everything helpers allocate
- * for a request (parsed, created and copied trees, values set or pushed)
- * counts against one per-request host-memory budget (1 MiB by default,
- * never refunded within the request); exceeding it traps. */
+ * for a request (parsed, created and copied trees, values set or pushed,
+ * metadata, request header and URI changes) counts against one per-request
+ * host-memory budget (1 MiB by default, never refunded within the
+ * request); exceeding it traps. */
 #define ZS_JSON_NULL 0
 #define ZS_JSON_BOOL 1
 #define ZS_JSON_NUMBER 2
@@ -256,7 +257,7 @@ extern zs_s64 zs_env_get(const char *name, zs_u64 name_len, char *out,
  * limit (requests per second, minute, hour; 0 = none) is a GCRA: a burst
  * of up to the limit, then an even refill. A rejected request is not
  * counted. Returns one of ZS_RATE_*, or -1 for a key that is empty or over
- * 256 bytes. */
+ * 256 bytes (or when the server runs without a limiter). */
 #define ZS_RATE_ALLOWED 0
 #define ZS_RATE_SECOND 1
 #define ZS_RATE_MINUTE 2

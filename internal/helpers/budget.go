@@ -12,8 +12,9 @@ const DefaultMemoryBudget = 1 << 20
 
 // MemBudget is the host-memory budget of one request: every script and
 // callee that runs for it draws from the same budget, for everything the
-// helpers allocate on the host on its behalf (JSON trees, clones, copies
-// across zs_call). Allocations are estimated (see jsonNodeCost) and
+// helpers allocate on the host on its behalf: JSON trees, clones and
+// copies across zs_call, metadata, request header and URI changes.
+// Allocations are estimated (see jsonNodeCost) and
 // counted when made; freeing a handle does not give them back, so the
 // budget bounds what a request allocates in total.
 type MemBudget struct {

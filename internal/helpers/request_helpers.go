@@ -72,7 +72,7 @@ func zsReqSetMethod(c *vm.Context, m, mLen, _, _, _ uint64) (uint64, error) {
 }
 
 // zsReqSetURI is zs_req_set_uri(uri, len) -> 0: "path[?query]"; an empty or
-// invalid URI traps.
+// invalid URI traps. The URI counts against the memory budget.
 func zsReqSetURI(c *vm.Context, u, uLen, _, _, _ uint64) (uint64, error) {
 	k, err := current(c)
 	if err != nil {
@@ -80,6 +80,9 @@ func zsReqSetURI(c *vm.Context, u, uLen, _, _, _ uint64) (uint64, error) {
 	}
 	s, err := guestString(c, u, uLen)
 	if err != nil {
+		return 0, err
+	}
+	if err := k.Ex.budget().Take(int64(len(s))); err != nil {
 		return 0, err
 	}
 	if err := k.Ex.Req.SetURI(s); err != nil {
@@ -110,7 +113,7 @@ func headerArgs(c *vm.Context, helper string, name, nameLen, val, valLen uint64)
 
 // headerOp returns a helper (name, name_len, value, value_len) -> 0 that
 // applies op to the request after checking the name and value (invalid
-// ones trap): zs_req_set_header (replace every value; an empty value
+// ones trap) and charging them to the memory budget: zs_req_set_header (replace every value; an empty value
 // deletes) and zs_req_append_header (add a value; Host is replaced).
 func headerOp(helper string, op func(r *Request, name, value string)) vm.HelperFunc {
 	return func(c *vm.Context, name, nameLen, val, valLen, _ uint64) (uint64, error) {
@@ -120,6 +123,9 @@ func headerOp(helper string, op func(r *Request, name, value string)) vm.HelperF
 		}
 		n, v, err := headerArgs(c, helper, name, nameLen, val, valLen)
 		if err != nil {
+			return 0, err
+		}
+		if err := k.Ex.budget().Take(int64(len(n) + len(v))); err != nil {
 			return 0, err
 		}
 		op(&k.Ex.Req, n, v)
