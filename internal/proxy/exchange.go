@@ -19,12 +19,13 @@ var (
 // loop. It moves to a new connection once if a pooled one fails before
 // answering (retry).
 type exchange struct {
-	pl     *pool
-	gen    uint32 // bumped when the exchange is recycled: stale timers check it
-	done   server.Completion
-	method http1.Method
-	req    []byte // the upstream request, head and body
-	target []byte // scratch for the request-target
+	pl      *pool
+	gen     uint32 // bumped when the exchange is recycled: stale timers check it
+	abortFn func() // abort, as a func value made once
+	done    server.Completion
+	method  http1.Method
+	req     []byte // the upstream request, head and body
+	target  []byte // scratch for the request-target
 
 	uc       *upConn
 	reused   bool // uc came from the pool
@@ -49,6 +50,7 @@ type exchange struct {
 // start sends the request; done finishes the client's response.
 func (x *exchange) start(done server.Completion, m http1.Method) {
 	x.done, x.method = done, m
+	done.Writer().OnAbort(x.abortFn)
 	x.reused, x.retried, x.finished = false, false, false
 	x.send(false)
 }
@@ -298,6 +300,20 @@ func (x *exchange) fail(status int) {
 		w.WriteHeader(status)
 		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
 		w.WriteString(itoa(status) + " " + http1.StatusText(status) + "\n")
+	}
+	x.complete()
+}
+
+// abort ends the exchange when the client's connection closed before the
+// response was finished (server.ResponseWriter.OnAbort): the upstream
+// connection, in an unknown state, is closed.
+func (x *exchange) abort() {
+	if x.finished {
+		return
+	}
+	x.stopTimer()
+	if x.uc != nil {
+		x.dropConn()
 	}
 	x.complete()
 }

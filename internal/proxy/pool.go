@@ -88,6 +88,7 @@ func (pl *pool) getExchange() *exchange {
 		return x
 	}
 	x := &exchange{pl: pl}
+	x.abortFn = x.abort
 	x.parser.Init(pl.p.cfg.Limits)
 	return x
 }

@@ -556,3 +556,44 @@ func TestBadUpstreamResponse(t *testing.T) {
 		}
 	})
 }
+
+func TestClientGone(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		arrived, cancelled := make(chan struct{}, 1), make(chan struct{}, 1)
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/slow" {
+				return
+			}
+			arrived <- struct{}{}
+			<-r.Context().Done() // the proxy closed the upstream connection
+			cancelled <- struct{}{}
+		}))
+		p, base := startProxy(t, b, Config{Upstream: ts.URL})
+		c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
+		select {
+		case <-arrived:
+		case <-time.After(testTimeout):
+			t.Fatal("request did not reach the upstream")
+		}
+		c.Close()
+		select {
+		case <-cancelled:
+		case <-time.After(testTimeout):
+			t.Fatal("upstream request not cancelled after the client went away")
+		}
+		// The proxy still serves.
+		resp, err := client(t).Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("status %d after an aborted request", resp.StatusCode)
+		}
+		t.Logf("stats %+v", p.Stats())
+	})
+}
