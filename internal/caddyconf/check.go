@@ -269,11 +269,6 @@ func checkReverseProxy(path string, rp *ReverseProxy) error {
 		}
 	}
 	if lb := rp.LoadBalancing; lb != nil {
-		for i := range lb.RetryMatch {
-			if _, err := checkMatcherSet(joinIndex(joinKey(joinKey(path, "load_balancing"), "retry_match"), i), &lb.RetryMatch[i]); err != nil {
-				return err
-			}
-		}
 		if wrr, ok := selectionPolicy(lb).(*WeightedRoundRobin); ok && len(rp.Upstreams) > 0 && len(wrr.Weights) != len(rp.Upstreams) {
 			return &PathError{Path: joinKey(joinKey(joinKey(path, "load_balancing"), "selection_policy"), "weights"),
 				Msg: fmt.Sprintf("%d weights for %d upstreams", len(wrr.Weights), len(rp.Upstreams))}

@@ -94,6 +94,10 @@ type LoweredRoute struct {
 	// GroupID is the route's group (-1 when it has none); of the routes of
 	// one list sharing a group, only the first that matches runs.
 	GroupID int
+	// Group is the group's name as written ("" when none).
+	Group string
+	// Source is the parsed route this was lowered from.
+	Source *Route
 	// Match is the OR of ANDs; empty matches every request.
 	Match []*MatcherSet
 	// Handlers is the handler chain.
@@ -115,6 +119,9 @@ type LoweredHandler struct {
 	// Invoke is the target of an invoke handler (shared with
 	// ServerProgram.Named).
 	Invoke *RouteList
+	// RetryMatch are the checked retry_match sets of a reverse_proxy's
+	// load_balancing (hosts lower-cased like route matchers).
+	RetryMatch []*MatcherSet
 	// ResponseRoutes are the lowered handle_response routes of a
 	// reverse_proxy, parallel to ReverseProxy.HandleResponse (nil where
 	// that entry has no routes).

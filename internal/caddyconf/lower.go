@@ -131,7 +131,7 @@ func (l *lowerer) list(path string, routes []Route) (*RouteList, error) {
 }
 
 func (l *lowerer) route(path string, index int, r *Route, groups map[string]int) (*LoweredRoute, error) {
-	lr := &LoweredRoute{Index: index, Path: path, GroupID: -1, Terminal: r.Terminal}
+	lr := &LoweredRoute{Index: index, Path: path, GroupID: -1, Group: r.Group, Source: r, Terminal: r.Terminal}
 	if r.Group != "" {
 		id, ok := groups[r.Group]
 		if !ok {
@@ -179,6 +179,15 @@ func (l *lowerer) handler(path string, m Module) (*LoweredHandler, error) {
 	case *ReverseProxy:
 		if err := checkReverseProxy(path, h); err != nil {
 			return nil, err
+		}
+		if lb := h.LoadBalancing; lb != nil {
+			for i := range lb.RetryMatch {
+				ms, err := checkMatcherSet(joinIndex(joinKey(joinKey(path, "load_balancing"), "retry_match"), i), &lb.RetryMatch[i])
+				if err != nil {
+					return nil, err
+				}
+				lh.RetryMatch = append(lh.RetryMatch, ms)
+			}
 		}
 		for i, rh := range h.HandleResponse {
 			var rl *RouteList

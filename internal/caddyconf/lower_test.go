@@ -65,7 +65,7 @@ func TestLowerStructure(t *testing.T) {
 			{"group":"g","handle":[{"handler":"invoke","name":"n1"}]},
 			{"group":"h"},
 			{"group":"g","handle":[{"handler":"subroute","routes":[{"group":"g"},{}],"errors":{"routes":[{}]}}]},
-			{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"u:1"}],"handle_response":[{"status_code":201},{"routes":[{"handle":[{"handler":"copy_response"}]}]}]}]}
+			{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"u:1"}],"load_balancing":{"retry_match":[{"method":["GET"]},{"host":["X.example"]}]},"handle_response":[{"status_code":201},{"routes":[{"handle":[{"handler":"copy_response"}]}]}]}]}
 		],"errors":{"routes":[{"handle":[{"handler":"invoke","name":"n2"}]}]},
 		"named_routes":{"n1":{"handle":[{"handler":"invoke","name":"n2"}]},"n2":{"handle":[{"handler":"static_response"}]},"unused":{}}},
 		"a":{"listen":[":80"]}
@@ -102,7 +102,13 @@ func TestLowerStructure(t *testing.T) {
 	if sub.Routes.Path != "apps.http.servers.b.routes[2].handle[0].routes" {
 		t.Errorf("subroute path %q", sub.Routes.Path)
 	}
+	if rs[2].Group != "g" || rs[2].Source != &p.Config.Apps.HTTP.Servers["b"].Routes[2] {
+		t.Errorf("route 2 group %q, source %p", rs[2].Group, rs[2].Source)
+	}
 	rp := rs[3].Handlers[0]
+	if len(rp.RetryMatch) != 2 || rp.RetryMatch[1].Host[0] != "x.example" {
+		t.Errorf("retry_match = %+v", rp.RetryMatch)
+	}
 	if len(rp.ResponseRoutes) != 2 || rp.ResponseRoutes[0] != nil || len(rp.ResponseRoutes[1].Routes) != 1 {
 		t.Errorf("handle_response lists = %+v", rp.ResponseRoutes)
 	}
@@ -139,6 +145,8 @@ func TestLowerErrors(t *testing.T) {
 			"apps.http.servers.srv0.routes[0].handle[0].routes[0].handle[0].path_regexp[0].find: error parsing regexp: missing argument to repetition operator: `+`"},
 		{"handle_response route", wrapRoutes(`[{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"a:1"}],"handle_response":[{"routes":[{"handle":[{"handler":"invoke","name":"x"}]}]}]}]}]`),
 			`apps.http.servers.srv0.routes[0].handle[0].handle_response[0].routes[0].handle[0].name: invoke: no named route "x" in this server`},
+		{"retry_match", wrapRoutes(`[{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"a:1"}],"load_balancing":{"retry_match":[{"path_regexp":{"pattern":"*"}}]}}]}]`),
+			"apps.http.servers.srv0.routes[0].handle[0].load_balancing.retry_match[0].path_regexp.pattern: error parsing regexp: missing argument to repetition operator: `*`"},
 		{"weights", wrapRoutes(`[{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"a:1"},{"dial":"b:1"}],"load_balancing":{"selection_policy":{"policy":"weighted_round_robin","weights":[1]}}}]}]`),
 			`apps.http.servers.srv0.routes[0].handle[0].load_balancing.selection_policy.weights: 1 weights for 2 upstreams`},
 		{"null handler", wrapRoutes(`[{"handle":[null]}]`), `apps.http.servers.srv0.routes[0].handle[0]: handler is null`},
