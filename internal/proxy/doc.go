@@ -1,7 +1,9 @@
 // Package proxy is zeroserve's reverse proxy engine (DESIGN §5): a
-// server.Handler that forwards each request to one HTTP/1.1 upstream over
+// server.Handler that forwards each request to an HTTP/1.1 upstream over
 // keep-alive connections pooled per event loop, on the same loop as the
-// client connection, and relays the response.
+// client connection, and relays the response. Proxy.ServeHTTP1 forwards to
+// the configured upstream; Proxy.Forward forwards to an upstream chosen per
+// request (zs_reverse_proxy), sharing the proxy's pools.
 //
 // # Request rewriting (the original's rules, reference §1.4)
 //
@@ -46,8 +48,9 @@
 //
 // # Pools
 //
-// Each event loop has its own pool of idle upstream connections (LIFO, at
-// most Config.MaxIdleConns, each closed after Config.IdleTimeout), used only
-// on that loop's goroutine, so no locks are taken per request. Stats counts
+// Each event loop has its own pool of idle connections per upstream
+// address (LIFO, at most Config.MaxIdleConns, each closed after
+// Config.IdleTimeout), used only on that loop's goroutine: finding it is one
+// sync.Map read, and no lock is taken per request. Stats counts
 // connections dialed and reused.
 package proxy

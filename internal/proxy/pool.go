@@ -1,12 +1,17 @@
 package proxy
 
-import "github.com/zeroserve/zeroserve/internal/loop"
+import (
+	"net/netip"
 
-// pool is one event loop's idle upstream connections and spare exchanges.
-// It is used only on that loop's goroutine.
+	"github.com/zeroserve/zeroserve/internal/loop"
+)
+
+// pool is one event loop's idle connections to one upstream address, and
+// spare exchanges. It is used only on that loop's goroutine.
 type pool struct {
 	p    *Proxy
 	lp   *loop.Loop
+	addr netip.AddrPort
 	idle []*upConn // most recently used last
 	free []*exchange
 }
@@ -69,7 +74,7 @@ func (pl *pool) remove(uc *upConn) {
 // dial opens a new upstream connection.
 func (pl *pool) dial() (*upConn, error) {
 	uc := &upConn{pl: pl}
-	c, err := pl.lp.Connect(pl.p.addr, uc, uc.connected)
+	c, err := pl.lp.Connect(pl.addr, uc, uc.connected)
 	if err != nil {
 		return nil, err
 	}

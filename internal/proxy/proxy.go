@@ -16,7 +16,9 @@ import (
 // Config configures a Proxy. Zero fields take the defaults documented on
 // each field.
 type Config struct {
-	// Upstream is the upstream URL, see ParseUpstream. Required.
+	// Upstream is the upstream URL ServeHTTP1 forwards to, see
+	// ParseUpstream; empty for a proxy used only through Forward (the
+	// script layer's zs_reverse_proxy, whose URL each request chooses).
 	Upstream string
 	// DialTimeout bounds connecting to the upstream; beyond it the client
 	// gets 504. Default 10s.
@@ -39,13 +41,13 @@ type Config struct {
 	Limits http1.Limits
 }
 
-// Proxy is a server.Handler forwarding every request to one upstream.
-// Create it with New; it is safe for use by every worker at once.
+// Proxy is a server.Handler forwarding every request to its upstream, and
+// forwards requests to any upstream with Forward. Create it with New; it
+// is safe for use by every worker at once.
 type Proxy struct {
 	cfg   Config
-	up    *Upstream
-	addr  netip.AddrPort
-	pools sync.Map // *loop.Loop -> *pool
+	up    *Upstream // nil without Config.Upstream
+	pools sync.Map  // poolKey -> *pool
 
 	dials, reuses, retries atomic.Uint64
 }
@@ -61,14 +63,16 @@ type Stats struct {
 	Retries uint64
 }
 
-// New parses cfg.Upstream, resolves its host name if it is not an IP
-// literal (once, here: the event loop never blocks on DNS) and returns the
-// proxy.
+// poolKey names one loop's pool for one upstream address.
+type poolKey struct {
+	lp   *loop.Loop
+	addr netip.AddrPort
+}
+
+// New parses cfg.Upstream, if set, resolves its host name if it is not an
+// IP literal (once, here: the event loop never blocks on DNS) and returns
+// the proxy.
 func New(cfg Config) (*Proxy, error) {
-	up, err := ParseUpstream(cfg.Upstream)
-	if err != nil {
-		return nil, err
-	}
 	for _, d := range []struct {
 		name string
 		v    *time.Duration
@@ -90,16 +94,24 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.MaxResponseBytes == 0 {
 		cfg.MaxResponseBytes = 64 << 20
 	}
+	p := &Proxy{cfg: cfg}
+	if cfg.Upstream == "" {
+		return p, nil
+	}
+	up, err := ParseUpstream(cfg.Upstream)
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.DialTimeout)
 	defer cancel()
-	addr, err := up.resolve(ctx)
-	if err != nil {
+	if err := up.resolve(ctx); err != nil {
 		return nil, fmt.Errorf("proxy: resolve upstream %s: %w", up.Host, err)
 	}
-	return &Proxy{cfg: cfg, up: up, addr: addr}, nil
+	p.up = up
+	return p, nil
 }
 
-// Upstream returns the parsed upstream URL.
+// Upstream returns the parsed Config.Upstream, or nil.
 func (p *Proxy) Upstream() *Upstream { return p.up }
 
 // Stats returns the connection counters.
@@ -107,9 +119,29 @@ func (p *Proxy) Stats() Stats {
 	return Stats{Dials: p.dials.Load(), Reuses: p.reuses.Load(), Retries: p.retries.Load()}
 }
 
-// ServeHTTP1 forwards r to the upstream and finishes w, later, with the
-// upstream's response (or 502/504).
+// ServeHTTP1 forwards r to Config.Upstream (see Forward); without one it
+// answers 500.
 func (p *Proxy) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
+	if p.up == nil {
+		w.WriteHeader(500)
+		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+		w.WriteString("500 Internal Server Error: proxy has no upstream\n")
+		return
+	}
+	p.Forward(w, r, p.up)
+}
+
+// Forward forwards r to u and finishes w, later, with the upstream's
+// response (or 502/504). u must not change while in use; an unresolved
+// u.Addr (a host name ParseUpstream could not resolve without blocking)
+// is answered 502. Call it from a Handler, on the request's loop.
+func (p *Proxy) Forward(w *server.ResponseWriter, r *server.Request, u *Upstream) {
+	if !u.Addr.IsValid() {
+		w.WriteHeader(502)
+		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+		w.WriteString("502 Bad Gateway: upstream host name not resolved (use an IP literal, localhost, or proxy.New)\n")
+		return
+	}
 	h := r.Header()
 	if h.Has("upgrade") && http1.HasToken(h.Get("connection"), "upgrade") {
 		w.WriteHeader(501)
@@ -117,10 +149,10 @@ func (p *Proxy) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
 		w.WriteString("501 Not Implemented: protocol upgrades (WebSocket) are not proxied yet\n")
 		return
 	}
-	pl := p.pool(r.Loop())
+	pl := p.pool(r.Loop(), u.Addr)
 	x := pl.getExchange()
 	var err error
-	x.req, x.target, err = appendRequest(x.req[:0], x.target, r, p.up)
+	x.req, x.target, err = appendRequest(x.req[:0], x.target, r, u)
 	if err != nil {
 		pl.putExchange(x)
 		w.WriteHeader(400)
@@ -131,12 +163,13 @@ func (p *Proxy) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
 	x.start(w.Defer(), r.Method())
 }
 
-// pool returns lp's connection pool, creating it on first use.
-func (p *Proxy) pool(lp *loop.Loop) *pool {
-	if v, ok := p.pools.Load(lp); ok {
+// pool returns lp's connection pool for addr, creating it on first use.
+func (p *Proxy) pool(lp *loop.Loop, addr netip.AddrPort) *pool {
+	k := poolKey{lp, addr}
+	if v, ok := p.pools.Load(k); ok {
 		return v.(*pool)
 	}
-	v, _ := p.pools.LoadOrStore(lp, &pool{p: p, lp: lp})
+	v, _ := p.pools.LoadOrStore(k, &pool{p: p, lp: lp, addr: addr})
 	return v.(*pool)
 }
 

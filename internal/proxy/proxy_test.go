@@ -597,3 +597,75 @@ func TestClientGone(t *testing.T) {
 		t.Logf("stats %+v", p.Stats())
 	})
 }
+
+func TestForward(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		var ups [2]*Upstream
+		for i := range ups {
+			ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprintf(w, "upstream %d saw %s", i, r.URL.RequestURI())
+			}))
+			u, err := ParseUpstream(ts.URL + "/u" + strconv.Itoa(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ups[i] = u
+		}
+		unresolved, err := ParseUpstream("http://upstream.invalid")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := New(Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := server.New(server.Config{Addr: "127.0.0.1:0", Threads: 1, Backend: b,
+			Handler: server.HandlerFunc(func(w *server.ResponseWriter, r *server.Request) {
+				switch string(r.Path()) {
+				case "/0":
+					p.Forward(w, r, ups[0])
+				case "/1":
+					p.Forward(w, r, ups[1])
+				case "/none":
+					p.ServeHTTP1(w, r)
+				default:
+					p.Forward(w, r, unresolved)
+				}
+			})})
+		if err != nil {
+			if errors.Is(err, loop.ErrNotSupported) {
+				t.Skip(err)
+			}
+			t.Fatal(err)
+		}
+		if err := s.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		c := client(t)
+		for _, tc := range []struct {
+			path   string
+			status int
+			body   string
+		}{
+			{"/0", 200, "upstream 0 saw /u0/0"},
+			{"/1", 200, "upstream 1 saw /u1/1"},
+			{"/0", 200, "upstream 0 saw /u0/0"},
+			{"/none", 500, ""},
+			{"/x", 502, ""},
+		} {
+			resp, err := c.Get("http://" + s.Addr().String() + tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || tc.body != "" && string(got) != tc.body {
+				t.Errorf("%s: %d %q, want %d %q", tc.path, resp.StatusCode, got, tc.status, tc.body)
+			}
+		}
+		if st := p.Stats(); st.Dials != 2 || st.Reuses != 1 {
+			t.Errorf("stats %+v, want 2 dials (one per upstream) and 1 reuse", st)
+		}
+	})
+}

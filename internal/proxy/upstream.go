@@ -21,6 +21,10 @@ type Upstream struct {
 	BasePath string
 	// Query is the URL's query without '?', merged with each request's.
 	Query string
+	// Addr is the address connected to: set by ParseUpstream when Host is
+	// an IP literal or "localhost" (127.0.0.1), by New after resolving
+	// other names; the zero value means not resolved yet.
+	Addr netip.AddrPort
 }
 
 // URLError is an upstream URL the proxy cannot use: Offset is the byte of
@@ -117,6 +121,11 @@ func ParseUpstream(raw string) (*Upstream, error) {
 		}
 	}
 	u.Host = host
+	if a, err := netip.ParseAddr(host); err == nil {
+		u.Addr = netip.AddrPortFrom(a.Unmap(), u.Port)
+	} else if strings.EqualFold(host, "localhost") {
+		u.Addr = netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), u.Port)
+	}
 	rest = rest[end:]
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		u.Query = rest[i+1:]
@@ -150,19 +159,20 @@ func (u *Upstream) HostPort() string {
 	return net.JoinHostPort(u.Host, strconv.Itoa(int(u.Port)))
 }
 
-// resolve returns the address to connect to: the host itself when it is an
-// IP literal, else its first address from the resolver (called once, when
-// the proxy is built, never on the event loop).
-func (u *Upstream) resolve(ctx context.Context) (netip.AddrPort, error) {
-	if a, err := netip.ParseAddr(u.Host); err == nil {
-		return netip.AddrPortFrom(a, u.Port), nil
+// resolve sets Addr, unless already set, to the first address the
+// resolver gives for Host. It blocks: call it when a proxy is built, never
+// on the event loop.
+func (u *Upstream) resolve(ctx context.Context) error {
+	if u.Addr.IsValid() {
+		return nil
 	}
 	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", u.Host)
 	if err != nil {
-		return netip.AddrPort{}, err
+		return err
 	}
 	if len(addrs) == 0 {
-		return netip.AddrPort{}, &net.DNSError{Err: "no addresses", Name: u.Host}
+		return &net.DNSError{Err: "no addresses", Name: u.Host}
 	}
-	return netip.AddrPortFrom(addrs[0].Unmap(), u.Port), nil
+	u.Addr = netip.AddrPortFrom(addrs[0].Unmap(), u.Port)
+	return nil
 }

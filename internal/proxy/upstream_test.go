@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -11,12 +12,12 @@ func TestParseUpstream(t *testing.T) {
 		in   string
 		want Upstream
 	}{
-		{"http://127.0.0.1:8080", Upstream{Host: "127.0.0.1", Port: 8080}},
-		{"http://localhost", Upstream{Host: "localhost", Port: 80}},
-		{"http://[::1]:9000/api/", Upstream{Host: "::1", Port: 9000, BasePath: "/api"}},
-		{"http://[::1]", Upstream{Host: "::1", Port: 80}},
+		{"http://127.0.0.1:8080", Upstream{Host: "127.0.0.1", Port: 8080, Addr: netip.MustParseAddrPort("127.0.0.1:8080")}},
+		{"http://localhost", Upstream{Host: "localhost", Port: 80, Addr: netip.MustParseAddrPort("127.0.0.1:80")}},
+		{"http://[::1]:9000/api/", Upstream{Host: "::1", Port: 9000, BasePath: "/api", Addr: netip.MustParseAddrPort("[::1]:9000")}},
+		{"http://[::ffff:1.2.3.4]", Upstream{Host: "::ffff:1.2.3.4", Port: 80, Addr: netip.MustParseAddrPort("1.2.3.4:80")}},
 		{"http://h:1/a/b?x=1&y", Upstream{Host: "h", Port: 1, BasePath: "/a/b", Query: "x=1&y"}},
-		{"http://h?q", Upstream{Host: "h", Port: 80, Query: "q"}},
+		{"http://h//?q", Upstream{Host: "h", Port: 80, Query: "q"}},
 	} {
 		u, err := ParseUpstream(tc.in)
 		if err != nil {
@@ -53,6 +54,9 @@ func TestParseUpstream(t *testing.T) {
 }
 
 func TestNewRejects(t *testing.T) {
+	if p, err := New(Config{}); err != nil || p.Upstream() != nil {
+		t.Errorf("New without an upstream: %v, %v", p, err)
+	}
 	for _, cfg := range []Config{
 		{Upstream: "https://h"},
 		{Upstream: "http://127.0.0.1:1", DialTimeout: -1},
