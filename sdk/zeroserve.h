@@ -208,13 +208,35 @@ extern zs_s64 zs_object_free(zs_s64 h);
 /* Calling another script. Runs ZS_CALL_ENTRY(func, input) of the named
  * script (file name with or without ".o") with a deep copy of h as its
  * input, and returns a deep copy of the handle it returns as a new handle.
- * The callee shares the request, its metadata, memory budget and fuel, but
- * not handles or a response it makes. -1 when the script or function does
+ * The callee shares the request, its metadata, hooks, memory budget and
+ * fuel, but not handles or a response it makes (zs_abort stands). -1 when the script or function does
  * not exist, the callee trapped or returned a negative value or no handle,
  * or 8 calls are already nested (the request itself is level 0, so 7
  * nested calls succeed). An invalid h traps. */
 extern zs_s64 zs_call(const char *script, zs_u64 script_len, const char *func,
                       zs_u64 func_len, zs_s64 h);
+
+/* Response hooks. zs_res_hook registers ZS_CALL_ENTRY(func, input) of
+ * script (the current one when empty) to run with a copy of h once the
+ * response's status and headers are known, before they are sent, for every
+ * kind of response. Hooks share the request and metadata; a hook that is
+ * missing or traps is logged and skipped, and a trap undoes its changes to
+ * the response. Hooks registered by a hook are dropped. An empty func
+ * traps. */
+extern zs_s64 zs_res_hook(const char *script, zs_u64 script_len,
+                          const char *func, zs_u64 func_len, zs_s64 h);
+extern zs_s64 zs_res_hooks_clear(void);
+/* Inside a hook only (elsewhere they trap; zs_abort traps in a hook). */
+extern zs_s64 zs_res_status(void);
+/* A status outside 100..999 traps. */
+extern zs_s64 zs_res_set_status(zs_u64 status);
+/* The first value of a response header, or "" (string-out rule). An empty
+ * name traps. */
+extern zs_s64 zs_res_header(const char *name, zs_u64 name_len, char *out,
+                            zs_u64 out_len);
+/* Throws the response away and runs the request scripts again, with the
+ * same request and metadata. */
+extern zs_s64 zs_res_continue_request(void);
 
 /* Crypto and encoding. Binary outputs are not NUL-terminated; results are
  * byte counts. */

@@ -18,6 +18,8 @@ type Call struct {
 	objects objectTable
 	// depth is the zs_call nesting of this context: 0 for a request entry.
 	depth int
+	// res is the response a response hook works on; nil outside hooks.
+	res *HookResponse
 }
 
 // errNoExchange is the trap of a request helper called from a run that has

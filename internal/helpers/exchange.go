@@ -24,6 +24,8 @@ type Exchange struct {
 	Caller Caller
 	// Mem is the request's host-memory budget (budget.go); Reset renews it.
 	Mem MemBudget
+	// Hooks are the response hooks scripts registered (hooks.go).
+	Hooks []Hook
 	// ResponseHeader is the header of the response being built by Caddy
 	// handlers (zs_caddy_handle: static_response headers, headers handler
 	// response ops), in order, names canonical. The server sends it with
@@ -58,6 +60,7 @@ func (ex *Exchange) Reset() {
 	ex.Action = ActionNone
 	ex.Response = Response{Body: ex.Response.Body[:0]}
 	ex.Mem = MemBudget{}
+	ex.Hooks = nil
 	clear(ex.ResponseHeader)
 	ex.ResponseHeader = ex.ResponseHeader[:0]
 	ex.caddy.reset()

@@ -57,7 +57,8 @@ var table = []struct {
 	{"zs_caddy_handle", zsCaddyHandle},
 	{"zs_caddy_group", zsCaddyGroup},
 
-	// JSON handles, crypto, encoding, env, rate limiting, zs_call (J1).
+	// JSON handles, crypto, encoding, env, rate limiting, zs_call, response
+	// hooks (J1).
 	{"zs_json_parse", zsJSONParse},
 	{"zs_json_reset", zsJSONReset},
 	{"zs_json_get", zsJSONGet},
@@ -90,6 +91,12 @@ var table = []struct {
 	{"zs_env_get", zsEnvGet},
 	{"zs_rate_limit", zsRateLimit},
 	{"zs_call", zsCall},
+	{"zs_res_hook", zsResHook},
+	{"zs_res_hooks_clear", zsResHooksClear},
+	{"zs_res_status", zsResStatus},
+	{"zs_res_set_status", zsResSetStatus},
+	{"zs_res_header", zsResHeader},
+	{"zs_res_continue_request", zsResContinueRequest},
 }
 
 // Register adds every helper to h.

@@ -36,10 +36,14 @@ func zsRespond(c *vm.Context, status, body, bodyLen, _, _ uint64) (uint64, error
 }
 
 // zsAbort is zs_abort() -> 0: close the connection without a response.
+// It traps in a response hook.
 func zsAbort(c *vm.Context, _, _, _, _, _ uint64) (uint64, error) {
 	k, err := current(c)
 	if err != nil {
 		return 0, err
+	}
+	if k.res != nil {
+		return 0, fmt.Errorf("zs_abort: not allowed in a response hook")
 	}
 	k.Ex.Action = ActionAbort
 	return 0, nil

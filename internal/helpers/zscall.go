@@ -46,8 +46,9 @@ var errCallResult = errors.New("the callee returned no JSON handle")
 // passed as calldata (the 8-byte little-endian handle, which
 // ZS_CALL_ENTRY reads), and returns a deep copy of the handle the callee
 // returns, as a new handle of the caller. The callee shares the request,
-// its metadata and memory budget and the rest of the caller's fuel; it has
-// its own handles. The result is -1 when the script or section does not
+// its metadata, hooks and memory budget and the rest of the caller's fuel;
+// it has its own handles and response slot (a response it makes is thrown away).
+// The result is -1 when the script or section does not
 // exist, the callee trapped (the error is logged) or returned a negative
 // value or a value that is not one of its handles, or the call would be
 // nested MaxCallDepth deep. An invalid input handle traps in the caller,
@@ -79,8 +80,7 @@ func zsCall(c *vm.Context, script, scriptLen, fn, fnLen, h uint64) (uint64, erro
 	var calldata [8]byte
 	binary.LittleEndian.PutUint64(calldata[:], InputHandle)
 	fuel := c.FuelLeft()
-	r0, left, err := k.Ex.Caller.RunCall(callee, name, f, calldata[:], fuel)
-	callee.FlushLog()
+	r0, left, err := callee.runCall(name, f, calldata[:], fuel)
 	if cerr := c.Charge(fuel - left); cerr != nil {
 		return 0, cerr
 	}

@@ -25,12 +25,14 @@ ZS_ENTRY zs_u64 entry(void) {
   else if (zs_strcmp(op, "nofunc") == 0)
     r = zs_call(ZS_STR("call_rec"), ZS_STR("nope"), in);
   else if (zs_strcmp(op, "trap") == 0 || zs_strcmp(op, "negative") == 0 ||
-           zs_strcmp(op, "nohandle") == 0)
+           zs_strcmp(op, "nohandle") == 0 || zs_strcmp(op, "responds") == 0)
     r = zs_call(ZS_STR("call_rec"), op, zs_strlen(op), in);
   else if (zs_strcmp(op, "badinput") == 0)
     r = zs_call(ZS_STR("call_rec"), ZS_STR("down"), 17); /* traps */
   if (r < 0)
     return zs_respond(508, ZS_STR("call failed"));
+  if (zs_response_pending())
+    return zs_respond(500, ZS_STR("the callee's response leaked"));
   /* The input the callee changed was a copy. */
   if (zs_json_len(in) != 1)
     return zs_respond(500, ZS_STR("input changed"));

@@ -38,3 +38,9 @@ ZS_CALL_ENTRY(trap, input) {
 ZS_CALL_ENTRY(negative, input) { return -5; }
 
 ZS_CALL_ENTRY(nohandle, input) { return input + 9; }
+
+/* responds: its response is its own, and thrown away. */
+ZS_CALL_ENTRY(responds, input) {
+  zs_respond(418, ZS_STR("callee"));
+  return input;
+}
