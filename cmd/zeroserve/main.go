@@ -55,6 +55,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	c, ok := commands[name]
+	if !ok && (strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".o") || strings.HasPrefix(name, "-")) {
+		// The original's top level: `zeroserve [flags] script.c`.
+		return commands["script"].run(args, stdout, stderr)
+	}
 	if !ok {
 		fmt.Fprintf(stderr, "zeroserve: unknown command %q\n\n", args[0])
 		printHelp(stderr)

@@ -184,8 +184,12 @@ func (c *conn) serve() {
 func (c *conn) finishResponse() {
 	w := &c.rw
 	w.done = true
-	if w.close || c.w.draining {
+	if w.close || w.abort || c.w.draining {
 		c.closeAfter = true
+	}
+	if w.abort {
+		c.w.logRequest(c, 0, 0)
+		return
 	}
 	head := c.req.head
 	status := w.status

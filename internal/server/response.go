@@ -20,6 +20,7 @@ type ResponseWriter struct {
 	hasDate   bool
 	hasServer bool
 	close     bool // close the connection after this response
+	abort     bool // close without a response (Abort)
 	deferred  bool
 	done      bool
 	onAbort   func() // see OnAbort
@@ -108,6 +109,11 @@ func (w *ResponseWriter) WriteString(s string) (int, error) {
 
 // CloseAfter asks for the connection to close after this response.
 func (w *ResponseWriter) CloseAfter() { w.close = true }
+
+// Abort ends the request without a response: the connection closes once
+// the responses to earlier pipelined requests are sent (a script's
+// zs_abort). The access log records status 0.
+func (w *ResponseWriter) Abort() { w.abort = true }
 
 // Defer keeps the response open after ServeHTTP1 returns: the handler
 // finishes it later, on the connection's loop goroutine, through the

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// binary builds the zeroserve binary once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "zeroserve-e2e-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "zeroserve")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = err
+			t.Logf("go build: %s", out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+var listenRE = regexp.MustCompile(`listening on http://(\S+)`)
+
+// startBinary runs the real binary with args (which must listen on
+// 127.0.0.1:0), waits for its "listening on" line and returns the address
+// and a function that stops it with SIGTERM and returns its log.
+func startBinary(t *testing.T, args ...string) (string, func() string) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var log strings.Builder
+	addr := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			mu.Lock()
+			log.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case addr <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	stop := func() string {
+		cmd.Process.Signal(syscall.SIGTERM)
+		waited := make(chan error, 1)
+		go func() { waited <- cmd.Wait() }()
+		select {
+		case <-waited:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Error("server did not stop on SIGTERM")
+		}
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return log.String()
+	}
+	select {
+	case a := <-addr:
+		return a, stop
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no listening line; log:\n%s", stop())
+	}
+	return "", nil
+}
+
+// TestServeScriptBinary is the original's `zeroserve script.c`: the real
+// binary compiles a C script with clang and serves it, on both I/O
+// backends.
+func TestServeScriptBinary(t *testing.T) {
+	if _, err := exec.LookPath("clang"); err != nil {
+		t.Skip("clang not installed")
+	}
+	for _, io := range []string{"uring", "epoll"} {
+		t.Run(io, func(t *testing.T) {
+			addr, stop := startBinary(t, "--addr", "127.0.0.1:0", "--io", io, "--threads", "2",
+				"--plugin", "../../internal/script/testdata/hostile.c", "../../internal/script/testdata/hello.c")
+			for _, c := range []struct {
+				hdr, val string
+				status   int
+				body     string
+			}{
+				{"X-Name", "ann", 200, "hello ann"},
+				{"X-Mode", "wild", 500, ""},
+				{"X-Other", "", 404, ""},
+			} {
+				req, _ := http.NewRequest("GET", "http://"+addr+"/p", nil)
+				if c.val != "" {
+					req.Header.Set(c.hdr, c.val)
+				}
+				resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := readAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != c.status || body != c.body {
+					t.Errorf("%s: %d %q, want %d %q", c.hdr, resp.StatusCode, body, c.status, c.body)
+				}
+			}
+			log := stop()
+			for _, want := range []string{`loaded script "hostile"`, `loaded script "hello"`, "(2 worker thread(s))", "[user_log] hello: GET /p", "memory access out of bounds"} {
+				if !strings.Contains(log, want) {
+					t.Errorf("log lacks %q:\n%s", want, log)
+				}
+			}
+		})
+	}
+}
+
+func readAll(r io.Reader) (string, error) {
+	b, err := io.ReadAll(r)
+	return string(b), err
+}
+
+func TestScriptUsage(t *testing.T) {
+	for _, args := range [][]string{{"script"}, {"script", "x.txt"}, {"script", "a.c", "b.c"}} {
+		if code, _, _ := runCmd(args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	if code, _, errOut := runCmd("script", "--addr", "127.0.0.1:0", "/nonexistent.o"); code != 1 || !strings.Contains(errOut, "nonexistent") {
+		t.Errorf("missing file: exit %d, %q", code, errOut)
+	}
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/zeroserve/zeroserve/internal/script"
+	"github.com/zeroserve/zeroserve/internal/server"
+	"github.com/zeroserve/zeroserve/internal/vm"
+)
+
+// The script command serves a standalone script, the original zeroserve's
+// `zeroserve script.c`: plugins (--plugin) run first, then the script; a
+// request no script answers gets 404.
+func init() {
+	register(&command{
+		name:  "script",
+		usage: "script [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--script-code-size-limit BYTES] " + serveUsage + " FILE.c|FILE.o",
+		short: "Serve a standalone eBPF script (C, compiled with clang, or an object), after any --plugin scripts.",
+		run:   runScript,
+	})
+}
+
+// scriptFlags are the flags of the commands that load scripts.
+type scriptFlags struct {
+	plugins   listFlag
+	jit       string
+	fuel      uint64
+	codeLimit int
+}
+
+func (f *scriptFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.plugins, "plugin", "plugin scripts (.c or .o) run before the site, in order; comma-separated, repeatable")
+	fs.StringVar(&f.jit, "jit", "auto", "eBPF engine: auto (the JIT where there is one), on (JIT or fail), off (interpreter)")
+	fs.Uint64Var(&f.fuel, "fuel", script.DefaultFuel, "per-request fuel budget shared by all scripts (see docs/ARCHITECTURE.md, fuel)")
+	fs.IntVar(&f.codeLimit, "script-code-size-limit", 0, "largest script in bytes of bytecode (default 512 KiB)")
+}
+
+// load loads the plugins and then the site scripts into a chain.
+func (f *scriptFlags) load(site ...string) (*script.Chain, error) {
+	mode, err := vm.ParseJITMode(f.jit)
+	if err != nil {
+		return nil, err
+	}
+	h, err := script.NewHelpers()
+	if err != nil {
+		return nil, err
+	}
+	var ss []*script.Script
+	for _, path := range append(append([]string{}, f.plugins...), site...) {
+		s, err := script.LoadFile(path, h, script.Options{JIT: mode, CodeSizeLimit: f.codeLimit})
+		if err != nil {
+			script.NewChain(ss...).Close()
+			return nil, err
+		}
+		ss = append(ss, s)
+	}
+	return script.NewChain(ss...), nil
+}
+
+// listFlag is a repeatable, comma-separated flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+func runScript(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("script", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf serveFlags
+	var scf scriptFlags
+	sf.register(fs)
+	scf.register(fs)
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(files) != 1 || (filepath.Ext(files[0]) != ".c" && filepath.Ext(files[0]) != ".o") {
+		fmt.Fprintf(stderr, "usage: zeroserve %s\n", commands["script"].usage)
+		return 2
+	}
+	chain, err := scf.load(files[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
+	defer chain.Close()
+	for _, s := range chain.Scripts() {
+		engine := "interpreter"
+		if s.Program().JIT() {
+			engine = "JIT"
+		}
+		fmt.Fprintf(stderr, "loaded script %q (%d instructions, %s)\n", s.Name, len(s.Program().Instructions()), engine)
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	return serve(&sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Log: stderr}, stderr, sigs)
+}

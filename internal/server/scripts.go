@@ -1,0 +1,131 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/zeroserve/zeroserve/internal/helpers"
+	"github.com/zeroserve/zeroserve/internal/http1"
+	"github.com/zeroserve/zeroserve/internal/script"
+)
+
+// Scripts is the Handler that serves requests with a script chain
+// (DESIGN §4): it copies the request into a helpers.Exchange, runs the
+// chain on the loop goroutine (bounded by the fuel budget, so it cannot
+// stall the loop for long) and writes what the chain decided:
+//
+//   - a response (zs_respond): its status and body, plus every
+//     zs.response.header.<name> metadata entry as a header;
+//   - an abort (zs_abort): the connection closes with no response;
+//   - a trap: 500 with an empty text/plain body, and a log line naming
+//     the script, the section and the trap;
+//   - no decision: Fallback, or 404 when Fallback is nil.
+type Scripts struct {
+	// Chain is the scripts to run, in order.
+	Chain *script.Chain
+	// Fuel is the per-request budget (script.DefaultFuel when 0).
+	Fuel uint64
+	// Fallback answers requests no script decided; nil gives 404.
+	Fallback Handler
+	// Log receives script log lines (zs_log) and trap reports; nil
+	// discards them. Lines are written by a goroutine of its own, so a
+	// slow Log never blocks a loop.
+	Log io.Writer
+
+	once sync.Once
+	logq chan string
+	pool sync.Pool
+}
+
+// logQueue is how many script log lines may wait for the writer; more are
+// dropped (and counted in a line once the writer catches up).
+const logQueue = 4096
+
+func (s *Scripts) start() {
+	s.once.Do(func() {
+		if s.Log == nil {
+			return
+		}
+		s.logq = make(chan string, logQueue)
+		go func() {
+			for line := range s.logq {
+				io.WriteString(s.Log, line)
+			}
+		}()
+	})
+}
+
+// logf queues a log line without blocking.
+func (s *Scripts) logf(format string, args ...any) {
+	if s.logq == nil {
+		return
+	}
+	select {
+	case s.logq <- fmt.Sprintf(format, args...):
+	default:
+	}
+}
+
+// ServeHTTP1 runs the chain for r.
+func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
+	s.start()
+	ex, _ := s.pool.Get().(*helpers.Exchange)
+	if ex == nil {
+		ex = &helpers.Exchange{Meta: map[string]string{}}
+		ex.Log = func(name, line string) { s.logf("[user_log] %s: %s\n", name, line) }
+	}
+	defer func() {
+		ex.Reset()
+		s.pool.Put(ex)
+	}()
+	fillRequest(&ex.Req, r)
+	fuel := s.Fuel
+	if fuel == 0 {
+		fuel = script.DefaultFuel
+	}
+	if err := s.Chain.Run(ex, fuel); err != nil {
+		s.logf("[script_runtime] %s %s: %v\n", r.MethodName(), r.Target(), err)
+		w.WriteHeader(500)
+		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+		return
+	}
+	switch ex.Action {
+	case helpers.ActionRespond:
+		w.WriteHeader(ex.Response.Status)
+		ex.ResponseHeaders(func(name, value string) { w.AddHeader(name, value) })
+		w.Write(ex.Response.Body)
+	case helpers.ActionAbort:
+		w.Abort()
+	default:
+		if s.Fallback != nil {
+			s.Fallback.ServeHTTP1(w, r)
+			return
+		}
+		w.WriteHeader(404)
+	}
+}
+
+// fillRequest copies what scripts see of r into req.
+func fillRequest(req *helpers.Request, r *Request) {
+	req.Method = string(r.MethodName())
+	if clean, err := http1.CleanPath(nil, r.RawPath()); err == nil {
+		req.Path = string(clean)
+	} else {
+		req.Path = string(r.Path()) // "*" for OPTIONS *
+	}
+	req.RawQuery = string(r.Query())
+	req.Scheme = "http"
+	if r.TLS() {
+		req.Scheme = "https"
+	}
+	req.TLS = r.TLS()
+	req.ProtoMajor, req.ProtoMinor = 1, r.ProtoMinor()
+	req.Peer = r.RemoteAddr().String()
+	h := r.Header()
+	for i := range h.Len() {
+		req.Header = append(req.Header, helpers.Field{Name: string(h.Name(i)), Value: string(h.Value(i))})
+	}
+}
+
+var _ Handler = (*Scripts)(nil)
