@@ -20,8 +20,8 @@ var (
 // answering (retry).
 type exchange struct {
 	pl      *pool
-	gen     uint32 // bumped when the exchange is recycled: stale timers check it
 	abortFn func() // abort, as a func value made once
+	timerFn func() // onTimer, as a func value made once
 	done    server.Completion
 	method  http1.Method
 	req     []byte // the upstream request, head and body
@@ -102,21 +102,22 @@ func (x *exchange) arm(d time.Duration) {
 	x.startTimer(d)
 }
 
+// startTimer runs onTimer after d. Every way an exchange ends stops its
+// timer, so the timer never fires for a recycled exchange.
 func (x *exchange) startTimer(d time.Duration) {
 	x.timerOn = true
 	x.timerAt = time.Now().Add(d)
-	g := x.gen
-	x.timer = x.pl.lp.AfterFunc(d, func() {
-		if x.gen != g || !x.timerOn {
-			return
-		}
-		x.timerOn = false
-		if rest := time.Until(x.deadline); rest > 0 {
-			x.startTimer(rest)
-			return
-		}
-		x.fail(504)
-	})
+	x.timer = x.pl.lp.AfterFunc(d, x.timerFn)
+}
+
+// onTimer answers 504 once the deadline has passed, or waits for the rest.
+func (x *exchange) onTimer() {
+	x.timerOn = false
+	if rest := time.Until(x.deadline); rest > 0 {
+		x.startTimer(rest)
+		return
+	}
+	x.fail(504)
 }
 
 func (x *exchange) stopTimer() {
@@ -268,7 +269,7 @@ func (x *exchange) finish(keepable bool) {
 			if hopByHop(name, conn) || equalFold(name, "content-length") {
 				continue
 			}
-			w.AddHeaderBytes(string(name), h.Value(i))
+			w.AddHeaderBytes(fieldName(name), h.Value(i))
 		}
 		w.Write(x.body)
 	}

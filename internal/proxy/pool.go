@@ -43,14 +43,7 @@ func (pl *pool) put(uc *upConn) {
 		return
 	}
 	uc.pooled = true
-	uc.idleGen++
-	g := uc.idleGen
-	uc.idleTimer = pl.lp.AfterFunc(pl.p.cfg.IdleTimeout, func() {
-		if uc.pooled && uc.idleGen == g {
-			pl.remove(uc)
-			uc.close()
-		}
-	})
+	uc.idleTimer = pl.lp.AfterFunc(pl.p.cfg.IdleTimeout, uc.idleFn)
 	pl.idle = append(pl.idle, uc)
 }
 
@@ -74,6 +67,7 @@ func (pl *pool) remove(uc *upConn) {
 // dial opens a new upstream connection.
 func (pl *pool) dial() (*upConn, error) {
 	uc := &upConn{pl: pl}
+	uc.idleFn = uc.onIdle
 	c, err := pl.lp.Connect(pl.addr, uc, uc.connected)
 	if err != nil {
 		return nil, err
@@ -94,13 +88,13 @@ func (pl *pool) getExchange() *exchange {
 	}
 	x := &exchange{pl: pl}
 	x.abortFn = x.abort
+	x.timerFn = x.onTimer
 	x.parser.Init(pl.p.cfg.Limits)
 	return x
 }
 
 // putExchange keeps x for reuse. The kernel must hold none of its buffers.
 func (pl *pool) putExchange(x *exchange) {
-	x.gen++
 	if len(pl.free) < maxFreeExchanges && cap(x.body) <= 1<<20 && cap(x.req) <= 1<<20 {
 		x.done = zeroCompletion
 		pl.free = append(pl.free, x)
@@ -120,8 +114,8 @@ type upConn struct {
 	// keepAfterSend is set when a complete, reusable response arrived
 	// before the request's send was reported: OnSend pools the connection.
 	keepAfterSend bool
-	idleGen       uint32
-	idleTimer     loop.Timer
+	idleTimer     loop.Timer // runs idleFn while pooled
+	idleFn        func()     // onIdle, as a func value made once
 }
 
 // connected is the loop.Connect callback.
@@ -139,6 +133,14 @@ func (uc *upConn) OnRecv(c loop.Conn, b []byte, err error) {
 		uc.x.onRecv(b, err)
 		return
 	}
+	uc.pl.remove(uc)
+	uc.close()
+}
+
+// onIdle closes a connection that stayed in the pool for IdleTimeout (the
+// timer is stopped whenever it leaves the pool).
+func (uc *upConn) onIdle() {
+	uc.pooled = false
 	uc.pl.remove(uc)
 	uc.close()
 }
