@@ -108,7 +108,9 @@ func (c *compiler) listBody(rl *caddyconf.RouteList, src []*caddyconf.Route, ent
 			c.e.Call(c.route(r, src[r.Index]))
 			c.e.JumpImm(bpf.JumpJNE, bpf.R0, 0, stop)
 		}
-		c.e.Jump(cont)
+		if i < len(lists)-1 {
+			c.e.Jump(cont)
+		}
 	}
 	c.e.Bind(cont)
 	if entry {
