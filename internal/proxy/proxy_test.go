@@ -669,3 +669,111 @@ func TestForward(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrent(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ts, accepted := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(w, r.Body)
+		}))
+		p, base := startProxy(t, b, Config{Upstream: ts.URL, MaxIdleConns: 4})
+		const clients, each = 16, 25
+		errs := make(chan error, clients)
+		for i := 0; i < clients; i++ {
+			go func() {
+				c := &http.Client{Transport: &http.Transport{}, Timeout: testTimeout}
+				defer c.Transport.(*http.Transport).CloseIdleConnections()
+				for j := 0; j < each; j++ {
+					msg := fmt.Sprintf("client %d request %d", i, j)
+					resp, err := c.Post(base+"/", "text/plain", strings.NewReader(msg))
+					if err != nil {
+						errs <- err
+						return
+					}
+					got, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err != nil || string(got) != msg {
+						errs <- fmt.Errorf("%s: got %q, %v", msg, got, err)
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for i := 0; i < clients; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := p.Stats()
+		t.Logf("%d requests from %d clients: %d upstream connections, stats %+v", clients*each, clients, accepted.Load(), s)
+		if s.Dials+s.Reuses != clients*each+s.Retries || int64(s.Dials) != accepted.Load() {
+			t.Errorf("stats %+v do not add up (%d accepted)", s, accepted.Load())
+		}
+	})
+}
+
+func TestIdleTimeout(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		closed := make(chan struct{}, 4)
+		ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateClosed {
+				closed <- struct{}{}
+			}
+		}
+		ts.Start()
+		defer ts.Close()
+		_, base := startProxy(t, b, Config{Upstream: ts.URL, IdleTimeout: 50 * time.Millisecond})
+		resp, err := client(t).Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		select {
+		case <-closed: // the proxy closed its idle pooled connection
+		case <-time.After(testTimeout):
+			t.Fatal("idle upstream connection not closed")
+		}
+	})
+}
+
+func TestResponseTooLarge(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/chunked" {
+				w.Write(make([]byte, 3000))
+				w.(http.Flusher).Flush()
+				w.Write(make([]byte, 3000))
+				return
+			}
+			w.Write(make([]byte, 5000))
+		}))
+		_, base := startProxy(t, b, Config{Upstream: ts.URL, MaxResponseBytes: 4096})
+		c := client(t)
+		for _, path := range []string{"/fixed", "/chunked"} {
+			resp, err := c.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 502 {
+				t.Errorf("%s: status %d, want 502 beyond MaxResponseBytes", path, resp.StatusCode)
+			}
+		}
+	})
+}
+
+func TestPipelined(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, r.URL.Path)
+		}))
+		_, base := startProxy(t, b, Config{Upstream: ts.URL})
+		resp := rawRequest(t, base, "GET /one HTTP/1.1\r\nHost: h\r\n\r\nHEAD /two HTTP/1.1\r\nHost: h\r\n\r\n"+
+			"GET /three HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+		if n := strings.Count(resp, "HTTP/1.1 200 OK\r\n"); n != 3 || !strings.Contains(resp, "\r\n\r\n/one") ||
+			!strings.HasSuffix(resp, "\r\n\r\n/three") || strings.Contains(resp, "/two") {
+			t.Fatalf("pipelined responses %q", resp)
+		}
+	})
+}
