@@ -29,8 +29,10 @@ type listFunc struct {
 
 // Generated code, in eBPF terms. Every function returns r0 = 0 when the
 // handler chain went on to its next handler (Caddy's next.ServeHTTP was
-// called) and r0 = 1 when it stopped (a handler answered or aborted, or a
-// terminal route ended the chain), so a 1 unwinds every caller at once:
+// called), r0 = 1 when a handler answered or aborted, and r0 = 2 when a
+// terminal route ended the chain without an answer (Caddy's empty
+// handler); any non-zero result unwinds every caller at once, and the
+// request section answers an empty 200 for 0 and 2:
 //
 //	list (entry or list_<path>):
 //	    r1, r2 = &dispatch_json, len      ; only when hosts split the list
@@ -41,6 +43,7 @@ type listFunc struct {
 //	    call route_a; if r0 != 0 goto stop
 //	    call route_b; if r0 != 0 goto stop
 //	    goto cont
+//	stop: exit                            ; r0 as the callee left it
 //
 //	route_<path>:
 //	    [r1, r2 = &group, len; r3 = 0; call zs_caddy_group; if r0 != 0 goto skip]
@@ -51,8 +54,12 @@ type listFunc struct {
 //	    [r1, r2 = &group, len; r3 = 1; call zs_caddy_group]
 //	    r1, r2 = &handler_json, len; call zs_caddy_handle; if r0 != 0 goto stop
 //	    call list_<subroute path>; if r0 != 0 goto stop
-//	    r0 = 0 (1 for a terminal route); exit
-//	stop: r0 = 1; exit
+//	    r0 = 0 (2 for a terminal route); exit
+//	stop: exit
+
+// resultTerminal is what a route returns when it was terminal and no
+// handler answered.
+const resultTerminal = 2
 
 // listNeeds returns the call frames a list uses below its own: a route
 // frame, plus a frame and its needs for each nested list the route runs.
@@ -124,7 +131,10 @@ func (c *compiler) listBody(rl *caddyconf.RouteList, src []*caddyconf.Route, ent
 	c.e.Mov64Imm(bpf.R0, 0)
 	c.e.Exit()
 	c.e.Bind(stop)
-	c.e.Mov64Imm(bpf.R0, 1)
+	if entry {
+		c.e.JumpImm(bpf.JumpJEQ, bpf.R0, resultTerminal, cont)
+		c.e.Mov64Imm(bpf.R0, 0)
+	}
 	c.e.Exit()
 	return nil
 }
@@ -259,13 +269,12 @@ func (c *compiler) routeFunc(l Label, r *caddyconf.LoweredRoute, src *caddyconf.
 		}
 	}
 	if r.Terminal {
-		c.e.Jump(stop)
+		c.e.Mov64Imm(bpf.R0, resultTerminal)
 	} else {
 		c.e.Mov64Imm(bpf.R0, 0)
-		c.e.Exit()
 	}
+	c.e.Exit()
 	c.e.Bind(stop)
-	c.e.Mov64Imm(bpf.R0, 1)
 	c.e.Exit()
 	return nil
 }

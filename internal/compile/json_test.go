@@ -1,0 +1,163 @@
+package compile
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
+)
+
+// jsonServer wraps routes (and named routes) in a one-server config.
+func jsonServer(routes string, named string) string {
+	s := `{"apps":{"http":{"servers":{"srv0":{"listen":[":80"],"routes":` + routes
+	if named != "" {
+		s += `,"named_routes":` + named
+	}
+	return s + `}}}}}`
+}
+
+// TestJSONRoutes runs Caddy JSON route lists whose behaviour follows
+// routes.go of Caddy: a group runs only its first matching route even when
+// that route does not answer, terminal ends the whole chain (also from
+// inside a subroute), invoke runs a named route, and a subroute's routes
+// continue into the handlers after the subroute.
+func TestJSONRoutes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		config string
+		probes []probe
+		want   []string
+	}{
+		{
+			name: "group",
+			config: jsonServer(`[
+				{"group":"g","match":[{"path":["/a*"]}],"handle":[{"handler":"headers","response":{"set":{"X-One":["1"]}}}]},
+				{"group":"g","handle":[{"handler":"headers","response":{"set":{"X-Two":["2"]}}}]},
+				{"handle":[{"handler":"static_response","body":"end"}]}]`, ""),
+			probes: []probe{get("h/a"), get("h/b")},
+			want:   []string{"200 end" + plain + " | X-One: 1", "200 end" + plain + " | X-Two: 2"},
+		},
+		{
+			name: "terminal inside a subroute ends the chain",
+			config: jsonServer(`[
+				{"handle":[{"handler":"subroute","routes":[
+					{"match":[{"path":["/t"]}],"handle":[{"handler":"headers","response":{"set":{"X-T":["t"]}}}],"terminal":true}
+				]},{"handler":"headers","response":{"set":{"X-After":["a"]}}}]},
+				{"handle":[{"handler":"static_response","body":"end","status_code":"{http.vars.code}"}]}]`, ""),
+			probes: []probe{get("h/t"), get("h/x")},
+			want:   []string{"200  | X-T: t", "error: "},
+		},
+		{
+			name: "invoke and vars status",
+			config: jsonServer(`[
+				{"handle":[{"handler":"vars","code":"202"},{"handler":"invoke","name":"common"}]},
+				{"handle":[{"handler":"static_response","body":"end","status_code":"{http.vars.code}"}]}]`,
+				`{"common":{"match":[{"method":["GET"]}],"handle":[{"handler":"headers","response":{"add":{"X-Common":["c"]}}}]}}`),
+			probes: []probe{get("h/"), {method: "PUT", host: "h", uri: "/"}},
+			want:   []string{"202 end" + plain + " | X-Common: c", "202 end" + plain},
+		},
+		{
+			name: "query and header presence matchers",
+			config: jsonServer(`[
+				{"match":[{"query":{"k":["*"]}},{"header":{"X-Absent":null,"X-Present":[]}}],"handle":[{"handler":"static_response","body":"yes"}]},
+				{"handle":[{"handler":"static_response","status_code":404}]}]`, ""),
+			probes: []probe{get("h/?k=1"), get("h/?j=1"), get("h/", "X-Present: 1"), get("h/", "X-Present: 1", "X-Absent: 1")},
+			want:   []string{"200 yes" + plain, "404 ", "200 yes" + plain, "404 "},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			elf := compileJSON(t, []byte(tc.config))
+			for _, jit := range engines {
+				ch := load(t, elf, jit)
+				for i, p := range tc.probes {
+					got := serve(t, ch, p)
+					if tc.want[i] == "error: " && strings.HasPrefix(got, "error: ") {
+						continue
+					}
+					if got != tc.want[i] {
+						t.Errorf("%v: %s %s%s: got %q, want %q", jit, p.method, p.host, p.uri, got, tc.want[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCompileErrors checks that what the MVP does not implement is a
+// compile error naming it and its JSON path.
+func TestCompileErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, config, want string
+	}{
+		{"handler", jsonServer(`[{"handle":[{"handler":"file_server"}]}]`, ""),
+			`unsupported handler "file_server" at apps.http.servers.srv0.routes[0].handle[0]`},
+		{"matcher", jsonServer(`[{"match":[{"remote_ip":{"ranges":["10.0.0.0/8"]}}],"handle":[{"handler":"static_response"}]}]`, ""),
+			`unsupported matcher "remote_ip" at apps.http.servers.srv0.routes[0].match[0].remote_ip`},
+		{"not matcher", jsonServer(`[{"match":[{"not":[{"protocol":"https"}]}],"handle":[{"handler":"static_response"}]}]`, ""),
+			`unsupported matcher "protocol" at apps.http.servers.srv0.routes[0].match[0].not[0].protocol`},
+		{"placeholder", jsonServer(`[{"handle":[{"handler":"static_response","body":"{time.now}"}]}]`, ""),
+			`apps.http.servers.srv0.routes[0].handle[0].body: placeholder {time.now} is not supported`},
+		{"escaped path", jsonServer(`[{"match":[{"path":["/a%2fb"]}],"handle":[{"handler":"static_response"}]}]`, ""),
+			`apps.http.servers.srv0.routes[0].match[0].path[0]: path pattern "/a%2fb": escape sequences (%) are not supported`},
+		{"rewrite field", jsonServer(`[{"handle":[{"handler":"rewrite","strip_path_suffix":"/x"}]}]`, ""),
+			`apps.http.servers.srv0.routes[0].handle[0]: rewrite strip_path_suffix is not supported`},
+		{"error routes", `{"apps":{"http":{"servers":{"s":{"routes":[],"errors":{"routes":[]}}}}}}`,
+			`apps.http.servers.s.errors.routes: error routes are not supported yet`},
+		{"two servers", `{"apps":{"http":{"servers":{"a":{"routes":[]},"b":{"routes":[]}}}}}`,
+			`several servers (a, b)`},
+		{"informational status", jsonServer(`[{"handle":[{"handler":"static_response","status_code":103}]}]`, ""),
+			`informational status 103 is not supported`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := caddyconf.Parse([]byte(tc.config))
+			if err != nil {
+				t.Fatal(err)
+			}
+			prog, err := caddyconf.Lower(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Compile(prog, Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+			var ce *Error
+			var ue *caddyconf.UnsupportedError
+			if !errors.As(err, &ce) && !errors.As(err, &ue) {
+				t.Errorf("error %T is neither *Error nor *caddyconf.UnsupportedError", err)
+			}
+		})
+	}
+}
+
+// TestNestingDepth checks that routes nested deeper than the VM's call
+// frames are a compile error, not a run-time trap.
+func TestNestingDepth(t *testing.T) {
+	inner := `[{"handle":[{"handler":"static_response","body":"deep"}]}]`
+	for range 4 {
+		inner = `[{"handle":[{"handler":"subroute","routes":` + inner + `}]}]`
+	}
+	cfg, err := caddyconf.Parse([]byte(jsonServer(inner, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := caddyconf.Lower(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compile(prog, Options{}); err == nil || !strings.Contains(err.Error(), "calls deep") {
+		t.Fatalf("4 nested subroutes: got %v, want a nesting error", err)
+	}
+	// Three levels fit: entry, then route/list pairs.
+	inner = `[{"handle":[{"handler":"static_response","body":"deep"}]}]`
+	for range 3 {
+		inner = `[{"handle":[{"handler":"subroute","routes":` + inner + `}]}]`
+	}
+	elf := compileJSON(t, []byte(jsonServer(inner, "")))
+	for _, jit := range engines {
+		if got := serve(t, load(t, elf, jit), get("h/")); got != "200 deep"+plain {
+			t.Errorf("%v: got %q", jit, got)
+		}
+	}
+}
