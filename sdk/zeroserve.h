@@ -288,6 +288,27 @@ extern zs_s64 zs_env_get(const char *name, zs_u64 name_len, char *out,
 extern zs_s64 zs_rate_limit(const char *key, zs_u64 key_len, zs_u64 per_sec,
                             zs_u64 per_min, zs_u64 per_hour);
 
+/* AWS Signature Version 4. params points to 18 u64 fields (144 bytes,
+ * 8-byte aligned, or trap): access_key, len, secret_key, len, region, len,
+ * service, len, method, len, uri ("path[?query]" as sent), len,
+ * headers (a JSON object handle of the headers to sign, which must include
+ * host; 0 for none), body_hash, len (empty: UNSIGNED-PAYLOAD),
+ * timestamp_ms, out, out_len. The result goes to out by the string-out
+ * rule. -1 when a key is empty or over 256 bytes, the region, service or
+ * method empty or over 64, the uri empty or over 1024, or expires_secs not
+ * in 1..604800; -2 when the request cannot be canonicalised (bad
+ * percent-encoding, no host header, a header value that is not a string).
+ * The path and query are decoded and re-encoded the AWS way (s3: path
+ * encoded once, other services twice; '+' in the query is a space; empty
+ * values are signed as "name="), as the AWS SDKs do. */
+extern zs_s64 zs_aws_v4_authorization_header(const void *params,
+                                             zs_u64 params_len);
+/* "<path>?<query with X-Amz-Algorithm, -Credential, -Date, -Expires,
+ * -SignedHeaders>&X-Amz-Signature=<hex>"; the headers are signed as
+ * headers (host at least). */
+extern zs_s64 zs_aws_v4_presigned_url(const void *params, zs_u64 params_len,
+                                      zs_u64 expires_secs);
+
 /* String utilities (plain C, inlined). */
 static ZS_MAYBE_UNUSED ZS_INLINE size_t zs_strlen(const char *s) {
   size_t n = 0;

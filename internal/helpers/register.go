@@ -58,7 +58,7 @@ var table = []struct {
 	{"zs_caddy_group", zsCaddyGroup},
 
 	// JSON handles, crypto, encoding, env, rate limiting, zs_call, response
-	// hooks (J1).
+	// hooks, SigV4 (J1).
 	{"zs_json_parse", zsJSONParse},
 	{"zs_json_reset", zsJSONReset},
 	{"zs_json_get", zsJSONGet},
@@ -97,6 +97,8 @@ var table = []struct {
 	{"zs_res_set_status", zsResSetStatus},
 	{"zs_res_header", zsResHeader},
 	{"zs_res_continue_request", zsResContinueRequest},
+	{"zs_aws_v4_authorization_header", sigV4Helper(false)},
+	{"zs_aws_v4_presigned_url", sigV4Helper(true)},
 }
 
 // Register adds every helper to h.
