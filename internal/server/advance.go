@@ -191,6 +191,10 @@ func (c *conn) finishResponse() {
 		c.w.logRequest(c, 0, 0)
 		return
 	}
+	if w.stream {
+		c.finishStream()
+		return
+	}
 	head := c.req.head
 	status := w.status
 	if w.err != nil {
@@ -199,8 +203,23 @@ func (c *conn) finishResponse() {
 		w.body = w.body[:0]
 		w.hasDate, w.hasServer = false, false
 	}
+	out := c.appendHead(c.out, status, int64(len(w.body)))
+	if http1.BodyAllowed(status, head.Method()) {
+		out = append(out, w.body...)
+	}
+	c.out = out
+	c.w.logRequest(c, status, len(w.body))
+}
+
+// appendHead appends the response head: the status line, Server and Date
+// unless the handler set them, the handler's fields, the framing (a
+// Content-Length of n; for n < 0 chunked, or nothing for an HTTP/1.0
+// client, whose body ends with the connection; none for 204 and 304) and
+// Connection.
+func (c *conn) appendHead(out []byte, status int, n int64) []byte {
+	w := &c.rw
 	c.w.date.Update(time.Now())
-	out, _ := http1.AppendStatusLine(c.out, status)
+	out, _ = http1.AppendStatusLine(out, status)
 	if !w.hasServer {
 		out = append(out, "Server: zeroserve\r\n"...)
 	}
@@ -208,20 +227,21 @@ func (c *conn) finishResponse() {
 		out = c.w.date.AppendHeader(out)
 	}
 	out = append(out, w.head...)
-	if status != 204 && status != 304 {
-		out = http1.AppendContentLength(out, int64(len(w.body)))
+	switch {
+	case status == 204 || status == 304:
+	case n < 0:
+		if c.req.head.ProtoMinor() == 1 {
+			out = http1.AppendChunked(out)
+		}
+	default:
+		out = http1.AppendContentLength(out, n)
 	}
 	if c.closeAfter {
 		out = http1.AppendConnectionClose(out)
-	} else if head.ProtoMinor() == 0 {
+	} else if c.req.head.ProtoMinor() == 0 {
 		out = append(out, "Connection: keep-alive\r\n"...)
 	}
-	out = append(out, "\r\n"...)
-	if http1.BodyAllowed(status, head.Method()) {
-		out = append(out, w.body...)
-	}
-	c.out = out
-	c.w.logRequest(c, status, len(w.body))
+	return append(out, "\r\n"...)
 }
 
 // nextRequest drops the answered request from rbuf and gets ready to parse

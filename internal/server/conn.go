@@ -226,6 +226,10 @@ func (c *conn) OnSend(_ loop.Conn, err error) {
 		c.linger()
 		return
 	}
+	if w := &c.rw; w.stream && !w.done && w.onDrain != nil {
+		w.onDrain() // a streamed response waits for more body
+		return
+	}
 	c.advance()
 	c.flush()
 	c.maybePause()

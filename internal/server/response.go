@@ -7,7 +7,7 @@ import (
 // ResponseWriter builds the response to one request: a status, header
 // field lines and a body, buffered until the response is finished and then
 // written into the connection's send buffer in one piece (head and body
-// together). The server adds Content-Length, Date, Server (unless the
+// together), or, for a deferred response, sent as it comes after Stream. The server adds Content-Length, Date, Server (unless the
 // handler set them) and Connection; handlers may not set framing fields.
 // It is owned by the connection and reused: do not keep it after the
 // response is finished.
@@ -24,6 +24,14 @@ type ResponseWriter struct {
 	deferred  bool
 	done      bool
 	onAbort   func() // see OnAbort
+
+	// Streaming (Stream): the head is sent and Write sends body bytes.
+	stream   bool
+	chunked  bool   // the body is sent with the chunked coding
+	noBody   bool   // HEAD, 204 or 304: Write discards
+	remain   int64  // Content-Length bytes still to send (not chunked)
+	streamed int64  // body bytes sent, for the access log
+	onDrain  func() // see OnDrain
 }
 
 // reset prepares w for the next request, keeping its buffers.
@@ -89,19 +97,25 @@ func (w *ResponseWriter) checkName(name string) error {
 	return nil
 }
 
-// Write appends p to the body.
+// Write appends p to the body (sends it, after Stream).
 func (w *ResponseWriter) Write(p []byte) (int, error) {
 	if w.done {
 		return 0, ErrFinished
+	}
+	if w.stream {
+		return w.writeStream(p)
 	}
 	w.body = append(w.body, p...)
 	return len(p), nil
 }
 
-// WriteString appends s to the body.
+// WriteString appends s to the body (sends it, after Stream).
 func (w *ResponseWriter) WriteString(s string) (int, error) {
 	if w.done {
 		return 0, ErrFinished
+	}
+	if w.stream {
+		return w.writeStream([]byte(s))
 	}
 	w.body = append(w.body, s...)
 	return len(s), nil
