@@ -1,6 +1,7 @@
-package caddyconf
+package caddyschema
 
 import (
+	"errors"
 	"reflect"
 	"sort"
 	"strings"
@@ -24,6 +25,8 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/logging"
 	_ "github.com/caddyserver/caddy/v2/modules/standard"
 	"github.com/mholt/acmez/v3/acme"
+
+	. "github.com/zeroserve/zeroserve/internal/caddyconf"
 )
 
 // jsonNames returns the JSON member names of struct type t as
@@ -186,77 +189,125 @@ func TestSchemaMatchesCaddy(t *testing.T) {
 	}
 }
 
-// TestModuleNamesMatchCaddy checks that every module name we accept is a
-// module of Caddy's standard distribution in the right namespace (except
-// zeroserve_call, which is ours).
+// probe puts a module object m into a config where Caddy's namespace
+// expects one.
+type probe func(m string) string
+
+func routes(r string) string {
+	return `{"apps":{"http":{"servers":{"s":{"routes":` + r + `}}}}}`
+}
+
+func handler(h string) string { return routes(`[{"handle":[` + h + `]}]`) }
+
+func server(fields string) string {
+	return `{"apps":{"http":{"servers":{"s":{` + fields + `}}}}}`
+}
+
+func clientAuth(fields string) string {
+	return server(`"tls_connection_policies":[{"client_authentication":{` + fields + `}}]`)
+}
+
+// TestModuleNamesMatchCaddy checks, through Parse, that every module name
+// we accept is a module of Caddy's standard distribution in the namespace
+// where it appears (zeroserve_call excepted: it is ours), and that an
+// unknown name there is rejected as unsupported.
 func TestModuleNamesMatchCaddy(t *testing.T) {
-	families := []struct {
-		namespace string
-		f         family
-		names     []string
+	inline := []struct {
+		namespace, key string
+		at             probe
+		names          []string
 	}{
-		{"http.handlers", handlers{}, []string{"static_response", "error", "headers", "rewrite", "vars", "map", "authentication",
+		{"http.handlers", "handler", handler, []string{"static_response", "error", "headers", "rewrite", "vars", "map", "authentication",
 			"request_body", "encode", "file_server", "reverse_proxy", "subroute", "invoke", "copy_response", "copy_response_headers"}},
-		{"http.reverse_proxy.transport", transports{}, []string{"http"}},
-		{"http.reverse_proxy.selection_policies", selectionPolicies{}, []string{"random", "least_conn", "round_robin", "first",
-			"ip_hash", "client_ip_hash", "uri_hash", "weighted_round_robin", "random_choose", "query", "header", "cookie"}},
-		{"http.reverse_proxy.upstreams", upstreamSources{}, []string{"a", "srv", "multi"}},
-		{"http.authentication.hashes", hashes{}, []string{"bcrypt", "argon2id"}},
-		{"http.ip_sources", ipSources{}, []string{"static"}},
-		{"caddy.listeners", listenerWrappers{}, []string{"tls", "http_redirect"}},
-		{"caddy.storage", storages{}, []string{"file_system"}},
-		{"tls.issuance", issuers{}, []string{"acme", "zerossl", "internal"}},
-		{"tls.permission", permissions{}, []string{"http"}},
-		{"tls.get_certificate", certManagers{}, []string{"http"}},
-		{"tls.ca_pool.source", caPools{}, []string{"inline", "file", "pki_root", "pki_intermediate", "system", "combined"}},
-		{"tls.client_auth.verifier", verifiers{}, []string{"leaf"}},
-		{"tls.leaf_cert_loader", leafLoaders{}, []string{"file", "folder", "pem"}},
-		{"caddy.logging.writers", logWriters{}, []string{"file", "stdout", "stderr", "discard", "net"}},
-		{"caddy.logging.encoders", logEncoders{}, []string{"json", "console", "filter", "append"}},
+		{"http.reverse_proxy.transport", "protocol", func(m string) string {
+			return handler(`{"handler":"reverse_proxy","transport":` + m + `}`)
+		}, []string{"http"}},
+		{"http.reverse_proxy.selection_policies", "policy", func(m string) string {
+			return handler(`{"handler":"reverse_proxy","load_balancing":{"selection_policy":` + m + `}}`)
+		}, []string{"random", "least_conn", "round_robin", "first", "ip_hash", "client_ip_hash", "uri_hash",
+			"weighted_round_robin", "random_choose", "query", "header", "cookie"}},
+		{"http.reverse_proxy.upstreams", "source", func(m string) string {
+			return handler(`{"handler":"reverse_proxy","dynamic_upstreams":` + m + `}`)
+		}, []string{"a", "srv", "multi"}},
+		{"http.authentication.hashes", "algorithm", func(m string) string {
+			return handler(`{"handler":"authentication","providers":{"http_basic":{"hash":` + m + `}}}`)
+		}, []string{"bcrypt", "argon2id"}},
+		{"http.ip_sources", "source", func(m string) string { return server(`"trusted_proxies":` + m) }, []string{"static"}},
+		{"caddy.listeners", "wrapper", func(m string) string { return server(`"listener_wrappers":[` + m + `]`) }, []string{"tls", "http_redirect"}},
+		{"caddy.storage", "module", func(m string) string { return `{"storage":` + m + `}` }, []string{"file_system"}},
+		{"tls.issuance", "module", func(m string) string {
+			return `{"apps":{"tls":{"automation":{"policies":[{"issuers":[` + m + `]}]}}}}`
+		}, []string{"acme", "zerossl", "internal"}},
+		{"tls.permission", "module", func(m string) string {
+			return `{"apps":{"tls":{"automation":{"on_demand":{"permission":` + m + `}}}}}`
+		}, []string{"http"}},
+		{"tls.get_certificate", "via", func(m string) string {
+			return `{"apps":{"tls":{"automation":{"policies":[{"get_certificate":[` + m + `]}]}}}}`
+		}, []string{"http"}},
+		{"tls.ca_pool.source", "provider", func(m string) string { return clientAuth(`"ca":` + m) },
+			[]string{"inline", "file", "pki_root", "pki_intermediate", "system", "combined"}},
+		{"tls.client_auth.verifier", "verifier", func(m string) string { return clientAuth(`"verifiers":[` + m + `]`) }, []string{"leaf"}},
+		{"tls.leaf_cert_loader", "loader", func(m string) string {
+			return clientAuth(`"verifiers":[{"verifier":"leaf","leaf_certs_loaders":[` + m + `]}]`)
+		}, []string{"file", "folder", "pem"}},
+		{"caddy.logging.writers", "output", func(m string) string { return `{"logging":{"logs":{"l":{"writer":` + m + `}}}}` },
+			[]string{"file", "stdout", "stderr", "discard", "net"}},
+		{"caddy.logging.encoders", "format", func(m string) string { return `{"logging":{"logs":{"l":{"encoder":` + m + `}}}}` },
+			[]string{"json", "console", "filter", "append"}},
 	}
-	for _, fam := range families {
+	for _, fam := range inline {
 		for _, name := range fam.names {
-			m := fam.f.newModule(name)
-			if m == nil {
-				t.Errorf("%s: %q not accepted", fam.namespace, name)
-				continue
-			}
-			if m.ModuleName() != name {
-				t.Errorf("%s: %q builds a module named %q", fam.namespace, name, m.ModuleName())
+			if _, err := Parse([]byte(fam.at(`{"` + fam.key + `":"` + name + `"}`))); err != nil {
+				t.Errorf("%s.%s: %v", fam.namespace, name, err)
 			}
 			if _, err := caddy.GetModule(fam.namespace + "." + name); err != nil {
 				t.Errorf("%s.%s is not a Caddy module: %v", fam.namespace, name, err)
 			}
 		}
-		if fam.f.newModule("no_such_module") != nil {
-			t.Errorf("%s: unknown name accepted", fam.namespace)
+		_, err := Parse([]byte(fam.at(`{"` + fam.key + `":"no_such_module"}`)))
+		if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), `"no_such_module"`) {
+			t.Errorf("%s: unknown module gave %v", fam.namespace, err)
 		}
 	}
-	if m := (handlers{}).newModule("zeroserve_call"); m == nil || m.ModuleName() != "zeroserve_call" {
-		t.Error("zeroserve_call not accepted")
+	if _, err := Parse([]byte(handler(`{"handler":"zeroserve_call","script":"s","function":"f"}`))); err != nil {
+		t.Errorf("zeroserve_call: %v", err)
 	}
-	// Module maps: every field is a Caddy module of the namespace.
+	// Module maps: every field is a Caddy module of the namespace, and
+	// each is accepted where that namespace is used.
 	maps := []struct {
 		namespace string
 		v         any
+		at        probe
 	}{
-		{"http.matchers", MatcherSet{}},
-		{"http.encoders", Encodings{}},
-		{"http.precompressed", Precompressed{}},
-		{"http.authentication.providers", AuthProviders{}},
-		{"tls.certificates", CertificateLoaders{}},
-		{"tls.handshake_match", HandshakeMatchers{}},
+		{"http.matchers", MatcherSet{}, func(m string) string { return routes(`[{"match":[` + m + `]}]`) }},
+		{"http.encoders", Encodings{}, func(m string) string { return handler(`{"handler":"encode","encodings":` + m + `}`) }},
+		{"http.precompressed", Precompressed{}, func(m string) string { return handler(`{"handler":"file_server","precompressed":` + m + `}`) }},
+		{"http.authentication.providers", AuthProviders{}, func(m string) string {
+			return handler(`{"handler":"authentication","providers":` + m + `}`)
+		}},
+		{"tls.certificates", CertificateLoaders{}, func(m string) string { return `{"apps":{"tls":{"certificates":` + m + `}}}` }},
+		{"tls.handshake_match", HandshakeMatchers{}, func(m string) string { return server(`"tls_connection_policies":[{"match":` + m + `}]`) }},
+		{"", Apps{}, func(m string) string { return `{"apps":` + m + `}` }},
 	}
 	for _, mm := range maps {
-		for _, name := range jsonNames(reflect.TypeOf(mm.v)) {
-			if _, err := caddy.GetModule(mm.namespace + "." + name); err != nil {
-				t.Errorf("%s.%s is not a Caddy module: %v", mm.namespace, name, err)
+		for _, name := range append(jsonNames(reflect.TypeOf(mm.v)), "no_such_module") {
+			id := name
+			if mm.namespace != "" {
+				id = mm.namespace + "." + name
 			}
-		}
-	}
-	for _, app := range jsonNames(reflect.TypeOf(Apps{})) {
-		if _, err := caddy.GetModule(app); err != nil {
-			t.Errorf("app %s is not a Caddy module: %v", app, err)
+			_, err := Parse([]byte(mm.at(`{"` + name + `":null}`)))
+			if name == "no_such_module" {
+				if !errors.Is(err, ErrUnsupported) {
+					t.Errorf("%s: unknown module gave %v", id, err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s: %v", id, err)
+			}
+			if _, err := caddy.GetModule(id); err != nil {
+				t.Errorf("%s is not a Caddy module: %v", id, err)
+			}
 		}
 	}
 }
