@@ -156,9 +156,9 @@ func deleteFields(h []Field, match func(string) bool) []Field {
 
 // responseMatches is Caddy's ResponseMatcher.Match: the status is one of
 // the codes (a single digit matches its class) and the header fields
-// match as a header matcher does.
-func responseMatches(rm *caddyconf.ResponseMatcher, status int, h []Field, repl replacer) bool {
-	if len(rm.StatusCode) > 0 {
+// match as a header matcher does, without placeholder expansion.
+func responseMatches(rm *caddyconf.ResponseMatcher, status int, h []Field) bool {
+	if rm.StatusCode != nil {
 		ok := false
 		for _, code := range rm.StatusCode {
 			if code == status || code < 100 && status >= code*100 && status < (code+1)*100 {
@@ -178,7 +178,7 @@ func responseMatches(rm *caddyconf.ResponseMatcher, status int, h []Field, repl 
 		if allowed == nil && actual == nil {
 			continue
 		}
-		if !anyValueMatches(actual, allowed, repl) {
+		if !anyValueMatches(actual, allowed, func(s string) string { return s }) {
 			return false
 		}
 	}
@@ -192,7 +192,7 @@ func writeHeader(ex *Exchange, status int) {
 	repl := replacer{ex}
 	for i := len(ex.caddy.deferred) - 1; i >= 0; i-- {
 		d := ex.caddy.deferred[i]
-		if d.require == nil || responseMatches(d.require, status, ex.ResponseHeader, repl) {
+		if d.require == nil || responseMatches(d.require, status, ex.ResponseHeader) {
 			ex.ResponseHeader = d.ops.apply(ex.ResponseHeader, repl)
 		}
 	}

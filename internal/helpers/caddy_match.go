@@ -195,17 +195,19 @@ func matchHeader(fields map[string][]string, ex *Exchange, repl replacer) bool {
 		if allowed == nil && actual == nil {
 			continue
 		}
-		if !anyValueMatches(actual, allowed, repl) {
+		if !anyValueMatches(actual, allowed, repl.replaceAll) {
 			return false
 		}
 	}
 	return true
 }
 
-func anyValueMatches(actual, allowed []string, repl replacer) bool {
+// anyValueMatches reports whether one of the actual values matches one
+// of the allowed patterns after expand.
+func anyValueMatches(actual, allowed []string, expand func(string) string) bool {
 	for _, a := range actual {
 		for _, want := range allowed {
-			want = repl.replaceAll(want)
+			want = expand(want)
 			var ok bool
 			switch {
 			case want == "*":
