@@ -40,7 +40,7 @@ func (a *adaptation) setup(input []caddyfile.ServerBlock) (Obj, error) {
 			if i == 0 && strings.HasPrefix(k.Text, "@") {
 				return nil, fmt.Errorf("%s:%d: cannot define a matcher outside of a site block: '%s'", k.File, k.Line, k.Text)
 			}
-			if _, ok := registeredDirectives[k.Text]; ok {
+			if isKnownDirective(k.Text) {
 				return nil, fmt.Errorf("%s:%d: parsed '%s' as a site address, but it is a known directive; directives must appear in a site block", k.File, k.Line, k.Text)
 			}
 		}
@@ -71,6 +71,14 @@ func (a *adaptation) setup(input []caddyfile.ServerBlock) (Obj, error) {
 		return nil, err
 	}
 	return a.buildConfig(pairings, servers)
+}
+
+// isKnownDirective reports whether name is a directive of ours or of
+// Caddy's standard distribution (which Caddy refuses as a site address even
+// where zeroserve does not support the directive).
+func isKnownDirective(name string) bool {
+	_, ok := registeredDirectives[name]
+	return ok || slices.Contains(defaultDirectiveOrder, name)
 }
 
 // evaluateSiteBlock runs the directives of one site block into its pile.

@@ -42,10 +42,11 @@ type chainPreference struct {
 	AnyCommonName  []string `json:"any_common_name,omitempty"`
 }
 
-// eab is an ACME external account binding (acme.EAB).
+// eab is an ACME external account binding (acme.EAB, whose fields are
+// always marshaled, even empty).
 type eab struct {
-	KeyID  string `json:"key_id,omitempty"`
-	MACKey string `json:"mac_key,omitempty"`
+	KeyID  string `json:"key_id"`
+	MACKey string `json:"mac_key"`
 }
 
 // challenges is caddytls.ChallengesConfig without DNS (DNS providers are
