@@ -87,6 +87,7 @@ func parseJSON(data []byte, b *MemBudget) (*jsonNode, error) {
 				key = "\x00" + t // non-empty marker, even for ""
 				continue
 			case json.Delim: // '}'
+				top.dedupMembers()
 				stack = stack[:len(stack)-1]
 				continue
 			}
@@ -103,7 +104,7 @@ func parseJSON(data []byte, b *MemBudget) (*jsonNode, error) {
 		case top == nil:
 			root = n
 		case top.kind == jsonObject:
-			top.setMember(key[1:], n)
+			top.members = append(top.members, jsonMember{key[1:], n}) // deduplicated at '}'
 			key = ""
 		default:
 			top.items = append(top.items, n)
@@ -143,6 +144,26 @@ func (n *jsonNode) member(key string) *jsonNode {
 		}
 	}
 	return nil
+}
+
+// dedupMembers keeps the last value of a repeated key, at the key's first
+// position, in time linear in the member count.
+func (n *jsonNode) dedupMembers() {
+	if len(n.members) < 2 {
+		return
+	}
+	at := make(map[string]int, len(n.members))
+	out := n.members[:0]
+	for _, m := range n.members {
+		if i, ok := at[m.key]; ok {
+			out[i].val = m.val
+			continue
+		}
+		at[m.key] = len(out)
+		out = append(out, m)
+	}
+	clear(n.members[len(out):])
+	n.members = out
 }
 
 // setMember sets key to v, replacing an existing value in place.

@@ -85,6 +85,9 @@ func zsJSONGet(c *vm.Context, h, key, keyLen, _, _ uint64) (uint64, error) {
 	if r.node.kind != jsonObject || !utf8.ValidString(s) {
 		return minusOne, nil
 	}
+	if err := c.Charge(uint64(len(r.node.members))); err != nil {
+		return 0, err
+	}
 	m := r.node.member(s)
 	if m == nil {
 		return minusOne, nil
@@ -255,6 +258,9 @@ func zsJSONSet(c *vm.Context, obj, key, keyLen, val, _ uint64) (uint64, error) {
 	if err := k.Ex.budget().Take(int64(len(s))); err != nil {
 		return 0, err
 	}
+	if err := c.Charge(uint64(len(r.node.members))); err != nil {
+		return 0, err
+	}
 	r.node.setMember(s, v)
 	r.mutated()
 	return 0, nil
@@ -271,7 +277,13 @@ func zsJSONRemove(c *vm.Context, obj, key, keyLen, _, _ uint64) (uint64, error) 
 	if err != nil {
 		return 0, err
 	}
-	if r.node.kind != jsonObject || !r.node.removeMember(s) {
+	if r.node.kind != jsonObject {
+		return minusOne, nil
+	}
+	if err := c.Charge(uint64(len(r.node.members))); err != nil {
+		return 0, err
+	}
+	if !r.node.removeMember(s) {
 		return minusOne, nil
 	}
 	r.mutated()

@@ -3,6 +3,7 @@ package helpers
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,7 @@ func TestParseJSON(t *testing.T) {
 		{`"\u00e9\n\u0001\"\\"`, `"é\n\u0001\"\\"`},
 		{`{"":{}}`, `{"":{}}`},
 		{`[]`, `[]`},
+		{`{"a":1,"b":2,"a":3,"c":{"x":1,"x":2},"b":4}`, `{"a":3,"b":4,"c":{"x":2}}`},
 	} {
 		var b MemBudget
 		n, err := parseJSON([]byte(c.in), &b)
@@ -76,4 +78,26 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("clone differs: %v", err)
 		}
 	})
+}
+
+// BenchmarkParseJSON parses an object of 10000 members, half of them
+// repeated keys (linear, not quadratic, in the member count).
+func BenchmarkParseJSON(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("{")
+	for i := range 10000 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `"k%d":[%d,"v"]`, i%5000, i)
+	}
+	sb.WriteString("}")
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		budget := MemBudget{Limit: 1 << 30}
+		if _, err := parseJSON(data, &budget); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
