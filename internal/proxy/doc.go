@@ -22,14 +22,23 @@
 //
 // # Bodies
 //
-// The server API hands a handler the request body read completely and
-// writes a response in one piece, so bodies are buffered both ways today:
-// the request body up to server.Config.Limits.MaxBodyBytes (the server's
-// limit, 413 beyond), the response body up to Config.MaxResponseBytes
-// (502 beyond). The upstream request carries Content-Length; the upstream
-// response may be framed by Content-Length, chunked or close-delimited, and
-// the client gets it with Content-Length. Interim 1xx responses from the
-// upstream are skipped.
+// Response bodies stream: once the upstream's head arrives, the client gets
+// the head (server.ResponseWriter.Stream) and then the body as it is
+// received, with the upstream's Content-Length, or chunked when the
+// upstream's body is chunked or close-delimited. When more than 256 KiB
+// wait for the client, the proxy stops reading from the upstream
+// (loop.PauseRecv) until the client has taken them (OnDrain), so TCP holds
+// the upstream back. A failure after the head was sent can no longer be a
+// 502: the client connection closes with the body cut short. Responses
+// whose Content-Length is at most Config.BufferResponseBytes (64 KiB) are
+// received whole and sent in one piece, still answered with a clean 502 if
+// they fail. A HEAD response keeps the upstream's Content-Length.
+//
+// Request bodies are buffered: the server hands a handler the body read
+// completely (up to server.Config.Limits.MaxBodyBytes, 413 beyond), and
+// the upstream request carries it with Content-Length. Streaming them needs
+// a server API that passes body data to the handler as it is decoded.
+// Interim 1xx responses from the upstream are skipped.
 //
 // Protocol upgrades (WebSocket) need a raw byte relay the server API does not
 // offer yet: such requests are answered 501, never forwarded half-working.

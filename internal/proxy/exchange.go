@@ -3,6 +3,7 @@ package proxy
 import (
 	"errors"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/zeroserve/zeroserve/internal/http1"
@@ -21,6 +22,7 @@ var (
 type exchange struct {
 	pl      *pool
 	abortFn func() // abort, as a func value made once
+	drainFn func() // onDrain, as a func value made once
 	timerFn func() // onTimer, as a func value made once
 	done    server.Completion
 	method  http1.Method
@@ -44,7 +46,10 @@ type exchange struct {
 	headLen int    // length of the parsed final head at the start of buf, 0 before
 	parser  http1.ResponseParser
 	dec     http1.BodyDecoder
-	body    []byte
+	body    []byte // a buffered response's body
+
+	streaming bool // the response head is sent, the body follows as it comes
+	paused    bool // receiving from the upstream waits for the client (onDrain)
 }
 
 // start sends the request; done finishes the client's response.
@@ -74,7 +79,7 @@ func (x *exchange) send(fresh bool) {
 		}
 	}
 	uc.x, x.uc = x, uc
-	x.sendErr, x.got = false, false
+	x.sendErr, x.got, x.streaming, x.paused = false, false, false, false
 	x.buf, x.headLen, x.body = x.buf[:0], 0, x.body[:0]
 	x.parser.Reset(x.method == http1.MethodHead)
 	if err := pl.lp.Send(uc.c, x.req); err != nil {
@@ -113,6 +118,9 @@ func (x *exchange) startTimer(d time.Duration) {
 // onTimer answers 504 once the deadline has passed, or waits for the rest.
 func (x *exchange) onTimer() {
 	x.timerOn = false
+	if x.paused { // waiting for the client, whose writes the server times
+		x.deadline = time.Now().Add(x.pl.p.cfg.ReadTimeout)
+	}
 	if rest := time.Until(x.deadline); rest > 0 {
 		x.startTimer(rest)
 		return
@@ -213,13 +221,9 @@ func (x *exchange) advance() {
 		resp := x.parser.Response()
 		if !resp.Interim() {
 			x.headLen = n
-			f := resp.Framing()
-			max := x.pl.p.cfg.MaxResponseBytes
-			if f.Kind == http1.BodyLength && f.Length > max {
-				x.fail(502)
+			if !x.begin(resp) {
 				return
 			}
-			x.dec.Reset(f, http1.Limits{MaxBodyBytes: max, MaxChunkLine: x.pl.p.cfg.Limits.MaxChunkLine, MaxTrailerBytes: x.pl.p.cfg.Limits.MaxTrailerBytes, MaxHeaders: x.pl.p.cfg.Limits.MaxHeaders})
 			break
 		}
 		if resp.Status() == 101 {
@@ -239,17 +243,97 @@ func (x *exchange) advance() {
 		if k == 0 {
 			break
 		}
-		x.body = append(x.body, data...)
 		pos += k
-		if int64(len(x.body)) > x.pl.p.cfg.MaxResponseBytes {
-			x.fail(502)
-			return
+		if !x.streaming {
+			x.body = append(x.body, data...)
+			continue
 		}
+		w := x.done.Writer()
+		if w == nil {
+			return // the client is gone: abort ran
+		}
+		w.Write(data)
 	}
 	rest := copy(x.buf[x.headLen:], x.buf[pos:])
 	x.buf = x.buf[:x.headLen+rest]
 	if x.dec.Done() {
 		x.finish(rest == 0)
+		return
+	}
+	if w := x.done.Writer(); x.streaming && !x.paused && w != nil && w.Buffered() > streamHighWater {
+		x.paused = true // until the client has taken what is queued (onDrain)
+		x.pl.lp.PauseRecv(x.uc.c)
+	}
+}
+
+// streamHighWater is how much of a streamed response may wait for the
+// client before the proxy stops reading from the upstream.
+const streamHighWater = 256 << 10
+
+// begin prepares the body of the final response head resp: buffered when
+// its Content-Length is at most Config.BufferResponseBytes (or it has no
+// body), else streamed: the head goes to the client now and the body as it
+// arrives. It reports false if the exchange failed.
+func (x *exchange) begin(resp *http1.Response) bool {
+	cfg := &x.pl.p.cfg
+	f := resp.Framing()
+	x.dec.Reset(f, http1.Limits{MaxBodyBytes: -1, MaxChunkLine: cfg.Limits.MaxChunkLine, MaxTrailerBytes: cfg.Limits.MaxTrailerBytes, MaxHeaders: cfg.Limits.MaxHeaders})
+	n := int64(-1)
+	switch {
+	case x.method == http1.MethodHead:
+		// No body, but the client should see the length a GET would get.
+		v := resp.Header().Get("content-length")
+		if v == nil {
+			return true
+		}
+		l, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil || l < 0 {
+			return true
+		}
+		n = l
+	case f.Kind == http1.BodyNone:
+		return true
+	case f.Kind == http1.BodyLength:
+		if f.Length <= cfg.BufferResponseBytes {
+			return true
+		}
+		n = f.Length
+	}
+	w := x.done.Writer()
+	if w == nil {
+		return false // the client is gone: abort ran
+	}
+	x.relayHead(w, resp)
+	if err := w.Stream(n); err != nil {
+		x.fail(502)
+		return false
+	}
+	x.streaming = true
+	w.OnDrain(x.drainFn)
+	return true
+}
+
+// onDrain resumes reading from the upstream once the client has taken the
+// streamed bytes queued for it.
+func (x *exchange) onDrain() {
+	if x.paused && x.uc != nil {
+		x.paused = false
+		x.pl.lp.ResumeRecv(x.uc.c)
+	}
+}
+
+// relayHead sets w's status and header fields from the upstream's
+// response, without the hop-by-hop fields and the framing.
+func (x *exchange) relayHead(w *server.ResponseWriter, resp *http1.Response) {
+	w.WriteHeader(resp.Status())
+	h := resp.Header()
+	conn := h.Get("connection")
+	for i := 0; i < h.Len(); i++ {
+		name := h.Name(i)
+		if hopByHop(name, conn) || equalFold(name, "content-length") {
+			continue
+		}
+		w.AddHeaderBytes(fieldName(name), h.Value(i))
 	}
 }
 
@@ -260,17 +344,8 @@ func (x *exchange) finish(keepable bool) {
 	x.stopTimer()
 	resp := x.parser.Response()
 	keep := keepable && resp.KeepAlive() && !x.sendErr
-	if w := x.done.Writer(); w != nil {
-		w.WriteHeader(resp.Status())
-		h := resp.Header()
-		conn := h.Get("connection")
-		for i := 0; i < h.Len(); i++ {
-			name := h.Name(i)
-			if hopByHop(name, conn) || equalFold(name, "content-length") {
-				continue
-			}
-			w.AddHeaderBytes(fieldName(name), h.Value(i))
-		}
+	if w := x.done.Writer(); w != nil && !x.streaming {
+		x.relayHead(w, resp)
 		w.Write(x.body)
 	}
 	uc := x.uc
@@ -297,7 +372,9 @@ func (x *exchange) fail(status int) {
 		x.detach()
 		uc.close()
 	}
-	if w := x.done.Writer(); w != nil {
+	if w := x.done.Writer(); w != nil && x.streaming {
+		w.Abort() // the head is sent: the client sees the body cut short
+	} else if w != nil {
 		w.WriteHeader(status)
 		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
 		w.WriteString(itoa(status) + " " + http1.StatusText(status) + "\n")
@@ -340,6 +417,10 @@ func (x *exchange) dropConn() {
 // detach separates the exchange from its connection.
 func (x *exchange) detach() {
 	if x.uc != nil {
+		if x.paused {
+			x.paused = false
+			x.pl.lp.ResumeRecv(x.uc.c)
+		}
 		x.uc.x = nil
 		x.uc = nil
 	}

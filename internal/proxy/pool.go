@@ -89,6 +89,7 @@ func (pl *pool) getExchange() *exchange {
 	x := &exchange{pl: pl}
 	x.abortFn = x.abort
 	x.timerFn = x.onTimer
+	x.drainFn = x.onDrain
 	x.parser.Init(pl.p.cfg.Limits)
 	return x
 }

@@ -33,9 +33,12 @@ type Config struct {
 	// MaxIdleConns bounds the idle connections pooled per event loop.
 	// Default 64.
 	MaxIdleConns int
-	// MaxResponseBytes bounds a buffered response body; a larger one gives
-	// 502. Default 64 MiB.
-	MaxResponseBytes int64
+	// BufferResponseBytes: a response whose Content-Length is at most this
+	// is received whole and sent with its head in one piece (and a failure
+	// before its end is still a clean 502); larger, chunked and
+	// close-delimited bodies are streamed to the client as they arrive.
+	// Default 64 KiB.
+	BufferResponseBytes int64
 	// Limits bounds upstream response heads (http1 defaults for zero
 	// fields); its MaxBodyBytes is ignored (see MaxResponseBytes).
 	Limits http1.Limits
@@ -85,14 +88,14 @@ func New(cfg Config) (*Proxy, error) {
 			*d.v = d.def
 		}
 	}
-	if cfg.MaxIdleConns < 0 || cfg.MaxResponseBytes < 0 {
-		return nil, fmt.Errorf("proxy: negative MaxIdleConns or MaxResponseBytes")
+	if cfg.MaxIdleConns < 0 || cfg.BufferResponseBytes < 0 {
+		return nil, fmt.Errorf("proxy: negative MaxIdleConns or BufferResponseBytes")
 	}
 	if cfg.MaxIdleConns == 0 {
 		cfg.MaxIdleConns = 64
 	}
-	if cfg.MaxResponseBytes == 0 {
-		cfg.MaxResponseBytes = 64 << 20
+	if cfg.BufferResponseBytes == 0 {
+		cfg.BufferResponseBytes = 64 << 10
 	}
 	p := &Proxy{cfg: cfg}
 	if cfg.Upstream == "" {

@@ -279,8 +279,15 @@ func TestBodies(t *testing.T) {
 					if !bytes.Equal(got, pattern(size)) {
 						t.Fatalf("%s: response body of %d bytes differs", name, len(got))
 					}
-					if resp.ContentLength != int64(size) {
-						t.Errorf("%s: client Content-Length %d", name, resp.ContentLength)
+					// Fixed bodies keep their length; chunked ones are
+					// streamed chunked.
+					if want := int64(size); respChunked && size > 0 {
+						want = -1
+						if resp.ContentLength != want {
+							t.Errorf("%s: client Content-Length %d, want %d", name, resp.ContentLength, want)
+						}
+					} else if resp.ContentLength != want {
+						t.Errorf("%s: client Content-Length %d, want %d", name, resp.ContentLength, want)
 					}
 				}
 			}
@@ -451,8 +458,9 @@ func TestInterimAndCloseDelimited(t *testing.T) {
 		})
 		_, base := startProxy(t, b, Config{Upstream: up})
 		resp := rawRequest(t, base, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-		if !strings.HasPrefix(resp, "HTTP/1.1 201 Created\r\n") || !strings.HasSuffix(resp, "\r\n\r\nuntil close") ||
-			!strings.Contains(resp, "Content-Length: 11\r\n") || strings.Contains(resp, "Link") {
+		// The close-delimited body is streamed chunked.
+		if !strings.HasPrefix(resp, "HTTP/1.1 201 Created\r\n") || !strings.HasSuffix(resp, "\r\n\r\nb\r\nuntil close\r\n0\r\n\r\n") ||
+			!strings.Contains(resp, "Transfer-Encoding: chunked\r\n") || strings.Contains(resp, "Link") {
 			t.Fatalf("response %q", resp)
 		}
 	})
@@ -737,28 +745,60 @@ func TestIdleTimeout(t *testing.T) {
 	})
 }
 
-func TestResponseTooLarge(t *testing.T) {
+func TestStreamedResponse(t *testing.T) {
 	backends(t, func(t *testing.T, b loop.Backend) {
+		release := make(chan struct{})
 		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/chunked" {
-				w.Write(make([]byte, 3000))
-				w.(http.Flusher).Flush()
-				w.Write(make([]byte, 3000))
-				return
+			if r.URL.Path == "/fixed" {
+				w.Header().Set("Content-Length", "200000")
 			}
-			w.Write(make([]byte, 5000))
+			w.Write(bytes.Repeat([]byte("a"), 100000))
+			w.(http.Flusher).Flush()
+			<-release // the client must see the first part before the rest exists
+			w.Write(bytes.Repeat([]byte("b"), 100000))
 		}))
-		_, base := startProxy(t, b, Config{Upstream: ts.URL, MaxResponseBytes: 4096})
+		_, base := startProxy(t, b, Config{Upstream: ts.URL})
 		c := client(t)
-		for _, path := range []string{"/fixed", "/chunked"} {
+		for _, path := range []string{"/chunked", "/fixed"} {
 			resp, err := c.Get(base + path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			resp.Body.Close()
-			if resp.StatusCode != 502 {
-				t.Errorf("%s: status %d, want 502 beyond MaxResponseBytes", path, resp.StatusCode)
+			first := make([]byte, 100000)
+			if _, err := io.ReadFull(resp.Body, first); err != nil || first[99999] != 'a' {
+				t.Fatalf("%s: first part: %v", path, err)
 			}
+			release <- struct{}{}
+			rest, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || len(rest) != 100000 || rest[0] != 'b' {
+				t.Fatalf("%s: rest %d bytes, %v", path, len(rest), err)
+			}
+			if path == "/fixed" && resp.ContentLength != 200000 || path == "/chunked" && resp.ContentLength != -1 {
+				t.Errorf("%s: Content-Length %d", path, resp.ContentLength)
+			}
+		}
+	})
+}
+
+func TestStreamCutShort(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		up := rawUpstream(t, func(c net.Conn) {
+			if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+			c.Write(make([]byte, 70000))
+		})
+		_, base := startProxy(t, b, Config{Upstream: up})
+		resp, err := client(t).Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || err == nil || len(got) != 70000 {
+			t.Fatalf("status %d, %d bytes, error %v: want the cut visible to the client", resp.StatusCode, len(got), err)
 		}
 	})
 }
@@ -772,7 +812,8 @@ func TestPipelined(t *testing.T) {
 		resp := rawRequest(t, base, "GET /one HTTP/1.1\r\nHost: h\r\n\r\nHEAD /two HTTP/1.1\r\nHost: h\r\n\r\n"+
 			"GET /three HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
 		if n := strings.Count(resp, "HTTP/1.1 200 OK\r\n"); n != 3 || !strings.Contains(resp, "\r\n\r\n/one") ||
-			!strings.HasSuffix(resp, "\r\n\r\n/three") || strings.Contains(resp, "/two") {
+			!strings.HasSuffix(resp, "\r\n\r\n/three") || strings.Contains(resp, "/two") ||
+			!strings.Contains(resp, "Content-Length: 4\r\n") {
 			t.Fatalf("pipelined responses %q", resp)
 		}
 	})
