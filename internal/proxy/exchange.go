@@ -262,6 +262,7 @@ func (x *exchange) advance() {
 	}
 	if w := x.done.Writer(); x.streaming && !x.paused && w != nil && w.Buffered() > streamHighWater {
 		x.paused = true // until the client has taken what is queued (onDrain)
+		x.pl.p.pauses.Add(1)
 		x.pl.lp.PauseRecv(x.uc.c)
 	}
 }

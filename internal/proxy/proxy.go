@@ -52,7 +52,7 @@ type Proxy struct {
 	up    *Upstream // nil without Config.Upstream
 	pools sync.Map  // poolKey -> *pool
 
-	dials, reuses, retries atomic.Uint64
+	dials, reuses, retries, pauses atomic.Uint64
 }
 
 // Stats counts upstream connection use since the proxy was created.
@@ -64,6 +64,9 @@ type Stats struct {
 	// Retries is the number of requests sent again on a new connection
 	// after a pooled one failed before any response byte.
 	Retries uint64
+	// Pauses is the number of times reading a streamed response stopped
+	// because the client was not taking it fast enough.
+	Pauses uint64
 }
 
 // poolKey names one loop's pool for one upstream address.
@@ -119,7 +122,7 @@ func (p *Proxy) Upstream() *Upstream { return p.up }
 
 // Stats returns the connection counters.
 func (p *Proxy) Stats() Stats {
-	return Stats{Dials: p.dials.Load(), Reuses: p.reuses.Load(), Retries: p.retries.Load()}
+	return Stats{Dials: p.dials.Load(), Reuses: p.reuses.Load(), Retries: p.retries.Load(), Pauses: p.pauses.Load()}
 }
 
 // ServeHTTP1 forwards r to Config.Upstream (see Forward); without one it

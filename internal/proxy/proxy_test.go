@@ -818,3 +818,36 @@ func TestPipelined(t *testing.T) {
 		}
 	})
 }
+
+func TestBackpressure(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		const size = 32 << 20
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			buf := bytes.Repeat([]byte("x"), 64<<10)
+			for n := 0; n < size; n += len(buf) {
+				if _, err := w.Write(buf); err != nil {
+					return
+				}
+			}
+		}))
+		p, base := startProxy(t, b, Config{Upstream: ts.URL})
+		resp, err := client(t).Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		// Not reading: the proxy must stop reading from the upstream.
+		deadline := time.Now().Add(testTimeout)
+		for p.Stats().Pauses == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the proxy never paused its upstream for a client that does not read")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		if err != nil || n != size {
+			t.Fatalf("read %d bytes, %v", n, err)
+		}
+		t.Logf("stats %+v", p.Stats())
+	})
+}
