@@ -32,7 +32,6 @@ type moduleMap interface {
 
 var (
 	customDecoderType = reflect.TypeFor[customDecoder]()
-	moduleMapType     = reflect.TypeFor[moduleMap]()
 	rawMessageType    = reflect.TypeFor[json.RawMessage]()
 )
 

@@ -1,6 +1,7 @@
 package caddyconf
 
 import (
+	"errors"
 	"net"
 	"strings"
 )
@@ -148,7 +149,9 @@ type HostIndex struct {
 // non-ASCII host, which Caddy compares with Unicode case folding, gets
 // every route. The slice is shared: do not modify it.
 func (hi *HostIndex) Candidates(host string) []int {
-	if h, _, err := net.SplitHostPort(host); err == nil {
+	// Without a colon SplitHostPort would fail; skipping it saves
+	// allocating its error in the common case.
+	if h, _, err := splitHostPort(host); err == nil {
 		host = h
 	} else {
 		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
@@ -163,6 +166,15 @@ func (hi *HostIndex) Candidates(host string) []int {
 	}
 	return hi.Any
 }
+
+func splitHostPort(host string) (string, string, error) {
+	if strings.IndexByte(host, ':') < 0 {
+		return "", "", errNoPort
+	}
+	return net.SplitHostPort(host)
+}
+
+var errNoPort = errors.New("no port")
 
 // asciiLower lower-cases ASCII letters only; it allocates only when host
 // has an upper-case letter.

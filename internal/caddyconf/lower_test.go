@@ -41,6 +41,7 @@ func TestLowerHostIndex(t *testing.T) {
 		{"other", []int{1, 3, 5, 6}},
 		{"B.Example:8443", []int{1, 2, 3, 4, 5, 6}},
 		{"[::1]", []int{1, 3, 5, 6}},
+		{"[c.example]", []int{1, 2, 3, 5, 6}},
 		{"\u212a.example", []int{0, 1, 2, 3, 4, 5, 6}},
 	}
 	for _, tc := range tests {
