@@ -53,11 +53,6 @@ func checkMatcherSet(path string, ms *caddyconf.MatcherSet) error {
 			return &caddyconf.UnsupportedError{Kind: "matcher", Name: m.name, Path: path + "." + m.name}
 		}
 	}
-	for i, p := range ms.Path {
-		if err := helpers.CheckPathPattern(p); err != nil {
-			return &Error{Path: fmt.Sprintf("%s.path[%d]", path, i), Msg: err.Error()}
-		}
-	}
 	for i := range ms.Not {
 		if err := checkMatcherSet(fmt.Sprintf("%s.not[%d]", path, i), &ms.Not[i]); err != nil {
 			return err

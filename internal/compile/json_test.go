@@ -65,6 +65,14 @@ func TestJSONRoutes(t *testing.T) {
 			probes: []probe{get("h/?k=1"), get("h/?j=1"), get("h/", "X-Present: 1"), get("h/", "X-Present: 1", "X-Absent: 1")},
 			want:   []string{"200 yes" + plain, "404 ", "200 yes" + plain, "404 "},
 		},
+		{
+			name: "path patterns in escaped space",
+			config: jsonServer(`[
+				{"match":[{"path":["/a%40b"]}],"handle":[{"handler":"static_response","body":"escaped"}]},
+				{"handle":[{"handler":"static_response","status_code":404}]}]`, ""),
+			probes: []probe{get("h/A%40B"), get("h/a@b")},
+			want:   []string{"200 escaped" + plain, "404 "},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			elf := compileJSON(t, []byte(tc.config))
@@ -98,8 +106,6 @@ func TestCompileErrors(t *testing.T) {
 			`unsupported matcher "protocol" at apps.http.servers.srv0.routes[0].match[0].not[0].protocol`},
 		{"placeholder", jsonServer(`[{"handle":[{"handler":"static_response","body":"{time.now}"}]}]`, ""),
 			`apps.http.servers.srv0.routes[0].handle[0].body: placeholder {time.now} is not supported`},
-		{"escaped path", jsonServer(`[{"match":[{"path":["/a%2fb"]}],"handle":[{"handler":"static_response"}]}]`, ""),
-			`apps.http.servers.srv0.routes[0].match[0].path[0]: path pattern "/a%2fb": escape sequences (%) are not supported`},
 		{"rewrite field", jsonServer(`[{"handle":[{"handler":"rewrite","strip_path_suffix":"/x"}]}]`, ""),
 			`apps.http.servers.srv0.routes[0].handle[0]: rewrite strip_path_suffix is not supported`},
 		{"error routes", `{"apps":{"http":{"servers":{"s":{"routes":[],"errors":{"routes":[]}}}}}}`,

@@ -71,9 +71,6 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 	}
 	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil}
 	for _, p := range raw.Path {
-		if err := CheckPathPattern(p); err != nil {
-			return nil, err
-		}
 		if p == "*" {
 			ms.path = []string{"*"}
 			break
@@ -98,15 +95,6 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 		ms.not = append(ms.not, sub)
 	}
 	return ms, nil
-}
-
-// CheckPathPattern reports a path matcher pattern this package cannot
-// match as Caddy does: patterns with '%' (matching in escaped space).
-func CheckPathPattern(p string) error {
-	if strings.Contains(p, "%") {
-		return fmt.Errorf("path pattern %q: escape sequences (%%) are not supported", p)
-	}
-	return nil
 }
 
 // match reports whether the request of ex matches every matcher of ms,

@@ -70,24 +70,9 @@ var caddyPathCases = []struct {
 	{[]string{"/admin%2fpanel"}, "/admin%2fpanelX", false},
 }
 
-// TestMatchPathCaddyCases checks matchPath against Caddy's own table;
-// patterns with '%' must be rejected by CheckPathPattern instead.
+// TestMatchPathCaddyCases checks matchPath against Caddy's own table.
 func TestMatchPathCaddyCases(t *testing.T) {
-	matched, rejected := 0, 0
 	for _, tc := range caddyPathCases {
-		var bad error
-		for _, p := range tc.patterns {
-			if err := CheckPathPattern(p); err != nil {
-				bad = err
-			}
-		}
-		if bad != nil {
-			if !strings.Contains(strings.Join(tc.patterns, ""), "%") {
-				t.Errorf("%q: rejected without '%%': %v", tc.patterns, bad)
-			}
-			rejected++
-			continue
-		}
 		lower := make([]string, len(tc.patterns))
 		for i, p := range tc.patterns {
 			lower[i] = strings.ToLower(p)
@@ -95,7 +80,6 @@ func TestMatchPathCaddyCases(t *testing.T) {
 		if got := matchPath(lower, tc.path, replacer{&Exchange{}}); got != tc.want {
 			t.Errorf("path %q, patterns %q: got %v, want %v", tc.path, tc.patterns, got, tc.want)
 		}
-		matched++
 	}
-	t.Logf("Caddy path matcher cases: %d agree, %d rejected at compile time (escape patterns)", matched, rejected)
+	t.Logf("Caddy path matcher cases: %d agree", len(caddyPathCases))
 }
