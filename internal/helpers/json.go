@@ -1,11 +1,7 @@
 package helpers
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"unicode/utf8"
 )
@@ -50,91 +46,6 @@ var errJSONDepth = fmt.Errorf("JSON nested deeper than %d levels", maxJSONDepth)
 
 // cost is the budget charge of a node holding s bytes of text.
 func cost(s string) int64 { return jsonNodeCost + int64(len(s)) }
-
-// parseJSON parses one JSON document (trailing data is an error),
-// charging each node to b. The error is a syntax error, errJSONDepth or a
-// *BudgetError.
-func parseJSON(data []byte, b *MemBudget) (*jsonNode, error) {
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	var stack []*jsonNode
-	var key string
-	var root *jsonNode
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			if root == nil || len(stack) > 0 {
-				return nil, io.ErrUnexpectedEOF
-			}
-			return root, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if root != nil && len(stack) == 0 {
-			return nil, errors.New("data after the JSON document")
-		}
-		var top *jsonNode
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if top != nil && top.kind == jsonObject && key == "" {
-			switch t := tok.(type) {
-			case string: // an object key (Token reports keys as strings)
-				if err := b.Take(int64(len(t))); err != nil {
-					return nil, err
-				}
-				key = "\x00" + t // non-empty marker, even for ""
-				continue
-			case json.Delim: // '}'
-				top.dedupMembers()
-				stack = stack[:len(stack)-1]
-				continue
-			}
-		}
-		if d, ok := tok.(json.Delim); ok && (d == ']' || d == '}') {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		n := tokenNode(tok)
-		if err := b.Take(cost(n.text)); err != nil {
-			return nil, err
-		}
-		switch {
-		case top == nil:
-			root = n
-		case top.kind == jsonObject:
-			top.members = append(top.members, jsonMember{key[1:], n}) // deduplicated at '}'
-			key = ""
-		default:
-			top.items = append(top.items, n)
-		}
-		if n.kind == jsonArray || n.kind == jsonObject {
-			if len(stack) == maxJSONDepth {
-				return nil, errJSONDepth
-			}
-			stack = append(stack, n)
-		}
-	}
-}
-
-// tokenNode is the node of a value token (not a closing delimiter).
-func tokenNode(tok json.Token) *jsonNode {
-	switch t := tok.(type) {
-	case bool:
-		return &jsonNode{kind: jsonBool, b: t}
-	case json.Number:
-		return &jsonNode{kind: jsonNumber, text: string(t)}
-	case string:
-		return &jsonNode{kind: jsonString, text: t}
-	case json.Delim:
-		if t == '[' {
-			return &jsonNode{kind: jsonArray}
-		}
-		return &jsonNode{kind: jsonObject}
-	}
-	return &jsonNode{kind: jsonNull}
-}
 
 // member returns the value of key, or nil.
 func (n *jsonNode) member(key string) *jsonNode {
