@@ -13,4 +13,12 @@
 // when out_len > 0, and returns the full length of the value. The output
 // fits when the return value is below out_len; out_len 0 asks for the
 // length alone.
+//
+// Each script context has its own JSON handles (objects.go, at most
+// MaxObjects live). Everything helpers allocate on the host for a request
+// counts against one budget (Exchange.Mem, DefaultMemoryBudget), and
+// process-level settings (the zs_env_get allow-list, the rate limiter, the
+// budget size) come from Exchange.Config. zs_call and response hooks reach
+// other scripts through Exchange.Caller (the script chain); the server runs
+// the registered response hooks with RunHooks.
 package helpers
