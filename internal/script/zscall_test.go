@@ -74,12 +74,30 @@ func TestZsCallFailures(t *testing.T) {
 	})
 }
 
-// TestZsCallFuel: the callees spend the request's fuel; a budget too small
-// for the nesting makes a callee trap (-1), then the caller runs out too.
+// TestZsCallFuel: callees spend the request's fuel, the same on both
+// engines: the least fuel that serves n nested calls is found by bisection
+// and must match between the interpreter and the JIT and grow with n.
 func TestZsCallFuel(t *testing.T) {
-	ch := loadFixtures(t, vm.JITOff, "call_main", "call_rec")
-	ex := newExchange("GET", "/", "op=down&n=7")
-	if err := ch.Run(ex, 2000); err == nil {
-		t.Fatalf("ran 7 nested calls on 2000 fuel: %d %s", ex.Response.Status, ex.Response.Body)
+	least := func(mode vm.JITMode, n int) uint64 {
+		ch := loadFixtures(t, mode, "call_main", "call_rec")
+		lo, hi := uint64(1), uint64(1_000_000) // fails at lo, serves at hi
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			ex := newExchange("GET", "/", fmt.Sprintf("op=down&n=%d", n))
+			if err := ch.Run(ex, mid); err == nil && ex.Response.Status == 200 {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		return hi
 	}
+	one, seven := least(vm.JITOff, 1), least(vm.JITOff, 7)
+	if jit := least(vm.JITAuto, 7); jit != seven {
+		t.Errorf("n=7 needs %d fuel on the interpreter, %d with the JIT", seven, jit)
+	}
+	if seven <= one {
+		t.Errorf("n=1 needs %d fuel, n=7 %d", one, seven)
+	}
+	t.Logf("least fuel: n=1 %d, n=7 %d", one, seven)
 }
