@@ -23,8 +23,7 @@ import (
 //	}
 //
 // The *_file forms read the PEM files now, as Caddy's adapter does.
-func parseClientAuth(h Helper) (Obj, error) {
-	d := h.Dispenser
+func parseClientAuth(d *caddyfile.Dispenser) (Obj, error) {
 	ca := Obj{}
 	var trustedCAs, leafCerts []string
 	var verifiers []Obj
@@ -60,7 +59,7 @@ func parseClientAuth(h Helper) (Obj, error) {
 			if !d.NextArg() {
 				return nil, d.ArgErr()
 			}
-			pool, err := parseCAPool(d)
+			pool, err := parseCAPool(moduleDispenser(d))
 			if err != nil {
 				return nil, err
 			}
@@ -72,7 +71,7 @@ func parseClientAuth(h Helper) (Obj, error) {
 			if d.Val() != "leaf" {
 				return nil, unsupported(d, "client_auth verifier")
 			}
-			v, err := parseLeafVerifier(d)
+			v, err := parseLeafVerifier(moduleDispenser(d))
 			if err != nil {
 				return nil, err
 			}
@@ -149,7 +148,7 @@ func parseCAPool(d *caddyfile.Dispenser) (Obj, error) {
 			if !d.NextArg() {
 				return nil, d.ArgErr()
 			}
-			src, err := parseCAPool(d)
+			src, err := parseCAPool(moduleDispenser(d))
 			if err != nil {
 				return nil, err
 			}
@@ -181,12 +180,13 @@ func parseLeafVerifier(d *caddyfile.Dispenser) (Obj, error) {
 	var loaders []Obj
 	loader := func() error {
 		name := d.Val()
+		ld := moduleDispenser(d)
 		key := map[string]string{"file": "files", "folder": "folders"}[name]
 		if key == "" {
-			return unsupported(d, "leaf certificate loader")
+			return unsupported(ld, "leaf certificate loader")
 		}
 		l := Obj{"loader": name}
-		if args := d.RemainingArgs(); len(args) > 0 {
+		if args := ld.RemainingArgs(); len(args) > 0 {
 			l[key] = args
 		}
 		loaders = append(loaders, l)

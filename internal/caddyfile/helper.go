@@ -251,6 +251,17 @@ func runDirective(h Helper, seg caddyfile.Segment) ([]ConfigValue, error) {
 	return vals, nil
 }
 
+// moduleDispenser returns a dispenser over the segment that starts at
+// d's current token (the rest of its line and its block), positioned on
+// that token, and moves d to the segment's end: how Caddy hands a module
+// its tokens (caddyfile.UnmarshalModule), so that malformed blocks split
+// the same way.
+func moduleDispenser(d *caddyfile.Dispenser) *caddyfile.Dispenser {
+	sub := d.NewFromNextSegment()
+	sub.Next()
+	return sub
+}
+
 // parseDuration parses a duration as caddy.ParseDuration does (Go
 // durations plus "d" for 24h days, input at most 1024 bytes) and returns
 // nanoseconds, as caddy.Duration marshals.

@@ -217,6 +217,7 @@ func parseLogWriter(d *caddyfile.Dispenser) (Obj, error) {
 	default:
 		return nil, unsupported(d, "log output")
 	}
+	d = moduleDispenser(d)
 	w := Obj{"output": "file"}
 	if !d.NextArg() {
 		return nil, d.ArgErr()

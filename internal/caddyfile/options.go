@@ -285,6 +285,7 @@ func parseOptStorage(d *caddyfile.Dispenser, _ any) (any, error) {
 	if !d.Next() || !d.Next() {
 		return nil, d.ArgErr()
 	}
+	d = moduleDispenser(d)
 	if d.Val() != "file_system" {
 		return nil, unsupported(d, "storage module")
 	}
@@ -384,7 +385,7 @@ func parseOptCertIssuer(d *caddyfile.Dispenser, existing any) (any, error) {
 	if !d.Next() {
 		return nil, d.ArgErr()
 	}
-	iss, err := parseIssuer(d)
+	iss, err := parseIssuer(moduleDispenser(d))
 	if err != nil {
 		return nil, err
 	}

@@ -123,7 +123,7 @@ func FuzzAdaptVsCaddy(f *testing.F) {
 }
 
 // TestOracleMutations compares both adapters on deterministic line-level
-// mutations (drop, duplicate, swap lines) of the corpus Caddyfiles and the
+// mutations (drop, duplicate, swap lines, swap in a word from elsewhere) of the corpus Caddyfiles and the
 // oracle cases: a cheap differential test that needs no fuzzing build.
 func TestOracleMutations(t *testing.T) {
 	var bases []string
@@ -148,13 +148,20 @@ func TestOracleMutations(t *testing.T) {
 	for i := 0; i < 3000 && failures < 10; i++ {
 		lines := strings.Split(bases[next(len(bases))], "\n")
 		a, b := next(len(lines)), next(len(lines))
-		switch next(3) {
+		switch next(4) {
 		case 0:
 			lines = append(lines[:a], lines[a+1:]...)
 		case 1:
 			lines = append(lines[:a+1], lines[a:]...)
 		case 2:
 			lines[a], lines[b] = lines[b], lines[a]
+		case 3: // a word from another Caddyfile replaces one of this line
+			words := strings.Fields(lines[a])
+			other := strings.Fields(bases[next(len(bases))])
+			if len(words) > 0 && len(other) > 0 {
+				old := words[next(len(words))]
+				lines[a] = strings.Replace(lines[a], old, other[next(len(other))], 1)
+			}
 		}
 		input := strings.Join(lines, "\n")
 		if diff := compareWithCaddy("Caddyfile", []byte(input)); diff != "" {

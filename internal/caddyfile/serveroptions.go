@@ -64,7 +64,7 @@ func parseOptServers(d *caddyfile.Dispenser, _ any) (any, error) {
 			o.name = d.Val()
 		case "listener_wrappers":
 			for nesting := d.Nesting(); d.NextBlock(nesting); {
-				w, err := parseListenerWrapper(d)
+				w, err := parseListenerWrapper(moduleDispenser(d))
 				if err != nil {
 					return nil, err
 				}
@@ -190,16 +190,17 @@ func parseOptServers(d *caddyfile.Dispenser, _ any) (any, error) {
 			if !d.NextArg() {
 				return nil, d.Err("trusted_proxies expects an IP range source module name as its first argument")
 			}
-			if d.Val() != "static" {
-				return nil, unsupported(d, "trusted_proxies source")
+			src := moduleDispenser(d)
+			if src.Val() != "static" {
+				return nil, unsupported(src, "trusted_proxies source")
 			}
 			var ranges []string
-			for d.NextArg() {
-				if d.Val() == "private_ranges" {
+			for src.NextArg() {
+				if src.Val() == "private_ranges" {
 					ranges = append(ranges, privateRanges...)
 					continue
 				}
-				ranges = append(ranges, d.Val())
+				ranges = append(ranges, src.Val())
 			}
 			o.trustedProxies = Obj{"source": "static"}
 			if len(ranges) > 0 {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 )
 
 func init() {
@@ -121,7 +123,7 @@ func parseTLS(h Helper) ([]ConfigValue, error) {
 				cp.Curves = append(cp.Curves, h.Val())
 			}
 		case "client_auth":
-			ca, err := parseClientAuth(h)
+			ca, err := parseClientAuth(moduleDispenser(h.Dispenser))
 			if err != nil {
 				return nil, err
 			}
@@ -156,13 +158,16 @@ func parseTLS(h Helper) ([]ConfigValue, error) {
 			if !h.NextArg() {
 				return nil, h.ArgErr()
 			}
-			iss, err := parseIssuer(h.Dispenser)
+			iss, err := parseIssuer(moduleDispenser(h.Dispenser))
 			if err != nil {
 				return nil, err
 			}
 			issuers = append(issuers, iss)
 		case "get_certificate":
-			m, err := parseCertManager(h)
+			if !h.NextArg() {
+				return nil, h.ArgErr()
+			}
+			m, err := parseCertManager(moduleDispenser(h.Dispenser))
 			if err != nil {
 				return nil, err
 			}
@@ -260,10 +265,7 @@ func parseTLS(h Helper) ([]ConfigValue, error) {
 
 // parseCertManager parses "get_certificate http <url>" or
 // "get_certificate tailscale": where certificates are fetched on demand.
-func parseCertManager(h Helper) (Obj, error) {
-	if !h.NextArg() {
-		return nil, h.ArgErr()
-	}
+func parseCertManager(h *caddyfile.Dispenser) (Obj, error) {
 	switch h.Val() {
 	case "http":
 		if !h.NextArg() {
@@ -273,7 +275,7 @@ func parseCertManager(h Helper) (Obj, error) {
 		if h.NextArg() {
 			return nil, h.ArgErr()
 		}
-		if h.NextBlock(h.Nesting()) {
+		if h.NextBlock(0) {
 			return nil, h.Err("block not allowed here")
 		}
 		return m, nil
@@ -283,7 +285,7 @@ func parseCertManager(h Helper) (Obj, error) {
 		}
 		return Obj{"via": "tailscale"}, nil
 	}
-	return nil, unsupported(h.Dispenser, "get_certificate manager")
+	return nil, unsupported(h, "get_certificate manager")
 }
 
 // certLoader is a "tls.cert_loader" value: files (load_files, objects
