@@ -53,7 +53,13 @@
 // request (the connection fails before any response byte arrives), an
 // idempotent request is sent once more on a new connection. An early final
 // response (say 413 before the upload is finished) is relayed, and that
-// connection is not pooled.
+// connection is not pooled. When the client goes away before its response
+// is complete (server.ResponseWriter.OnAbort), the upstream connection is
+// closed, which cancels the upstream's work.
+//
+// Upstream URLs are "http://host[:port][/base][?query]"; https and Unix
+// socket upstreams are rejected by ParseUpstream with a URLError (the loop
+// cannot connect to Unix sockets yet, and TLS to upstreams is not built).
 //
 // # Pools
 //
@@ -61,5 +67,5 @@
 // address (LIFO, at most Config.MaxIdleConns, each closed after
 // Config.IdleTimeout), used only on that loop's goroutine: finding it is one
 // sync.Map read, and no lock is taken per request. Stats counts
-// connections dialed and reused.
+// connections dialed and reused, retries and backpressure pauses.
 package proxy

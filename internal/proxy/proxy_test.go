@@ -18,6 +18,7 @@ import (
 	"github.com/zeroserve/zeroserve/internal/http1"
 	"github.com/zeroserve/zeroserve/internal/loop"
 	"github.com/zeroserve/zeroserve/internal/server"
+	"golang.org/x/sys/unix"
 )
 
 // testTimeout bounds every wait in these tests: a failure deadline, not a
@@ -849,5 +850,41 @@ func TestBackpressure(t *testing.T) {
 			t.Fatalf("read %d bytes, %v", n, err)
 		}
 		t.Logf("stats %+v", p.Stats())
+	})
+}
+
+func TestDialTimeout(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		// A listener that never accepts, with a backlog of one, already
+		// holding a connection: the kernel drops further SYNs, so a connect
+		// neither succeeds nor fails.
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Close(fd)
+		if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := unix.Listen(fd, 0); err != nil {
+			t.Fatal(err)
+		}
+		sa, _ := unix.Getsockname(fd)
+		addr := fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
+		for i := 0; i < 2; i++ {
+			if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+				defer c.Close()
+			}
+		}
+		// A 504 long before ReadTimeout can only come from DialTimeout.
+		p, base := startProxy(t, b, Config{Upstream: "http://" + addr, DialTimeout: 100 * time.Millisecond, ReadTimeout: time.Hour})
+		resp, err := client(t).Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 504 {
+			t.Fatalf("status %d, want 504 (stats %+v)", resp.StatusCode, p.Stats())
+		}
 	})
 }
