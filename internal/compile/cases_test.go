@@ -134,6 +134,33 @@ func TestCaddyfiles(t *testing.T) {
 			want:   []string{"abort", "200  | X-Quiet: yes", "200 "},
 		},
 		{
+			// Caddy: the error handler returns a HandlerError; the
+			// server restores the request and runs handle_errors with
+			// {http.error.*} set; static_response defaults to the
+			// error's status there (staticresp.go, server.go).
+			name: "handle_errors",
+			caddyfile: `:80 {
+	rewrite /r /boom
+	error /boom "it broke" 418
+	handle /sub {
+		error 503
+	}
+	respond /ok "ok"
+	handle_errors {
+		respond "{http.error.status_code} {http.error.status_text}: {http.error.message} at {path}"
+	}
+}`,
+			probes: []probe{get("a/boom"), get("a/r"), get("a/sub"), get("a/ok"), get("a/none")},
+			want: []string{"418 418 I'm a teapot: it broke at /boom" + plain, "418 418 I'm a teapot: it broke at /r" + plain,
+				"503 503 Service Unavailable:  at /sub" + plain, "200 ok" + plain, "200 "},
+		},
+		{
+			name:      "error without error routes",
+			caddyfile: ":80 {\n\terror /x 403\n\theader X-Kept yes\n}",
+			probes:    []probe{get("a/x"), get("a/y")},
+			want:      []string{"403  | X-Kept: yes", "200  | X-Kept: yes"},
+		},
+		{
 			name: "host sites",
 			caddyfile: `http://one.example {
 	respond "one"

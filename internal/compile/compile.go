@@ -25,8 +25,8 @@ type Options struct {
 //
 // The generated code has this shape (see routes.go for each piece):
 //
-//	zeroserve.request:  the server's route list, then zs_respond(200, "")
-//	                    when no route answered (Caddy's empty 200)
+//	zeroserve.request:  the server's route list, its error routes, and
+//	                    Caddy's answers when no route answered (request.go)
 //	list_<path>:        a nested route list (subroute, invoke target)
 //	route_<path>:       one route: group check, matcher sets, handlers
 func Compile(p *caddyconf.Program, opts Options) (*bpf.Object, error) {
@@ -34,18 +34,14 @@ func Compile(p *caddyconf.Program, opts Options) (*bpf.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sp.Errors != nil {
-		return nil, &Error{Path: sp.Errors.Path, Msg: "error routes are not supported yet"}
-	}
 	c := &compiler{
 		e:      NewEmitter(),
 		lists:  map[*caddyconf.RouteList]*listFunc{},
 		routes: map[*caddyconf.LoweredRoute]Label{},
 		server: sp,
 	}
-	src := sourceRoutes(sp.Server.Routes)
 	c.e.Section("zeroserve.request")
-	if err := c.listBody(sp.Routes, src, true); err != nil {
+	if err := c.request(); err != nil {
 		return nil, err
 	}
 	if err := c.drain(); err != nil {

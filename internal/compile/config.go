@@ -78,6 +78,8 @@ func handlerConfig(h *caddyconf.LoweredHandler) (string, error) {
 			return "", &Error{Path: h.Path, Msg: err.Error()}
 		}
 		cfg.Rewrite = m
+	case *caddyconf.StaticError:
+		cfg.Error = &helpers.CaddyStaticError{Error: m.Error, StatusCode: string(m.StatusCode)}
 	case *caddyconf.Vars:
 		cfg.Vars = map[string]any(*m)
 		if cfg.Vars == nil {

@@ -66,6 +66,17 @@ func TestJSONRoutes(t *testing.T) {
 			want:   []string{"200 yes" + plain, "404 ", "200 yes" + plain, "404 "},
 		},
 		{
+			name: "subroute error routes",
+			config: jsonServer(`[
+				{"match":[{"path":["/a"]}],"handle":[{"handler":"subroute","routes":[{"handle":[{"handler":"error","error":"gone","status_code":410}]}],
+					"errors":{"routes":[{"handle":[{"handler":"static_response","body":"{http.error.message} {http.error.status_code}"}]}]}}]},
+				{"match":[{"path":["/b"]}],"handle":[{"handler":"subroute","routes":[{"handle":[{"handler":"error","status_code":"{http.request.header.X-Code}"}]}],
+					"errors":{"routes":[{"handle":[{"handler":"headers","response":{"set":{"X-Seen":["{http.error.status_code}"]}}}]}]}},
+					{"handler":"static_response","body":"after"}]}]`, ""),
+			probes: []probe{get("h/a"), get("h/b", "X-Code: 429"), get("h/c")},
+			want:   []string{"410 gone 410" + plain, "429 after" + plain + " | X-Seen: 429", "200 "},
+		},
+		{
 			name: "path patterns in escaped space",
 			config: jsonServer(`[
 				{"match":[{"path":["/a%40b"]}],"handle":[{"handler":"static_response","body":"escaped"}]},
@@ -108,8 +119,8 @@ func TestCompileErrors(t *testing.T) {
 			`apps.http.servers.srv0.routes[0].handle[0].body: placeholder {time.now} is not supported`},
 		{"rewrite field", jsonServer(`[{"handle":[{"handler":"rewrite","strip_path_suffix":"/x"}]}]`, ""),
 			`apps.http.servers.srv0.routes[0].handle[0]: rewrite strip_path_suffix is not supported`},
-		{"error routes", `{"apps":{"http":{"servers":{"s":{"routes":[],"errors":{"routes":[]}}}}}}`,
-			`apps.http.servers.s.errors.routes: error routes are not supported yet`},
+		{"error placeholder", jsonServer(`[{"handle":[{"handler":"static_response","body":"{http.error.id}"}]}]`, ""),
+			`placeholder {http.error.id} is not supported`},
 		{"two servers", `{"apps":{"http":{"servers":{"a":{"routes":[]},"b":{"routes":[]}}}}}`,
 			`several servers (a, b)`},
 		{"informational status", jsonServer(`[{"handle":[{"handler":"static_response","status_code":103}]}]`, ""),

@@ -8,7 +8,6 @@ import (
 	"github.com/zeroserve/zeroserve/internal/bpf"
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/helpers"
-	"github.com/zeroserve/zeroserve/internal/vm/abi"
 )
 
 // compiler emits one server's routes. Route lists and routes are local
@@ -29,10 +28,10 @@ type listFunc struct {
 
 // Generated code, in eBPF terms. Every function returns r0 = 0 when the
 // handler chain went on to its next handler (Caddy's next.ServeHTTP was
-// called), r0 = 1 when a handler answered or aborted, and r0 = 2 when a
+// called), r0 = 1 when a handler answered or aborted, r0 = 2 when a
 // terminal route ended the chain without an answer (Caddy's empty
-// handler); any non-zero result unwinds every caller at once, and the
-// request section answers an empty 200 for 0 and 2:
+// handler) and r0 = 3 when a handler returned an error; any non-zero
+// result unwinds every caller at once (request.go handles the results):
 //
 //	list (entry or list_<path>):
 //	    r1, r2 = &dispatch_json, len      ; only when hosts split the list
@@ -43,6 +42,7 @@ type listFunc struct {
 //	    call route_a; if r0 != 0 goto stop
 //	    call route_b; if r0 != 0 goto stop
 //	    goto cont
+//	cont: r0 = 0
 //	stop: exit                            ; r0 as the callee left it
 //
 //	route_<path>:
@@ -57,9 +57,13 @@ type listFunc struct {
 //	    r0 = 0 (2 for a terminal route); exit
 //	stop: exit
 
-// resultTerminal is what a route returns when it was terminal and no
-// handler answered.
-const resultTerminal = 2
+// Results of routes and lists besides 0 (continue) and 1 (answered).
+const (
+	// resultTerminal: a terminal route ended the chain, nobody answered.
+	resultTerminal = 2
+	// resultError: a handler returned an error (helpers.CaddyError).
+	resultError = 3
+)
 
 // listNeeds returns the call frames a list uses below its own: a route
 // frame, plus a frame and its needs for each nested list the route runs.
@@ -68,12 +72,10 @@ func listNeeds(rl *caddyconf.RouteList) int {
 	for _, r := range rl.Routes {
 		need := 1
 		for _, h := range r.Handlers {
-			sub := h.Routes
-			if h.Invoke != nil {
-				sub = h.Invoke
-			}
-			if sub != nil {
-				need = max(need, 2+listNeeds(sub))
+			for _, sub := range []*caddyconf.RouteList{h.Routes, h.Errors, h.Invoke} {
+				if sub != nil {
+					need = max(need, 2+listNeeds(sub))
+				}
 			}
 		}
 		n = max(n, need)
@@ -81,14 +83,10 @@ func listNeeds(rl *caddyconf.RouteList) int {
 	return n
 }
 
-// listBody emits the code of a route list (entry says it is the request
-// section, which answers Caddy's empty 200 when no route did).
-func (c *compiler) listBody(rl *caddyconf.RouteList, src []*caddyconf.Route, entry bool) error {
-	if entry {
-		if need := 1 + listNeeds(rl); need > abi.MaxCallDepth {
-			return &Error{Path: rl.Path, Msg: fmt.Sprintf("routes nest %d calls deep, over the VM's %d frames", need, abi.MaxCallDepth)}
-		}
-	}
+// listBody emits the code of a route list. As a function (end < 0) it
+// returns the list's result; inline (the request section) it jumps to end
+// with the result in r0.
+func (c *compiler) listBody(rl *caddyconf.RouteList, src []*caddyconf.Route, end Label) error {
 	for _, r := range rl.Routes {
 		if r.Index < 0 || r.Index >= len(src) {
 			return &Error{Path: r.Path, Msg: "BUG: lowered route without its source"}
@@ -120,22 +118,13 @@ func (c *compiler) listBody(rl *caddyconf.RouteList, src []*caddyconf.Route, ent
 		}
 	}
 	c.e.Bind(cont)
-	if entry {
-		// No route answered: Caddy's server returns and net/http sends
-		// an empty 200 with the header built so far.
-		c.e.Mov64Imm(bpf.R1, 200)
-		c.e.Mov64Imm(bpf.R2, 0)
-		c.e.Mov64Imm(bpf.R3, 0)
-		c.e.CallHelper("zs_respond")
-	}
 	c.e.Mov64Imm(bpf.R0, 0)
-	c.e.Exit()
 	c.e.Bind(stop)
-	if entry {
-		c.e.JumpImm(bpf.JumpJEQ, bpf.R0, resultTerminal, cont)
-		c.e.Mov64Imm(bpf.R0, 0)
+	if end >= 0 {
+		c.e.Jump(end)
+	} else {
+		c.e.Exit()
 	}
-	c.e.Exit()
 	return nil
 }
 
@@ -204,7 +193,7 @@ func (c *compiler) list(rl *caddyconf.RouteList, src []*caddyconf.Route) Label {
 	c.lists[rl] = f
 	c.pending = append(c.pending, func() error {
 		c.e.Func(f.label, symbol("list", rl.Path))
-		return c.listBody(rl, src, false)
+		return c.listBody(rl, src, -1)
 	})
 	return f.label
 }
@@ -284,10 +273,17 @@ func (c *compiler) routeFunc(l Label, r *caddyconf.LoweredRoute, src *caddyconf.
 func (c *compiler) handler(h *caddyconf.LoweredHandler, stop Label) error {
 	switch m := h.Module.(type) {
 	case *caddyconf.Subroute:
-		if h.Errors != nil {
-			return &Error{Path: h.Errors.Path, Msg: "subroute error routes are not supported yet"}
-		}
 		c.e.Call(c.list(h.Routes, sourceRoutes(m.Routes)))
+		if h.Errors != nil {
+			// Caddy's Subroute: on an error, its error routes run
+			// with the error in context, then the handlers after it.
+			done := c.e.NewLabel()
+			c.e.JumpImm(bpf.JumpJNE, bpf.R0, resultError, done)
+			c.e.Mov64Imm(bpf.R1, helpers.CaddyErrorSubroute)
+			c.e.CallHelper("zs_caddy_error")
+			c.e.Call(c.list(h.Errors, sourceRoutes(m.Errors.Routes)))
+			c.e.Bind(done)
+		}
 	case *caddyconf.Invoke:
 		c.e.Call(c.list(h.Invoke, []*caddyconf.Route{c.server.Server.NamedRoutes[m.Name]}))
 	default:

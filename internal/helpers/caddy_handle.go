@@ -25,6 +25,15 @@ type CaddyHandler struct {
 	Rewrite *caddyconf.Rewrite `json:"rewrite,omitempty"`
 	// Vars configures vars.
 	Vars map[string]any `json:"vars,omitempty"`
+	// Error configures error (caddyconf.StaticError, status as a string).
+	Error *CaddyStaticError `json:"error,omitempty"`
+}
+
+// CaddyStaticError is caddyconf.StaticError with its status code as a
+// plain string (a number or a placeholder).
+type CaddyStaticError struct {
+	Error      string `json:"error,omitempty"`
+	StatusCode string `json:"status_code,omitempty"`
 }
 
 // CaddyStaticResponse is caddyconf.StaticResponse with its status code as
@@ -43,6 +52,9 @@ const (
 	CaddyContinue = 0
 	// CaddyStop: the handler answered (or aborted) and the chain ends.
 	CaddyStop = 1
+	// CaddyError: the handler returned an error (the error handler); the
+	// chain unwinds to the nearest error routes (zs_caddy_error).
+	CaddyError = 3
 )
 
 // handler is a parsed CaddyHandler.
@@ -53,6 +65,7 @@ type handler struct {
 	rewrite  *caddyconf.Rewrite
 	vars     map[string]any
 	varsKeys []string
+	err      *CaddyStaticError
 }
 
 // zsCaddyHandle is zs_caddy_handle(cfg, len) -> 0 continue | 1 stop: run
@@ -112,6 +125,11 @@ func parseHandler(b []byte) (*handler, error) {
 	case "vars":
 		h.vars = cfg.Vars
 		h.varsKeys = sortedKeys(cfg.Vars)
+	case "error":
+		if cfg.Error == nil {
+			return nil, fmt.Errorf("error without configuration")
+		}
+		h.err = cfg.Error
 	default:
 		return nil, fmt.Errorf("handler %q is not supported", cfg.Handler)
 	}
@@ -125,6 +143,18 @@ func (h *handler) run(ex *Exchange) (uint64, error) {
 		return staticResponse(h.static, ex, repl)
 	case h.rewrite != nil:
 		return CaddyContinue, rewrite(h.rewrite, ex, repl)
+	case h.err != nil:
+		// Caddy's StaticError: status 500 unless given.
+		status := 500
+		if h.err.StatusCode != "" {
+			n, err := strconv.Atoi(repl.replaceAll(h.err.StatusCode))
+			if err != nil {
+				return 0, fmt.Errorf("zs_caddy_handle: error status: %v", err)
+			}
+			status = n
+		}
+		ex.caddy.raised = &caddyError{status: status, message: repl.replaceKnown(h.err.Error)}
+		return CaddyError, nil
 	case h.vars != nil:
 		for _, k := range h.varsKeys {
 			v := h.vars[k]
@@ -173,6 +203,9 @@ func staticResponse(s *CaddyStaticResponse, ex *Exchange, repl replacer) (uint64
 		ex.ResponseHeader = setField(ex.ResponseHeader, "Content-Type", contentType(body))
 	}
 	status := 200
+	if e := ex.caddy.inError; e != nil && e.status > 0 {
+		status = e.status
+	}
 	if s.StatusCode != "" {
 		n, err := strconv.Atoi(repl.replaceAll(s.StatusCode))
 		if err != nil {

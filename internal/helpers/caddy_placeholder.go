@@ -19,6 +19,7 @@ import (
 //	.uri.path, .uri.query, .uri.prefixed_query, .remote, .remote.host,
 //	.remote.port, .header.<Field>, .uri.query.<param>
 //	http.vars.<name>, http.regexp.<...> (captures of path_regexp)
+//	http.error.status_code, .status_text, .message (in error routes)
 
 // PlaceholderKind says how the compiler treats a placeholder key.
 type PlaceholderKind uint8
@@ -45,7 +46,8 @@ func CaddyPlaceholder(key string) PlaceholderKind {
 		"http.request.hostport", "http.request.port", "http.request.uri",
 		"http.request.uri.path", "http.request.uri.query",
 		"http.request.uri.prefixed_query", "http.request.remote",
-		"http.request.remote.host", "http.request.remote.port":
+		"http.request.remote.host", "http.request.remote.port",
+		"http.error.status_code", "http.error.status_text", "http.error.message":
 		return PlaceholderSupported
 	}
 	for _, p := range []string{"http.request.header.", "http.request.uri.query.", "http.vars.", "http.regexp."} {
@@ -133,6 +135,9 @@ func (r replacer) get(key string) (string, bool) {
 	}
 	if name, ok := strings.CutPrefix(key, "http.vars."); ok {
 		return placeholderString(r.ex.caddy.vars[name]), true
+	}
+	if strings.HasPrefix(key, "http.error.") {
+		return r.errorPlaceholder(key)
 	}
 	if strings.HasPrefix(key, "http.regexp.") {
 		v, ok := r.ex.caddy.captures[key]

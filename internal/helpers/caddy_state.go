@@ -9,6 +9,19 @@ type caddyState struct {
 	captures map[string]string
 	groups   map[string]bool
 	deferred []*respHeaderOps
+
+	// raised is the last error a handler returned; inError is the error
+	// the running error routes handle (Caddy's ErrorCtxKey), nil outside
+	// them; orig is the request as it arrived (method, path, query), for
+	// the server's error routes.
+	raised, inError *caddyError
+	orig            Request
+}
+
+// caddyError is a handler error, as Caddy's caddyhttp.HandlerError.
+type caddyError struct {
+	status  int
+	message string
 }
 
 func (s *caddyState) reset() {
@@ -17,6 +30,8 @@ func (s *caddyState) reset() {
 	clear(s.groups)
 	clear(s.deferred)
 	s.deferred = s.deferred[:0]
+	s.raised, s.inError = nil, nil
+	s.orig = Request{}
 }
 
 // setVar sets a variable.

@@ -56,6 +56,7 @@ var table = []struct {
 	{"zs_caddy_match", zsCaddyMatch},
 	{"zs_caddy_handle", zsCaddyHandle},
 	{"zs_caddy_group", zsCaddyGroup},
+	{"zs_caddy_error", zsCaddyError},
 
 	// JSON handles, crypto, encoding, env, rate limiting, zs_call, response
 	// hooks, SigV4 (J1).
