@@ -46,9 +46,10 @@ func binary(t *testing.T) string {
 var listenRE = regexp.MustCompile(`listening on http://(\S+)`)
 
 // startBinary runs the real binary with args (which must listen on
-// 127.0.0.1:0), waits for its "listening on" line and returns the address
-// and a function that stops it with SIGTERM and returns its log.
-func startBinary(t *testing.T, args ...string) (string, func() string) {
+// 127.0.0.1:0), waits for its "listening on" line and returns the address,
+// the process id and a function that stops it with SIGTERM and returns its
+// log.
+func startBinary(t *testing.T, args ...string) (string, int, func() string) {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	stderr, err := cmd.StderrPipe()
@@ -94,11 +95,11 @@ func startBinary(t *testing.T, args ...string) (string, func() string) {
 	}
 	select {
 	case a := <-addr:
-		return a, stop
+		return a, cmd.Process.Pid, stop
 	case <-time.After(60 * time.Second):
 		t.Fatalf("no listening line; log:\n%s", stop())
 	}
-	return "", nil
+	return "", 0, nil
 }
 
 // TestServeScriptBinary is the original's `zeroserve script.c`: the real
@@ -110,7 +111,7 @@ func TestServeScriptBinary(t *testing.T) {
 	}
 	for _, io := range []string{"uring", "epoll"} {
 		t.Run(io, func(t *testing.T) {
-			addr, stop := startBinary(t, "--addr", "127.0.0.1:0", "--io", io, "--threads", "2",
+			addr, _, stop := startBinary(t, "--addr", "127.0.0.1:0", "--io", io, "--threads", "2",
 				"--plugin", "../../internal/script/testdata/hostile.c", "../../internal/script/testdata/hello.c")
 			for _, c := range []struct {
 				hdr, val string
