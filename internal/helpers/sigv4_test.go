@@ -120,3 +120,42 @@ func TestSigV4MatchesAWSSDK(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSigV4MatchesAWSSDK: for any path and query the helper accepts, the
+// Authorization header is the AWS SDK's, for S3 and for another service.
+func FuzzSigV4MatchesAWSSDK(f *testing.F) {
+	for _, c := range sigv4Cases {
+		p, q, _ := strings.Cut(c.uri, "?")
+		f.Add(p, q, c.service == "s3")
+	}
+	ts := time.UnixMilli(1704067200000).UTC()
+	signer := v4.NewSigner()
+	creds := aws.Credentials{AccessKeyID: "AK", SecretAccessKey: "SK"}
+	f.Fuzz(func(t *testing.T, rawPath, rawQuery string, s3 bool) {
+		path, err := url.PathUnescape(rawPath)
+		if err != nil {
+			return
+		}
+		q, err := url.ParseQuery(rawQuery)
+		if err != nil {
+			return
+		}
+		service := "execute-api"
+		if s3 {
+			service = "s3"
+		}
+		r := &sigV4Request{
+			accessKey: "AK", secretKey: "SK", region: "eu-west-1", service: service, method: "GET",
+			path: path, query: q, bodyHash: sigv4UnsignedPayload, t: ts,
+			headers: map[string][]string{"host": {"example.com"}, "x-amz-date": {ts.Format("20060102T150405Z")}},
+		}
+		req := sdkRequest(t, r, rawQuery)
+		opt := func(o *v4.SignerOptions) { o.DisableURIPathEscaping = s3 }
+		if err := signer.SignHTTP(context.Background(), creds, req, r.bodyHash, service, r.region, ts, opt); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := r.authorization(), req.Header.Get("Authorization"); got != want {
+			t.Fatalf("path %q query %q:\n got %s\nwant %s", rawPath, rawQuery, got, want)
+		}
+	})
+}
