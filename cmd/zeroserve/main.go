@@ -120,8 +120,10 @@ func printHelp(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-44s %s\n", commands[n].usage, commands[n].short)
+		fmt.Fprintf(w, "  %-13s %s\n", n, commands[n].short)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "aliases: --adapt-caddyfile FILE (= adapt --config FILE), --version, --help")
+	fmt.Fprintln(w, "`zeroserve help COMMAND` shows a command's arguments.")
+	fmt.Fprintln(w, "The original zeroserve's spellings also work: `zeroserve [flags] script.c` (= script),")
+	fmt.Fprintln(w, "--adapt-caddyfile FILE (= adapt --config FILE), --caddy-compile FILE, --dump-sdk, --version, --help.")
 }
