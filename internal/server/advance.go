@@ -36,6 +36,12 @@ func (c *conn) advance() {
 			if !c.handled {
 				c.serve()
 			}
+			if c.bs.active {
+				c.pumpBody()
+				if c.state != stateHandle {
+					return
+				}
+			}
 			if !c.rw.done {
 				return // deferred: Completion.Finish calls advance again
 			}
@@ -105,6 +111,7 @@ func (c *conn) beginRequest(n int) {
 		return
 	}
 	c.req = Request{c: c, head: head, path: c.path, body: c.body[:0]}
+	c.bs = bodyStream{}
 	c.rw.reset()
 	c.handled = false
 	if !head.KeepAlive() {
@@ -118,6 +125,10 @@ func (c *conn) beginRequest(n int) {
 	if bp, ok := c.w.srv.cfg.Handler.(BodyPolicy); ok && !bp.WantsBody(&c.req) {
 		c.closeAfter = true // the unread body cannot be skipped safely
 		c.state = stateHandle
+		return
+	}
+	if bs, ok := c.w.srv.cfg.Handler.(BodyStreamer); ok && bs.StreamsBody(&c.req) {
+		c.startBodyStream(f)
 		return
 	}
 	if head.ExpectContinue() && len(c.rbuf) == c.rpos+n {
@@ -184,7 +195,7 @@ func (c *conn) serve() {
 func (c *conn) finishResponse() {
 	w := &c.rw
 	w.done = true
-	if w.close || w.abort || c.w.draining {
+	if w.close || w.abort || c.w.draining || c.bs.unread() {
 		c.closeAfter = true
 	}
 	if w.abort {

@@ -59,9 +59,10 @@ type conn struct {
 	path    []byte // normalised path, reused
 	req     Request
 	rw      ResponseWriter
-	handled bool   // ServeHTTP1 was called for the current request
-	serving bool   // inside ServeHTTP1: Finish must not re-enter advance
-	seq     uint32 // number of the current request on the connection
+	bs      bodyStream // a request body streamed to the handler (BodyStreamer)
+	handled bool       // ServeHTTP1 was called for the current request
+	serving bool       // inside ServeHTTP1: Finish must not re-enter advance
+	seq     uint32     // number of the current request on the connection
 	// closeAfter: the connection closes after the current response.
 	closeAfter bool
 	start      time.Time // when the current request's head was complete

@@ -34,7 +34,7 @@ func (w *ResponseWriter) Stream(n int64) error {
 		return w.err
 	}
 	c := w.c
-	if w.close || c.w.draining {
+	if w.close || c.w.draining || c.bs.unread() {
 		c.closeAfter = true
 	}
 	if n < 0 && c.req.head.ProtoMinor() == 0 {
