@@ -40,10 +40,8 @@ func checkMatcherSet(path string, ms *caddyconf.MatcherSet) error {
 		name string
 		set  bool
 	}{
-		{"header_regexp", ms.HeaderRegexp != nil},
 		{"remote_ip", ms.RemoteIP != nil},
 		{"client_ip", ms.ClientIP != nil},
-		{"protocol", ms.Protocol != ""},
 		{"expression", ms.Expression != nil},
 		{"file", ms.File != nil},
 		{"vars", ms.Vars != nil},

@@ -77,6 +77,16 @@ func TestJSONRoutes(t *testing.T) {
 			want:   []string{"410 gone 410" + plain, "429 after" + plain + " | X-Seen: 429", "200 "},
 		},
 		{
+			name: "header_regexp and protocol",
+			config: jsonServer(`[
+				{"match":[{"header_regexp":{"User-Agent":{"name":"ua","pattern":"^curl/([0-9.]+)$"}},"protocol":"http/1.1+"}],
+					"handle":[{"handler":"static_response","body":"curl {http.regexp.ua.1}"}]},
+				{"match":[{"protocol":"https"}],"handle":[{"handler":"static_response","body":"tls"}]},
+				{"handle":[{"handler":"static_response","status_code":404}]}]`, ""),
+			probes: []probe{get("h/", "User-Agent: curl/8.5.0"), get("h/", "User-Agent: wget")},
+			want:   []string{"200 curl 8.5.0" + plain, "404 "},
+		},
+		{
 			name: "path patterns in escaped space",
 			config: jsonServer(`[
 				{"match":[{"path":["/a%40b"]}],"handle":[{"handler":"static_response","body":"escaped"}]},
@@ -113,8 +123,8 @@ func TestCompileErrors(t *testing.T) {
 			`unsupported handler "file_server" at apps.http.servers.srv0.routes[0].handle[0]`},
 		{"matcher", jsonServer(`[{"match":[{"remote_ip":{"ranges":["10.0.0.0/8"]}}],"handle":[{"handler":"static_response"}]}]`, ""),
 			`unsupported matcher "remote_ip" at apps.http.servers.srv0.routes[0].match[0].remote_ip`},
-		{"not matcher", jsonServer(`[{"match":[{"not":[{"protocol":"https"}]}],"handle":[{"handler":"static_response"}]}]`, ""),
-			`unsupported matcher "protocol" at apps.http.servers.srv0.routes[0].match[0].not[0].protocol`},
+		{"not matcher", jsonServer(`[{"match":[{"not":[{"file":{}}]}],"handle":[{"handler":"static_response"}]}]`, ""),
+			`unsupported matcher "file" at apps.http.servers.srv0.routes[0].match[0].not[0].file`},
 		{"placeholder", jsonServer(`[{"handle":[{"handler":"static_response","body":"{time.now}"}]}]`, ""),
 			`apps.http.servers.srv0.routes[0].handle[0].body: placeholder {time.now} is not supported`},
 		{"rewrite field", jsonServer(`[{"handle":[{"handler":"rewrite","strip_path_suffix":"/x"}]}]`, ""),

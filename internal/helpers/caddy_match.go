@@ -27,6 +27,15 @@ type matchSet struct {
 	query      map[string][]string
 	hasQuery   bool
 	not        []*matchSet
+	headerRE   []headerRE // sorted by field
+	protocol   string
+}
+
+// headerRE is one field of a header_regexp matcher.
+type headerRE struct {
+	field string
+	re    *regexp.Regexp
+	name  string
 }
 
 // zsCaddyMatch is zs_caddy_match(set, len) -> 0/1: whether the request
@@ -56,12 +65,8 @@ func parseMatchSet(b []byte) (*matchSet, error) {
 // does not implement.
 func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 	switch {
-	case raw.HeaderRegexp != nil:
-		return nil, fmt.Errorf("matcher header_regexp is not supported")
 	case raw.RemoteIP != nil, raw.ClientIP != nil:
 		return nil, fmt.Errorf("matchers remote_ip and client_ip are not supported")
-	case raw.Protocol != "":
-		return nil, fmt.Errorf("matcher protocol is not supported")
 	case raw.Expression != nil:
 		return nil, fmt.Errorf("matcher expression is not supported")
 	case raw.File != nil:
@@ -69,7 +74,18 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 	case raw.Vars != nil, raw.VarsRegexp != nil:
 		return nil, fmt.Errorf("matchers vars and vars_regexp are not supported")
 	}
-	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil}
+	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil, protocol: raw.Protocol}
+	for _, field := range sortedKeys(raw.HeaderRegexp) {
+		m := raw.HeaderRegexp[field]
+		if m == nil {
+			return nil, fmt.Errorf("header_regexp %q is null", field)
+		}
+		re, err := regexp.Compile(m.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		ms.headerRE = append(ms.headerRE, headerRE{field, re, m.Name})
+	}
 	for _, p := range raw.Path {
 		if p == "*" {
 			ms.path = []string{"*"}
@@ -116,15 +132,75 @@ func (ms *matchSet) match(ex *Exchange) bool {
 	if ms.hasQuery && !matchQuery(ms.query, ex.Req.RawQuery, repl) {
 		return false
 	}
+	if ms.protocol != "" && !matchProtocol(ms.protocol, &ex.Req) {
+		return false
+	}
 	for _, sub := range ms.not {
 		if sub.match(ex) {
 			return false
 		}
 	}
-	if ms.pathRE != nil && !matchPathRE(ms.pathRE, ms.pathREName, ex) {
+	if ms.pathRE != nil && !matchRegexp(ms.pathRE, ms.pathREName, cleanPath(decodedPath(ex.Req.Path)), ex) {
 		return false
 	}
+	for _, h := range ms.headerRE {
+		if !matchHeaderRE(h, ex) {
+			return false
+		}
+	}
 	return true
+}
+
+// matchHeaderRE is one field of Caddy's MatchHeaderRE: some value of the
+// field (Host: the request host) matches, recording its captures.
+func matchHeaderRE(h headerRE, ex *Exchange) bool {
+	var vals []string
+	if strings.EqualFold(h.field, "host") {
+		if v, ok := ex.Req.Get("Host"); ok && v != "" {
+			vals = []string{v}
+		}
+	} else {
+		vals = headerValues(ex.Req.Header, h.field)
+	}
+	for _, v := range vals {
+		if matchRegexp(h.re, h.name, v, ex) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchProtocol is Caddy's MatchProtocol.
+func matchProtocol(p string, r *Request) bool {
+	atLeast := func(major, minor int) bool {
+		return r.ProtoMajor > major || r.ProtoMajor == major && r.ProtoMinor >= minor
+	}
+	switch p {
+	case "grpc":
+		ct := headerValues(r.Header, "Content-Type")
+		return len(ct) > 0 && strings.HasPrefix(ct[0], "application/grpc")
+	case "https":
+		return r.TLS
+	case "http":
+		return !r.TLS
+	case "http/1.0":
+		return r.ProtoMajor == 1 && r.ProtoMinor == 0
+	case "http/1.0+":
+		return atLeast(1, 0)
+	case "http/1.1":
+		return r.ProtoMajor == 1 && r.ProtoMinor == 1
+	case "http/1.1+":
+		return atLeast(1, 1)
+	case "http/2":
+		return r.ProtoMajor == 2
+	case "http/2+":
+		return atLeast(2, 0)
+	case "http/3":
+		return r.ProtoMajor == 3
+	case "http/3+":
+		return atLeast(3, 0)
+	}
+	return false
 }
 
 // requestHost is the Host header without port and IPv6 brackets, as
@@ -248,10 +324,11 @@ func matchQuery(keys map[string][]string, rawQuery string, repl replacer) bool {
 	return true
 }
 
-// matchPathRE is Caddy's MatchPathRE on the cleaned, decoded path; a
-// match records its captures as {http.regexp.[name.]N} and by group name.
-func matchPathRE(re *regexp.Regexp, name string, ex *Exchange) bool {
-	m := re.FindStringSubmatch(cleanPath(decodedPath(ex.Req.Path)))
+// matchRegexp is Caddy's MatchRegexp.Match (path_regexp on the cleaned,
+// decoded path, header_regexp on a field value): a match records its
+// captures as {http.regexp.[name.]N} and by group name.
+func matchRegexp(re *regexp.Regexp, name, input string, ex *Exchange) bool {
+	m := re.FindStringSubmatch(input)
 	if m == nil {
 		return false
 	}
