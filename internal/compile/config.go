@@ -44,7 +44,6 @@ func checkMatcherSet(path string, ms *caddyconf.MatcherSet) error {
 		{"client_ip", ms.ClientIP != nil},
 		{"expression", ms.Expression != nil},
 		{"file", ms.File != nil},
-		{"vars", ms.Vars != nil},
 		{"vars_regexp", ms.VarsRegexp != nil},
 	} {
 		if m.set {

@@ -87,6 +87,16 @@ func TestJSONRoutes(t *testing.T) {
 			want:   []string{"200 curl 8.5.0" + plain, "404 "},
 		},
 		{
+			name: "vars matcher and label/segment placeholders",
+			config: jsonServer(`[
+				{"handle":[{"handler":"vars","tier":"gold","n":2}]},
+				{"match":[{"vars":{"tier":["silver"],"{http.request.host.labels.1}":["example"]}}],
+					"handle":[{"handler":"static_response","body":"{http.request.host.labels.2} {http.request.uri.path.1}"}]},
+				{"match":[{"vars":{"n":["2"]}}],"handle":[{"handler":"static_response","body":"n"}]}]`, ""),
+			probes: []probe{get("WWW.Example.com/a/b"), get("other.org/a")},
+			want:   []string{"200 www b" + plain, "200 n" + plain},
+		},
+		{
 			name: "path patterns in escaped space",
 			config: jsonServer(`[
 				{"match":[{"path":["/a%40b"]}],"handle":[{"handler":"static_response","body":"escaped"}]},

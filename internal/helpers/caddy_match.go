@@ -29,6 +29,7 @@ type matchSet struct {
 	not        []*matchSet
 	headerRE   []headerRE // sorted by field
 	protocol   string
+	vars       map[string][]string
 }
 
 // headerRE is one field of a header_regexp matcher.
@@ -71,10 +72,10 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 		return nil, fmt.Errorf("matcher expression is not supported")
 	case raw.File != nil:
 		return nil, fmt.Errorf("matcher file is not supported")
-	case raw.Vars != nil, raw.VarsRegexp != nil:
-		return nil, fmt.Errorf("matchers vars and vars_regexp are not supported")
+	case raw.VarsRegexp != nil:
+		return nil, fmt.Errorf("matcher vars_regexp is not supported")
 	}
-	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil, protocol: raw.Protocol}
+	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil, protocol: raw.Protocol, vars: raw.Vars}
 	for _, field := range sortedKeys(raw.HeaderRegexp) {
 		m := raw.HeaderRegexp[field]
 		if m == nil {
@@ -135,6 +136,9 @@ func (ms *matchSet) match(ex *Exchange) bool {
 	if ms.protocol != "" && !matchProtocol(ms.protocol, &ex.Req) {
 		return false
 	}
+	if len(ms.vars) > 0 && !matchVars(ms.vars, ex, repl) {
+		return false
+	}
 	for _, sub := range ms.not {
 		if sub.match(ex) {
 			return false
@@ -165,6 +169,30 @@ func matchHeaderRE(h headerRE, ex *Exchange) bool {
 	for _, v := range vals {
 		if matchRegexp(h.re, h.name, v, ex) {
 			return true
+		}
+	}
+	return false
+}
+
+// matchVars is Caddy's VarsMatcher: true when some key's value (a
+// variable, or a placeholder for a key "{...}") equals one of its values
+// after expansion. Keys are ORed, as in Caddy.
+func matchVars(vars map[string][]string, ex *Exchange, repl replacer) bool {
+	for _, key := range sortedKeys(vars) {
+		var val string
+		if strings.HasPrefix(key, "{") && strings.HasSuffix(key, "}") && strings.Count(key, "{") == 1 {
+			val, _ = repl.get(strings.Trim(key, "{}"))
+		} else if v, ok := ex.caddy.vars[key]; ok && v != nil {
+			if s, ok := v.(string); ok {
+				val = s
+			} else {
+				val = fmt.Sprintf("%v", v)
+			}
+		}
+		for _, want := range vars[key] {
+			if val == repl.replaceAll(want) {
+				return true
+			}
 		}
 	}
 	return false

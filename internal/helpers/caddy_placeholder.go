@@ -17,7 +17,8 @@ import (
 //
 //	http.request.method, .scheme, .host, .hostport, .port, .uri,
 //	.uri.path, .uri.query, .uri.prefixed_query, .remote, .remote.host,
-//	.remote.port, .header.<Field>, .uri.query.<param>
+//	.remote.port, .header.<Field>, .uri.query.<param>, .host.labels.<N>,
+//	.uri.path.<N>
 //	http.vars.<name>, http.regexp.<...> (captures of path_regexp)
 //	http.error.status_code, .status_text, .message (in error routes)
 
@@ -50,7 +51,8 @@ func CaddyPlaceholder(key string) PlaceholderKind {
 		"http.error.status_code", "http.error.status_text", "http.error.message":
 		return PlaceholderSupported
 	}
-	for _, p := range []string{"http.request.header.", "http.request.uri.query.", "http.vars.", "http.regexp."} {
+	for _, p := range []string{"http.request.header.", "http.request.uri.query.", "http.vars.", "http.regexp.",
+		"http.request.host.labels.", "http.request.uri.path."} {
 		if strings.HasPrefix(key, p) && len(key) > len(p) {
 			return PlaceholderSupported
 		}
@@ -132,6 +134,37 @@ func (r replacer) get(key string) (string, bool) {
 	if name, ok := strings.CutPrefix(key, "http.request.uri.query."); ok {
 		q, _ := url.ParseQuery(req.RawQuery)
 		return strings.Join(q[name], ","), true
+	}
+	if idx, ok := strings.CutPrefix(key, "http.request.host.labels."); ok {
+		// Labels counted from the right, lower-cased.
+		n, err := strconv.Atoi(idx)
+		if err != nil || n < 0 {
+			return "", false
+		}
+		h := host
+		if hh, _, err := net.SplitHostPort(host); err == nil {
+			h = hh
+		}
+		labels := strings.Split(h, ".")
+		if n >= len(labels) {
+			return "", true
+		}
+		return strings.ToLower(labels[len(labels)-n-1]), true
+	}
+	if idx, ok := strings.CutPrefix(key, "http.request.uri.path."); ok {
+		// Segments of the decoded path, from 0.
+		n, err := strconv.Atoi(idx)
+		if err != nil || n < 0 {
+			return "", false
+		}
+		parts := strings.Split(decodedPath(req.Path), "/")
+		if len(parts) > 0 && parts[0] == "" {
+			parts = parts[1:]
+		}
+		if n >= len(parts) {
+			return "", true
+		}
+		return parts[n], true
 	}
 	if name, ok := strings.CutPrefix(key, "http.vars."); ok {
 		return placeholderString(r.ex.caddy.vars[name]), true
