@@ -34,10 +34,17 @@
 // received whole and sent in one piece, still answered with a clean 502 if
 // they fail. A HEAD response keeps the upstream's Content-Length.
 //
-// Request bodies are buffered: the server hands a handler the body read
-// completely (up to server.Config.Limits.MaxBodyBytes, 413 beyond), and
-// the upstream request carries it with Content-Length. Streaming them needs
-// a server API that passes body data to the handler as it is decoded.
+// Request bodies stream too (server.BodyStreamer): chunked bodies and those
+// above Config.BufferRequestBytes (64 KiB) go upstream as they arrive, with
+// the client's Content-Length or chunked, one send at a time; while more
+// than 256 KiB wait for the upstream, the client's body is paused
+// (Request.PauseBody), so TCP holds the client back. A streamed request is
+// never retried. Smaller bodies are received whole first (up to
+// server.Config.Limits.MaxBodyBytes) and sent with Content-Length, as are
+// all bodies forwarded through Forward (the calling handler decides whether
+// the server streams). An upstream answering before the upload ends (413)
+// is relayed at once; the client connection closes after it and the
+// upstream connection is not pooled.
 // Interim 1xx responses from the upstream are skipped.
 //
 // Protocol upgrades (WebSocket) need a raw byte relay the server API does not

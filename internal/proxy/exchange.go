@@ -21,9 +21,10 @@ var (
 // answering (retry).
 type exchange struct {
 	pl      *pool
-	abortFn func() // abort, as a func value made once
-	drainFn func() // onDrain, as a func value made once
-	timerFn func() // onTimer, as a func value made once
+	abortFn func()             // abort, as a func value made once
+	bodyFn  func([]byte, bool) // onBody, as a func value made once
+	drainFn func()             // onDrain, as a func value made once
+	timerFn func()             // onTimer, as a func value made once
 	done    server.Completion
 	method  http1.Method
 	req     []byte // the upstream request, head and body
@@ -48,16 +49,72 @@ type exchange struct {
 	dec     http1.BodyDecoder
 	body    []byte // a buffered response's body
 
+	// A streamed request body (server.BodyStreamer): r gives it, pend
+	// collects it framed while sending is with the kernel.
+	r          *server.Request
+	streamReq  bool
+	chunkedReq bool
+	reqDone    bool // the whole request is queued (always, for a buffered body)
+	bodyPaused bool // r.PauseBody is in effect
+	pend       []byte
+	sending    []byte
+
 	streaming bool // the response head is sent, the body follows as it comes
 	paused    bool // receiving from the upstream waits for the client (onDrain)
 }
 
-// start sends the request; done finishes the client's response.
-func (x *exchange) start(done server.Completion, m http1.Method) {
-	x.done, x.method = done, m
+// start sends the request head in x.req, with the body when it is
+// buffered (stream is noStream), else followed by r's body as it arrives;
+// done finishes the client's response.
+func (x *exchange) start(done server.Completion, r *server.Request, stream int64) {
+	x.done, x.method = done, r.Method()
 	done.Writer().OnAbort(x.abortFn)
 	x.reused, x.retried, x.finished = false, false, false
+	x.streamReq, x.chunkedReq, x.reqDone, x.bodyPaused = stream != noStream, stream == -1, stream == noStream, false
+	x.pend = x.pend[:0]
+	if x.streamReq {
+		x.r = r
+		r.OnBody(x.bodyFn)
+	}
 	x.send(false)
+}
+
+// onBody takes the next piece of a streamed request body (the last call
+// has end set), framed as the upstream request says, and sends it.
+func (x *exchange) onBody(data []byte, end bool) {
+	if x.finished {
+		return
+	}
+	if x.chunkedReq {
+		x.pend = http1.AppendChunk(x.pend, data)
+		if end {
+			x.pend = http1.AppendLastChunk(x.pend, nil)
+		}
+	} else {
+		x.pend = append(x.pend, data...)
+	}
+	x.reqDone = end
+	x.sendBody()
+	if !end && len(x.pend) > streamHighWater {
+		x.bodyPaused = true // until the upstream has taken what is queued
+		x.r.PauseBody()
+	}
+}
+
+// sendBody sends the queued body bytes unless a send is in flight (one
+// at a time: onSend sends what queued meanwhile).
+func (x *exchange) sendBody() {
+	uc := x.uc
+	if uc == nil || x.inflight > 0 || len(x.pend) == 0 {
+		return
+	}
+	x.sending, x.pend = x.pend, x.sending[:0]
+	if err := x.pl.lp.Send(uc.c, x.sending); err != nil {
+		x.connFailed()
+		return
+	}
+	uc.sendX = x
+	x.inflight++
 }
 
 // send sends the request on a pooled connection (unless fresh) or a new
@@ -144,9 +201,17 @@ func (x *exchange) onConnected(err error) {
 	x.arm(x.pl.p.cfg.ReadTimeout)
 }
 
-// onSend handles the end of the request's send.
+// onSend handles the end of a send of the request.
 func (x *exchange) onSend(err error) {
 	if err == nil {
+		if x.streamReq && !x.got {
+			x.deadline = time.Now().Add(x.pl.p.cfg.ReadTimeout) // the upload progresses
+		}
+		x.sendBody()
+		if x.bodyPaused && x.inflight == 0 && x.uc != nil {
+			x.bodyPaused = false
+			x.r.ResumeBody()
+		}
 		return
 	}
 	x.sendErr = true
@@ -162,7 +227,7 @@ func (x *exchange) onSend(err error) {
 // the connection came from the pool, nothing of a response arrived, the
 // method is idempotent and this is the first retry.
 func (x *exchange) canRetry() bool {
-	if !x.reused || x.got || x.retried {
+	if !x.reused || x.got || x.retried || x.streamReq {
 		return false
 	}
 	switch x.method {
@@ -344,7 +409,7 @@ func (x *exchange) relayHead(w *server.ResponseWriter, resp *http1.Response) {
 func (x *exchange) finish(keepable bool) {
 	x.stopTimer()
 	resp := x.parser.Response()
-	keep := keepable && resp.KeepAlive() && !x.sendErr
+	keep := keepable && resp.KeepAlive() && !x.sendErr && x.reqDone && len(x.pend) == 0
 	if w := x.done.Writer(); w != nil && !x.streaming {
 		x.relayHead(w, resp)
 		w.Write(x.body)

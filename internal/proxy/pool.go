@@ -88,6 +88,7 @@ func (pl *pool) getExchange() *exchange {
 	}
 	x := &exchange{pl: pl}
 	x.abortFn = x.abort
+	x.bodyFn = x.onBody
 	x.timerFn = x.onTimer
 	x.drainFn = x.onDrain
 	x.parser.Init(pl.p.cfg.Limits)
@@ -96,8 +97,8 @@ func (pl *pool) getExchange() *exchange {
 
 // putExchange keeps x for reuse. The kernel must hold none of its buffers.
 func (pl *pool) putExchange(x *exchange) {
-	if len(pl.free) < maxFreeExchanges && cap(x.body) <= 1<<20 && cap(x.req) <= 1<<20 {
-		x.done = zeroCompletion
+	if len(pl.free) < maxFreeExchanges && cap(x.body) <= 1<<20 && cap(x.req) <= 1<<20 && cap(x.pend)+cap(x.sending) <= 1<<20 {
+		x.done, x.r = zeroCompletion, nil
 		pl.free = append(pl.free, x)
 	}
 }

@@ -33,6 +33,11 @@ type Config struct {
 	// MaxIdleConns bounds the idle connections pooled per event loop.
 	// Default 64.
 	MaxIdleConns int
+	// BufferRequestBytes: a request body whose Content-Length is at most
+	// this is received whole before the upstream request is sent (so it
+	// can be sent again on a retry); larger and chunked bodies are streamed
+	// to the upstream as they arrive. Default 64 KiB.
+	BufferRequestBytes int64
 	// BufferResponseBytes: a response whose Content-Length is at most this
 	// is received whole and sent with its head in one piece (and a failure
 	// before its end is still a clean 502); larger, chunked and
@@ -91,8 +96,11 @@ func New(cfg Config) (*Proxy, error) {
 			*d.v = d.def
 		}
 	}
-	if cfg.MaxIdleConns < 0 || cfg.BufferResponseBytes < 0 {
-		return nil, fmt.Errorf("proxy: negative MaxIdleConns or BufferResponseBytes")
+	if cfg.MaxIdleConns < 0 || cfg.BufferResponseBytes < 0 || cfg.BufferRequestBytes < 0 {
+		return nil, fmt.Errorf("proxy: negative MaxIdleConns, BufferRequestBytes or BufferResponseBytes")
+	}
+	if cfg.BufferRequestBytes == 0 {
+		cfg.BufferRequestBytes = 64 << 10
 	}
 	if cfg.MaxIdleConns == 0 {
 		cfg.MaxIdleConns = 64
@@ -134,7 +142,14 @@ func (p *Proxy) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
 		w.WriteString("500 Internal Server Error: proxy has no upstream\n")
 		return
 	}
-	p.Forward(w, r, p.up)
+	p.forward(w, r, p.up, streamedBody(r, p.cfg.BufferRequestBytes))
+}
+
+// StreamsBody reports whether ServeHTTP1 takes r's body as it arrives
+// (server.BodyStreamer): chunked bodies and those above
+// Config.BufferRequestBytes.
+func (p *Proxy) StreamsBody(r *server.Request) bool {
+	return p.up != nil && streamedBody(r, p.cfg.BufferRequestBytes) != noStream
 }
 
 // Forward forwards r to u and finishes w, later, with the upstream's
@@ -142,6 +157,12 @@ func (p *Proxy) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
 // u.Addr (a host name ParseUpstream could not resolve without blocking)
 // is answered 502. Call it from a Handler, on the request's loop.
 func (p *Proxy) Forward(w *server.ResponseWriter, r *server.Request, u *Upstream) {
+	p.forward(w, r, u, noStream)
+}
+
+// forward is Forward, with the request body streamed as stream says (see
+// appendRequest) when the server streams it to ServeHTTP1.
+func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream, stream int64) {
 	if !u.Addr.IsValid() {
 		w.WriteHeader(502)
 		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
@@ -158,7 +179,7 @@ func (p *Proxy) Forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 	pl := p.pool(r.Loop(), u.Addr)
 	x := pl.getExchange()
 	var err error
-	x.req, x.target, err = appendRequest(x.req[:0], x.target, r, u)
+	x.req, x.target, err = appendRequest(x.req[:0], x.target, r, u, stream)
 	if err != nil {
 		pl.putExchange(x)
 		w.WriteHeader(400)
@@ -166,7 +187,7 @@ func (p *Proxy) Forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 		w.WriteString("400 Bad Request: " + err.Error() + "\n")
 		return
 	}
-	x.start(w.Defer(), r.Method())
+	x.start(w.Defer(), r, stream)
 }
 
 // pool returns lp's connection pool for addr, creating it on first use.
@@ -180,4 +201,7 @@ func (p *Proxy) pool(lp *loop.Loop, addr netip.AddrPort) *pool {
 }
 
 // Interface guards.
-var _ server.Handler = (*Proxy)(nil)
+var (
+	_ server.Handler      = (*Proxy)(nil)
+	_ server.BodyStreamer = (*Proxy)(nil)
+)

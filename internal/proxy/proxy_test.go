@@ -232,7 +232,14 @@ func TestBodies(t *testing.T) {
 				http.Error(w, fmt.Sprintf("upstream got %d bytes (chunked %v), want %d", len(body), r.TransferEncoding, want), 500)
 				return
 			}
-			if r.Header.Get("Content-Length") != strconv.Itoa(want) && want > 0 {
+			// Fixed bodies keep their length, chunked ones are streamed
+			// chunked.
+			if r.URL.Query().Get("reqchunked") != "" && want > 0 {
+				if len(r.TransferEncoding) != 1 {
+					http.Error(w, "chunked request body not forwarded chunked", 500)
+					return
+				}
+			} else if r.Header.Get("Content-Length") != strconv.Itoa(want) && want > 0 {
 				http.Error(w, "upstream request without Content-Length: "+r.Header.Get("Content-Length"), 500)
 				return
 			}
@@ -259,6 +266,9 @@ func TestBodies(t *testing.T) {
 					url := fmt.Sprintf("%s/echo?in=%d&out=%d", base, size, size)
 					if respChunked {
 						url += "&chunked=1"
+					}
+					if reqChunked {
+						url += "&reqchunked=1"
 					}
 					var body io.Reader = bytes.NewReader(pattern(size))
 					if reqChunked {
@@ -885,6 +895,87 @@ func TestDialTimeout(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 504 {
 			t.Fatalf("status %d, want 504 (stats %+v)", resp.StatusCode, p.Stats())
+		}
+	})
+}
+
+func TestStreamedRequest(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		firstSeen := make(chan struct{})
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			first := make([]byte, 1000)
+			if _, err := io.ReadFull(r.Body, first); err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			close(firstSeen) // the client has not sent the rest yet
+			rest, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			fmt.Fprintf(w, "%d+%d", len(first), len(rest))
+		}))
+		_, base := startProxy(t, b, Config{Upstream: ts.URL})
+		pr, pw := io.Pipe()
+		go func() {
+			pw.Write(make([]byte, 1000))
+			select {
+			case <-firstSeen:
+				pw.Write(make([]byte, 5000))
+				pw.Close()
+			case <-time.After(testTimeout):
+				pw.CloseWithError(errors.New("the upstream never saw the first part"))
+			}
+		}()
+		resp, err := client(t).Post(base+"/", "application/octet-stream", pr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(got) != "1000+5000" {
+			t.Fatalf("status %d %q", resp.StatusCode, got)
+		}
+	})
+}
+
+func TestEarlyResponseMidUpload(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		ts, accepted := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/upload" {
+				w.Header().Set("Connection", "close")
+				http.Error(w, "too big", http.StatusRequestEntityTooLarge)
+				return
+			}
+			io.WriteString(w, "ok")
+		}))
+		p, base := startProxy(t, b, Config{Upstream: ts.URL})
+		// The client sends the head and part of a large body, then waits
+		// for the answer before sending more.
+		c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testTimeout))
+		io.WriteString(c, "POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 10000000\r\n\r\n")
+		c.Write(make([]byte, 100000))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 413 || string(got) != "too big\n" || !resp.Close {
+			t.Fatalf("status %d %q close=%v, want the upstream's 413 and Connection: close", resp.StatusCode, got, resp.Close)
+		}
+		r2, err := client(t).Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2.Body.Close()
+		if r2.StatusCode != 200 || accepted.Load() != 2 {
+			t.Errorf("after the early response: status %d, %d upstream connections (want a new one), stats %+v", r2.StatusCode, accepted.Load(), p.Stats())
 		}
 	})
 }

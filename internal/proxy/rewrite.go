@@ -7,11 +7,12 @@ import (
 	"github.com/zeroserve/zeroserve/internal/server"
 )
 
-// appendRequest appends the upstream request for r (head and buffered
-// body) to dst, following the rewriting rules in the package
-// documentation. scratch is a reusable buffer for the path; both are
-// returned grown.
-func appendRequest(dst, scratch []byte, r *server.Request, u *Upstream) ([]byte, []byte, error) {
+// appendRequest appends the upstream request for r to dst, following the
+// rewriting rules in the package documentation: the head and the buffered
+// body, or, when the body is streamed (length >= 0: Content-Length, -1:
+// chunked; otherwise pass noStream), only the head. scratch is a reusable
+// buffer for the path; both are returned grown.
+func appendRequest(dst, scratch []byte, r *server.Request, u *Upstream, stream int64) ([]byte, []byte, error) {
 	target, err := appendTarget(scratch[:0], r, u)
 	if err != nil {
 		return dst, target, err
@@ -62,12 +63,43 @@ func appendRequest(dst, scratch []byte, r *server.Request, u *Upstream) ([]byte,
 	if !h.Has("x-forwarded-host") && len(host) > 0 {
 		dst = appendField(dst, "X-Forwarded-Host", host)
 	}
-	body := r.Body()
-	if len(body) > 0 || h.Has("content-length") || h.Has("transfer-encoding") {
-		dst = http1.AppendContentLength(dst, int64(len(body)))
+	switch {
+	case stream == -1:
+		dst = http1.AppendChunked(dst)
+	case stream >= 0:
+		dst = http1.AppendContentLength(dst, stream)
+	default:
+		body := r.Body()
+		if len(body) > 0 || h.Has("content-length") || h.Has("transfer-encoding") {
+			dst = http1.AppendContentLength(dst, int64(len(body)))
+		}
+		dst = append(dst, "\r\n"...)
+		return append(dst, body...), target, nil
 	}
-	dst = append(dst, "\r\n"...)
-	return append(dst, body...), target, nil
+	return append(dst, "\r\n"...), target, nil
+}
+
+// noStream tells appendRequest the body is buffered.
+const noStream = -2
+
+// streamedBody returns how r's body is streamed upstream: its
+// Content-Length (>= 0) if that is above BufferRequestBytes, -1 for a
+// chunked body, noStream for no body or a small one (buffered: it can be
+// sent again on a retry).
+func streamedBody(r *server.Request, limit int64) int64 {
+	h := r.Header()
+	if h.Has("transfer-encoding") {
+		return -1
+	}
+	v := h.Get("content-length")
+	if v == nil {
+		return noStream
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil || n <= limit {
+		return noStream
+	}
+	return n
 }
 
 // appendTarget appends the upstream request-target: the base path, the
