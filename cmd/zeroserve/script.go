@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/script"
 	"github.com/zeroserve/zeroserve/internal/server"
 	"github.com/zeroserve/zeroserve/internal/vm"
@@ -29,10 +30,13 @@ func init() {
 
 // scriptFlags are the flags of the commands that load scripts.
 type scriptFlags struct {
-	plugins   listFlag
-	jit       string
-	fuel      uint64
-	codeLimit int
+	plugins     listFlag
+	jit         string
+	fuel        uint64
+	codeLimit   int
+	env         listFlag
+	rateBuckets int
+	memBudget   int64
 }
 
 func (f *scriptFlags) register(fs *flag.FlagSet) {
@@ -40,6 +44,14 @@ func (f *scriptFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.jit, "jit", "auto", "eBPF engine: auto (the JIT where there is one), on (JIT or fail), off (interpreter)")
 	fs.Uint64Var(&f.fuel, "fuel", script.DefaultFuel, "per-request fuel budget shared by all scripts (see docs/ARCHITECTURE.md, fuel)")
 	fs.IntVar(&f.codeLimit, "script-code-size-limit", 0, "largest script in bytes of bytecode (default 512 KiB)")
+	fs.Var(&f.env, "script-env", "environment variables zs_env_get may read (comma-separated, repeatable); others read as empty")
+	fs.IntVar(&f.rateBuckets, "max-rate-limit-buckets", helpers.DefaultRateLimitBuckets, "keys zs_rate_limit tracks at most")
+	fs.Int64Var(&f.memBudget, "max-request-memory", helpers.DefaultMemoryBudget, "host memory, in bytes, the scripts of one request may allocate (JSON, metadata, headers)")
+}
+
+// config returns the helpers' process-level configuration.
+func (f *scriptFlags) config() *helpers.Config {
+	return &helpers.Config{EnvAllow: f.env, RateLimiter: helpers.NewRateLimiter(f.rateBuckets), MemoryBudget: f.memBudget}
 }
 
 // load loads the plugins and then the site scripts into a chain.
@@ -109,5 +121,5 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
-	return serve(&sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Log: stderr}, stderr, sigs)
+	return serve(&sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Log: stderr}, stderr, sigs)
 }

@@ -15,17 +15,26 @@ import (
 // chain on the loop goroutine (bounded by the fuel budget, so it cannot
 // stall the loop for long) and writes what the chain decided:
 //
-//   - a response (zs_respond): its status and body, plus every
-//     zs.response.header.<name> metadata entry as a header;
+//   - a response (zs_respond, or a compiled Caddy handler): its status and
+//     body, every zs.response.header.<name> metadata entry as a header, then
+//     Exchange.ResponseHeader; response hooks (zs_res_hook) run before it
+//     is written and may change its status and header, or ask for the
+//     request to run again (zs_res_continue_request, at most
+//     maxContinues times);
 //   - an abort (zs_abort): the connection closes with no response;
 //   - a trap: 500 with an empty text/plain body, and a log line naming
 //     the script, the section and the trap;
-//   - no decision: Fallback, or 404 when Fallback is nil.
+//   - no decision: Fallback, or 404 when Fallback is nil (hooks run for
+//     the 404, not for Fallback's response).
 type Scripts struct {
 	// Chain is the scripts to run, in order.
 	Chain *script.Chain
-	// Fuel is the per-request budget (script.DefaultFuel when 0).
+	// Fuel is the per-request budget (script.DefaultFuel when 0); response
+	// hooks get a budget of the same size.
 	Fuel uint64
+	// Config is the helpers' process-level configuration (environment
+	// allow-list, rate limiter, memory budget); it outlives reloads.
+	Config *helpers.Config
 	// Fallback answers requests no script decided; nil gives 404.
 	Fallback Handler
 	// Log receives script log lines (zs_log) and trap reports; nil
@@ -37,6 +46,10 @@ type Scripts struct {
 	logq chan string
 	pool sync.Pool
 }
+
+// maxContinues bounds how often zs_res_continue_request may run a request
+// again, so hooks cannot loop forever.
+const maxContinues = 8
 
 // logQueue is how many script log lines may wait for the writer; more are
 // dropped (and counted in a line once the writer catches up).
@@ -80,30 +93,51 @@ func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 		s.pool.Put(ex)
 	}()
 	fillRequest(&ex.Req, r)
+	ex.Config = s.Config
 	fuel := s.Fuel
 	if fuel == 0 {
 		fuel = script.DefaultFuel
 	}
-	if err := s.Chain.Run(ex, fuel); err != nil {
-		s.logf("[script_runtime] %s %s: %v\n", r.MethodName(), r.Target(), err)
-		w.WriteHeader(500)
-		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
-		return
-	}
-	switch ex.Action {
-	case helpers.ActionRespond:
-		w.WriteHeader(ex.Response.Status)
-		ex.ResponseHeaders(func(name, value string) { w.AddHeader(name, value) })
-		w.Write(ex.Response.Body)
-	case helpers.ActionAbort:
-		w.Abort()
-	default:
-		if s.Fallback != nil {
+	for range maxContinues + 1 {
+		if err := s.Chain.Run(ex, fuel); err != nil {
+			s.logf("[script_runtime] %s %s: %v\n", r.MethodName(), r.Target(), err)
+			w.WriteHeader(500)
+			w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+			return
+		}
+		if ex.Action == helpers.ActionAbort {
+			w.Abort()
+			return
+		}
+		if ex.Action == helpers.ActionNone && s.Fallback != nil {
 			s.Fallback.ServeHTTP1(w, r)
 			return
 		}
-		w.WriteHeader(404)
+		res := &helpers.HookResponse{Status: 404}
+		if ex.Action == helpers.ActionRespond {
+			res.Status = ex.Response.Status
+			ex.ResponseHeaders(func(name, value string) { res.Header = append(res.Header, helpers.Field{Name: name, Value: value}) })
+			res.Header = append(res.Header, ex.ResponseHeader...)
+		}
+		if len(ex.Hooks) > 0 {
+			helpers.RunHooks(ex, res, fuel)
+			if res.ContinueRequest {
+				ex.Action, ex.Response.Status, ex.Response.Body = helpers.ActionNone, 0, ex.Response.Body[:0]
+				ex.ResponseHeader, ex.Hooks = ex.ResponseHeader[:0], ex.Hooks[:0]
+				continue
+			}
+		}
+		w.WriteHeader(res.Status)
+		for _, f := range res.Header {
+			w.AddHeader(f.Name, f.Value)
+		}
+		if ex.Action == helpers.ActionRespond {
+			w.Write(ex.Response.Body)
+		}
+		return
 	}
+	s.logf("[script_runtime] %s %s: zs_res_continue_request ran the request %d times; giving up\n", r.MethodName(), r.Target(), maxContinues+1)
+	w.WriteHeader(500)
 }
 
 // fillRequest copies what scripts see of r into req.

@@ -105,3 +105,15 @@ func TestScripts(t *testing.T) {
 		}
 	})
 }
+
+// TestScriptHooks: a response hook asks for the request to run again; the
+// second run's hook changes the status before it is written.
+func TestScriptHooks(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		s := scriptServer(t, b, vm.JITAuto, nil, "rerun")
+		resp, body := get(t, s, "/")
+		if resp.StatusCode != 299 || body != "second" {
+			t.Errorf("got %d %q, want 299 \"second\"", resp.StatusCode, body)
+		}
+	})
+}
