@@ -12,9 +12,11 @@ package caddyfile
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,10 +54,30 @@ func compareWithCaddy(filename string, body []byte) string {
 	if json.Unmarshal(ours, &a) != nil || json.Unmarshal(theirs, &b) != nil {
 		return "output is not JSON"
 	}
+	sortSubjects(a)
+	sortSubjects(b)
 	if !reflect.DeepEqual(a, b) {
 		return "different JSON:\n  ours   " + string(ours) + "\n  caddy  " + string(theirs)
 	}
 	return ""
+}
+
+// sortSubjects sorts every "subjects" list in v: Caddy fills the subjects
+// of its internal-issuer policy from a map, in random order.
+func sortSubjects(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if list, ok := e.([]any); ok && k == "subjects" {
+				slices.SortFunc(list, func(x, y any) int { return strings.Compare(fmt.Sprint(x), fmt.Sprint(y)) })
+			}
+			sortSubjects(e)
+		}
+	case []any:
+		for _, e := range v {
+			sortSubjects(e)
+		}
+	}
 }
 
 // TestOracleExamples compares every Caddyfile in examples/ and every
@@ -106,6 +128,21 @@ var oracleCases = []string{
 	"[::1]:8080 {\n}\n",
 }
 
+// oracleAddresses and oracleBodies build extra site blocks for mutations.
+var (
+	oracleAddresses = []string{
+		"example.com", "*.example.com", "a.b.example.com", "localhost", "127.0.0.1", "[::1]", "192.168.1.1",
+		":80", ":443", ":8080", "http://", "https://", "http://example.com", "https://example.com:8443",
+		"example.com:80", "example.com/api", "*.*.example.com", "foo.local", "x.ts.net", "{host}.example.com",
+		"http://:8080", "example.com:443", "Example.COM", "a.example.com:8080/path",
+	}
+	oracleBodies = []string{
+		"", "\trespond \"x\"", "\ttls internal", "\tlog", "\tbind 127.0.0.1", "\ttls {\n\t\ton_demand\n\t}",
+		"\ttls a@b.example", "\ttls cert.pem key.pem", "\ttls {\n\t\tprotocols tls1.3\n\t}", "\ttls force_automate",
+		"\thandle {\n\t\trespond \"h\"\n\t}", "\tlog {\n\t\thostnames a.example\n\t}",
+	}
+)
+
 // FuzzAdaptVsCaddy runs both adapters on the same input: outputs must be
 // the same JSON, or we must reject with an error where Caddy does.
 func FuzzAdaptVsCaddy(f *testing.F) {
@@ -148,13 +185,19 @@ func TestOracleMutations(t *testing.T) {
 	for i := 0; i < 3000 && failures < 10; i++ {
 		lines := strings.Split(bases[next(len(bases))], "\n")
 		a, b := next(len(lines)), next(len(lines))
-		switch next(4) {
+		switch next(5) {
 		case 0:
 			lines = append(lines[:a], lines[a+1:]...)
 		case 1:
 			lines = append(lines[:a+1], lines[a:]...)
 		case 2:
 			lines[a], lines[b] = lines[b], lines[a]
+		case 4: // a site block with random addresses is added
+			var keys []string
+			for k := next(3) + 1; k > 0; k-- {
+				keys = append(keys, oracleAddresses[next(len(oracleAddresses))])
+			}
+			lines = append(lines, strings.Join(keys, ", ")+" {", oracleBodies[next(len(oracleBodies))], "}")
 		case 3: // a word from another Caddyfile replaces one of this line
 			words := strings.Fields(lines[a])
 			other := strings.Fields(bases[next(len(bases))])
