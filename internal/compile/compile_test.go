@@ -52,3 +52,15 @@ func TestExampleCaddyfile(t *testing.T) {
 		},
 	}})
 }
+
+// TestDeterministic compiles the same config twice: the objects must be
+// byte-identical (map iteration must not leak into the output).
+func TestDeterministic(t *testing.T) {
+	src := "http://a.example, http://b.example {\n\theader X-A 1\n\trespond /x \"x\"\n}\nhttp://c.example {\n\t@h header X-Y 1\n\trespond @h \"y\"\n}\n:80 {\n\trespond \"any\"\n}\n"
+	first := compileCaddyfile(t, src)
+	for range 5 {
+		if again := compileCaddyfile(t, src); string(again) != string(first) {
+			t.Fatal("two compilations of the same config differ")
+		}
+	}
+}
