@@ -97,6 +97,7 @@ func (x *exchange) onBody(data []byte, end bool) {
 	x.sendBody()
 	if !end && len(x.pend) > streamHighWater {
 		x.bodyPaused = true // until the upstream has taken what is queued
+		x.pl.p.pauses.Add(1)
 		x.r.PauseBody()
 	}
 }

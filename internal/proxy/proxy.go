@@ -69,8 +69,9 @@ type Stats struct {
 	// Retries is the number of requests sent again on a new connection
 	// after a pooled one failed before any response byte.
 	Retries uint64
-	// Pauses is the number of times reading a streamed response stopped
-	// because the client was not taking it fast enough.
+	// Pauses is the number of times reading a streamed body stopped
+	// because the other side was not taking it fast enough (a response
+	// the client does not read, an upload the upstream does not read).
 	Pauses uint64
 }
 

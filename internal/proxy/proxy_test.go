@@ -979,3 +979,32 @@ func TestEarlyResponseMidUpload(t *testing.T) {
 		}
 	})
 }
+
+func TestUploadBackpressure(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		const size = 12 << 20 // within the server's MaxBodyBytes here
+		var p *Proxy
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Not reading until the proxy has paused the client's body.
+			deadline := time.Now().Add(testTimeout)
+			for p.Stats().Pauses == 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			n, _ := io.Copy(io.Discard, r.Body)
+			fmt.Fprintf(w, "%d %d", n, p.Stats().Pauses)
+		}))
+		p, base := startProxy(t, b, Config{Upstream: ts.URL})
+		resp, err := client(t).Post(base+"/", "application/octet-stream", bytes.NewReader(make([]byte, size)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var n, pauses int
+		fmt.Sscanf(string(got), "%d %d", &n, &pauses)
+		if n != size || pauses == 0 {
+			t.Fatalf("upstream read %d bytes after %d pauses (%q)", n, pauses, got)
+		}
+		t.Logf("stats %+v", p.Stats())
+	})
+}
