@@ -16,9 +16,11 @@ import (
 // (helpers.CheckCaddyConfig), so a compiled object never meets a
 // configuration its helper refuses.
 
-// matcherConfig returns zs_caddy_match's JSON for a matcher set at path.
-func matcherConfig(path string, ms *caddyconf.MatcherSet) (string, error) {
-	if err := checkMatcherSet(path, ms); err != nil {
+// matcherConfig returns zs_caddy_match's JSON for a matcher set at path;
+// trusted says the server has trusted proxies (client_ip then needs the
+// client-IP headers, not implemented).
+func matcherConfig(path string, ms *caddyconf.MatcherSet, trusted bool) (string, error) {
+	if err := checkMatcherSet(path, ms, trusted); err != nil {
 		return "", err
 	}
 	js, err := marshal(ms)
@@ -35,23 +37,22 @@ func matcherConfig(path string, ms *caddyconf.MatcherSet) (string, error) {
 }
 
 // checkMatcherSet rejects the matchers the helpers do not implement.
-func checkMatcherSet(path string, ms *caddyconf.MatcherSet) error {
+func checkMatcherSet(path string, ms *caddyconf.MatcherSet, trusted bool) error {
 	for _, m := range []struct {
 		name string
 		set  bool
 	}{
-		{"remote_ip", ms.RemoteIP != nil},
-		{"client_ip", ms.ClientIP != nil},
 		{"expression", ms.Expression != nil},
 		{"file", ms.File != nil},
 		{"vars_regexp", ms.VarsRegexp != nil},
+		{"client_ip", ms.ClientIP != nil && trusted},
 	} {
 		if m.set {
 			return &caddyconf.UnsupportedError{Kind: "matcher", Name: m.name, Path: path + "." + m.name}
 		}
 	}
 	for i := range ms.Not {
-		if err := checkMatcherSet(fmt.Sprintf("%s.not[%d]", path, i), &ms.Not[i]); err != nil {
+		if err := checkMatcherSet(fmt.Sprintf("%s.not[%d]", path, i), &ms.Not[i], trusted); err != nil {
 			return err
 		}
 	}

@@ -66,10 +66,11 @@ func load(t testing.TB, elf []byte, jit vm.JITMode) *script.Chain {
 	return ch
 }
 
-// probe is one request: "GET host/path?query" plus header lines.
+// probe is one request: "GET host/path?query" plus header lines, from
+// peer (192.0.2.7:51000 when empty).
 type probe struct {
-	method, host, uri string
-	header            []helpers.Field
+	method, host, uri, peer string
+	header                  []helpers.Field
 }
 
 // get returns a GET probe for "host/path?query".
@@ -88,7 +89,10 @@ func get(hostURI string, header ...string) probe {
 func serve(t testing.TB, ch *script.Chain, p probe) string {
 	t.Helper()
 	ex := &helpers.Exchange{Meta: map[string]string{}}
-	ex.Req = helpers.Request{Method: p.method, Scheme: "http", ProtoMajor: 1, ProtoMinor: 1, Peer: "192.0.2.7:51000"}
+	ex.Req = helpers.Request{Method: p.method, Scheme: "http", ProtoMajor: 1, ProtoMinor: 1, Peer: p.peer}
+	if ex.Req.Peer == "" {
+		ex.Req.Peer = "192.0.2.7:51000"
+	}
 	if err := ex.Req.SetURI(p.uri); err != nil {
 		t.Fatalf("%s: %v", p.uri, err)
 	}

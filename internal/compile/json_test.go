@@ -97,6 +97,16 @@ func TestJSONRoutes(t *testing.T) {
 			want:   []string{"200 www b" + plain, "200 n" + plain},
 		},
 		{
+			name: "remote_ip and client_ip",
+			config: jsonServer(`[
+				{"match":[{"remote_ip":{"ranges":["192.0.2.0/24","2001:db8::1"]}}],"handle":[{"handler":"static_response","body":"near"}]},
+				{"match":[{"client_ip":{"ranges":["198.51.100.7"]}}],"handle":[{"handler":"static_response","body":"exact"}]},
+				{"handle":[{"handler":"static_response","status_code":403}]}]`, ""),
+			probes: []probe{get("h/"), {method: "GET", host: "h", uri: "/", peer: "198.51.100.7:1"}, {method: "GET", host: "h", uri: "/", peer: "[2001:db8::1]:2"},
+				{method: "GET", host: "h", uri: "/", peer: "203.0.113.1:3"}},
+			want: []string{"200 near" + plain, "200 exact" + plain, "200 near" + plain, "403 "},
+		},
+		{
 			name: "path patterns in escaped space",
 			config: jsonServer(`[
 				{"match":[{"path":["/a%40b"]}],"handle":[{"handler":"static_response","body":"escaped"}]},
@@ -131,8 +141,8 @@ func TestCompileErrors(t *testing.T) {
 	}{
 		{"handler", jsonServer(`[{"handle":[{"handler":"file_server"}]}]`, ""),
 			`unsupported handler "file_server" at apps.http.servers.srv0.routes[0].handle[0]`},
-		{"matcher", jsonServer(`[{"match":[{"remote_ip":{"ranges":["10.0.0.0/8"]}}],"handle":[{"handler":"static_response"}]}]`, ""),
-			`unsupported matcher "remote_ip" at apps.http.servers.srv0.routes[0].match[0].remote_ip`},
+		{"matcher", jsonServer(`[{"match":[{"expression":"{method} == 'GET'"}],"handle":[{"handler":"static_response"}]}]`, ""),
+			`unsupported matcher "expression" at apps.http.servers.srv0.routes[0].match[0].expression`},
 		{"not matcher", jsonServer(`[{"match":[{"not":[{"file":{}}]}],"handle":[{"handler":"static_response"}]}]`, ""),
 			`unsupported matcher "file" at apps.http.servers.srv0.routes[0].match[0].not[0].file`},
 		{"placeholder", jsonServer(`[{"handle":[{"handler":"static_response","body":"{time.now}"}]}]`, ""),

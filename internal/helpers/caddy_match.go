@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -30,6 +31,63 @@ type matchSet struct {
 	headerRE   []headerRE // sorted by field
 	protocol   string
 	vars       map[string][]string
+	remoteIP   *ipRanges // remote_ip, and client_ip without trusted proxies
+	clientIP   *ipRanges
+}
+
+// ipRanges are the prefixes (and zones) of a remote_ip or client_ip
+// matcher, as Caddy's provisionCidrsZonesFromRanges makes them.
+type ipRanges struct {
+	prefixes []netip.Prefix
+	zones    []string
+}
+
+func newIPRanges(m *caddyconf.MatchIP) (*ipRanges, error) {
+	if m == nil {
+		return nil, nil
+	}
+	r := &ipRanges{}
+	for _, s := range m.Ranges {
+		if len(Placeholders(s)) > 0 {
+			return nil, fmt.Errorf("placeholders in IP ranges are not supported: %q", s)
+		}
+		s, zone, _ := strings.Cut(s, "%")
+		var p netip.Prefix
+		var err error
+		if strings.Contains(s, "/") {
+			p, err = netip.ParsePrefix(s)
+		} else {
+			var a netip.Addr
+			if a, err = netip.ParseAddr(s); err == nil {
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("IP range %q: %v", s, err)
+		}
+		r.prefixes = append(r.prefixes, p)
+		r.zones = append(r.zones, zone)
+	}
+	return r, nil
+}
+
+// match is Caddy's matchIPByCidrZones on an address "ip[%zone][:port]".
+func (r *ipRanges) match(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	host, zone, _ := strings.Cut(host, "%")
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	for i, p := range r.prefixes {
+		if p.Contains(ip) && (r.zones[i] == "" || r.zones[i] == zone) {
+			return true
+		}
+	}
+	return false
 }
 
 // headerRE is one field of a header_regexp matcher.
@@ -66,8 +124,6 @@ func parseMatchSet(b []byte) (*matchSet, error) {
 // does not implement.
 func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 	switch {
-	case raw.RemoteIP != nil, raw.ClientIP != nil:
-		return nil, fmt.Errorf("matchers remote_ip and client_ip are not supported")
 	case raw.Expression != nil:
 		return nil, fmt.Errorf("matcher expression is not supported")
 	case raw.File != nil:
@@ -76,6 +132,13 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 		return nil, fmt.Errorf("matcher vars_regexp is not supported")
 	}
 	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil, protocol: raw.Protocol, vars: raw.Vars}
+	var err error
+	if ms.remoteIP, err = newIPRanges(raw.RemoteIP); err != nil {
+		return nil, err
+	}
+	if ms.clientIP, err = newIPRanges(raw.ClientIP); err != nil {
+		return nil, err
+	}
 	for _, field := range sortedKeys(raw.HeaderRegexp) {
 		m := raw.HeaderRegexp[field]
 		if m == nil {
@@ -137,6 +200,14 @@ func (ms *matchSet) match(ex *Exchange) bool {
 		return false
 	}
 	if len(ms.vars) > 0 && !matchVars(ms.vars, ex, repl) {
+		return false
+	}
+	// Without trusted proxies (the compiler rejects client_ip with them)
+	// the client IP is the peer's, as Caddy's server sets it.
+	if ms.remoteIP != nil && !ms.remoteIP.match(ex.Req.Peer) {
+		return false
+	}
+	if ms.clientIP != nil && !ms.clientIP.match(ex.Req.Peer) {
 		return false
 	}
 	for _, sub := range ms.not {
