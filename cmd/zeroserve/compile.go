@@ -57,6 +57,20 @@ func runCompile(args []string, stdout, stderr io.Writer) int {
 // strictly, lowers it and compiles one server to an ELF object. Parse
 // warnings go to stderr.
 func compileConfig(path, adapter, server string, stderr io.Writer) ([]byte, error) {
+	prog, err := lowerConfig(path, adapter, stderr)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := compile.Compile(prog, compile.Options{Server: server})
+	if err != nil {
+		return nil, err
+	}
+	return elfwrite.Write(obj)
+}
+
+// lowerConfig reads a config (adapting a Caddyfile), parses it strictly
+// and lowers it. Parse warnings go to stderr.
+func lowerConfig(path, adapter string, stderr io.Writer) (*caddyconf.Program, error) {
 	body, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
@@ -84,13 +98,5 @@ func compileConfig(path, adapter, server string, stderr io.Writer) ([]byte, erro
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(stderr, "zeroserve: warning: %s\n", w)
 	}
-	prog, err := caddyconf.Lower(cfg)
-	if err != nil {
-		return nil, err
-	}
-	obj, err := compile.Compile(prog, compile.Options{Server: server})
-	if err != nil {
-		return nil, err
-	}
-	return elfwrite.Write(obj)
+	return caddyconf.Lower(cfg)
 }

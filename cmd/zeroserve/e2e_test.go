@@ -161,3 +161,49 @@ func TestScriptUsage(t *testing.T) {
 		t.Errorf("missing file: exit %d, %q", code, errOut)
 	}
 }
+
+// TestServeCaddyfileBinary serves the bundled example Caddyfile compiled to
+// eBPF, as `zeroserve --caddy FILE --addr ...` (the original's mode) on
+// both I/O backends, and checks what its routes answer.
+func TestServeCaddyfileBinary(t *testing.T) {
+	for _, io := range []string{"uring", "epoll"} {
+		t.Run(io, func(t *testing.T) {
+			addr, _, stop := startBinary(t, "--caddy", "../../examples/Caddyfile", "--addr", "127.0.0.1:0", "--io", io)
+			client := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			for _, c := range []struct {
+				path, body string
+				status     int
+				hdr, val   string
+			}{
+				{"/api/users", "api ok", 200, "Cache-Control", "no-store"},
+				{"/static/app.css", "static content", 200, "", ""},
+				{"/old", "", 301, "Location", "/new"},
+				{"/", "hello from zeroserve", 200, "", ""},
+			} {
+				resp, err := client.Get("http://" + addr + c.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := readAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != c.status || body != c.body || c.hdr != "" && resp.Header.Get(c.hdr) != c.val {
+					t.Errorf("%s: %d %q %v; want %d %q %s: %s", c.path, resp.StatusCode, body, resp.Header, c.status, c.body, c.hdr, c.val)
+				}
+			}
+			if log := stop(); !strings.Contains(log, `loaded script "caddy"`) {
+				t.Errorf("log:\n%s", log)
+			}
+		})
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	for _, args := range [][]string{{"run"}, {"run", "--config", "x", "extra"}} {
+		if code, _, _ := runCmd(args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	if code, _, errOut := runCmd("run", "--config", "../../examples/Caddyfile", "--addr", "127.0.0.1:0"); code != 2 || !strings.Contains(errOut, "--caddy") {
+		t.Errorf("run with --addr: exit %d, %q", code, errOut)
+	}
+}

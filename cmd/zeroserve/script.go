@@ -22,8 +22,8 @@ import (
 func init() {
 	register(&command{
 		name:  "script",
-		usage: "script [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--script-code-size-limit BYTES] " + serveUsage + " FILE.c|FILE.o",
-		short: "Serve a standalone eBPF script (C, compiled with clang, or an object), after any --plugin scripts.",
+		usage: "script [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--script-code-size-limit BYTES] [--script-env A,B] " + serveUsage + " FILE.c|FILE.o | --caddy FILE",
+		short: "Serve a standalone eBPF script (C, compiled with clang, or an object), or a Caddyfile compiled to eBPF (--caddy), after any --plugin scripts.",
 		run:   runScript,
 	})
 }
@@ -54,9 +54,15 @@ func (f *scriptFlags) config() *helpers.Config {
 	return &helpers.Config{EnvAllow: f.env, RateLimiter: helpers.NewRateLimiter(f.rateBuckets), MemoryBudget: f.memBudget}
 }
 
+// options returns the script loading options the flags select.
+func (f *scriptFlags) options() (script.Options, error) {
+	mode, err := vm.ParseJITMode(f.jit)
+	return script.Options{JIT: mode, CodeSizeLimit: f.codeLimit}, err
+}
+
 // load loads the plugins and then the site scripts into a chain.
 func (f *scriptFlags) load(site ...string) (*script.Chain, error) {
-	mode, err := vm.ParseJITMode(f.jit)
+	opts, err := f.options()
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +72,7 @@ func (f *scriptFlags) load(site ...string) (*script.Chain, error) {
 	}
 	var ss []*script.Script
 	for _, path := range append(append([]string{}, f.plugins...), site...) {
-		s, err := script.LoadFile(path, h, script.Options{JIT: mode, CodeSizeLimit: f.codeLimit})
+		s, err := script.LoadFile(path, h, opts)
 		if err != nil {
 			script.NewChain(ss...).Close()
 			return nil, err
@@ -95,11 +101,20 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var sf serveFlags
 	var scf scriptFlags
+	var cf caddyFlags
 	sf.register(fs)
 	scf.register(fs)
+	cf.register(fs, "caddy")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
+	}
+	if cf.config != "" {
+		if len(files) != 0 {
+			fmt.Fprintf(stderr, "zeroserve: --caddy serves the compiled config; also got %q\n", files)
+			return 2
+		}
+		return serveCaddy(&sf, &scf, &cf, stderr)
 	}
 	if len(files) != 1 || (filepath.Ext(files[0]) != ".c" && filepath.Ext(files[0]) != ".o") {
 		fmt.Fprintf(stderr, "usage: zeroserve %s\n", commands["script"].usage)
@@ -111,6 +126,15 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer chain.Close()
+	logLoaded(chain, stderr)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	return serve(&sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Log: stderr}, stderr, sigs)
+}
+
+// logLoaded logs one line per loaded script.
+func logLoaded(chain *script.Chain, stderr io.Writer) {
 	for _, s := range chain.Scripts() {
 		engine := "interpreter"
 		if s.Program().JIT() {
@@ -118,8 +142,4 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "loaded script %q (%d instructions, %s)\n", s.Name, len(s.Program().Instructions()), engine)
 	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
-	defer signal.Stop(sigs)
-	return serve(&sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Log: stderr}, stderr, sigs)
 }
