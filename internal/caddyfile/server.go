@@ -195,10 +195,6 @@ func (a *adaptation) serversFromPairings(pairings []pairing) (map[string]*server
 					(addr.Port == httpsPort || (addr.Port != httpPort && addr.Host != ""))
 			}
 
-			for _, v := range sb.pile["listener_wrapper"] {
-				srv.ListenerWrappers = append(srv.ListenerWrappers, v.Value.(Obj))
-			}
-
 			routes, err := buildSubroute(sb.pile["route"], &a.groups, directiveOrderFor(a.options))
 			if err != nil {
 				return nil, err
