@@ -382,3 +382,22 @@ func TestMatchWildcard(t *testing.T) {
 		}
 	}
 }
+
+func TestHelperRoutesAndBinds(t *testing.T) {
+	groups := 0
+	h := Helper{groupCounter: &groups}
+	vals := append(h.NewRoute(nil, Obj{"handler": "a"}), h.NewRoute(Obj{"path": []string{"/x"}}, Obj{"handler": "b"})...)
+	h.GroupRoutes(vals)
+	if vals[0].Value.(Route).Group != "group0" || vals[1].Value.(Route).Group != "group0" || groups != 1 {
+		t.Errorf("GroupRoutes: %+v", vals)
+	}
+	single := h.NewRoute(nil, Obj{"handler": "c"})
+	h.GroupRoutes(single)
+	if single[0].Value.(Route).Group != "" {
+		t.Errorf("a single route was grouped: %+v", single)
+	}
+	b := h.NewBindAddresses([]string{"127.0.0.1"})
+	if len(b) != 1 || b[0].Class != "bind" || b[0].Value.(bindValue).addresses[0] != "127.0.0.1" {
+		t.Errorf("NewBindAddresses: %+v", b)
+	}
+}

@@ -23,8 +23,8 @@ package caddyfile
 //     caddyfile.MatcherNameCtxKey), once per occurrence in a definition,
 //     with existing = the value so far; isMatcher false is rejected as
 //     unsupported.
-//   - Helper also has Caddyfiles() (file_server's hide list) and
-//     IsNamedRoute(); wasShorthand(token) (shorthands.go) is for map.
+//   - Helper also has Caddyfiles() (file_server's hide list);
+//     wasShorthand(token) (shorthands.go) is for map.
 //   - The core uses parseByteSize (reverse_proxy_bytesize.go) and
 //     privateRanges (matchers.go).
 

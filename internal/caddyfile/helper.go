@@ -59,11 +59,6 @@ func (h Helper) Option(name string) any {
 	return h.options[name]
 }
 
-// IsNamedRoute reports whether the directive is inside a named route &(...).
-func (h Helper) IsNamedRoute() bool {
-	return h.parentBlock.IsNamedRoute
-}
-
 // Caddyfiles returns the sorted names of the files the current block's
 // tokens come from (file_server hides them).
 func (h Helper) Caddyfiles() []string {
