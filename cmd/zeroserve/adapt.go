@@ -12,6 +12,7 @@ import (
 	caddyfmt "github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/zeroserve/zeroserve/internal/caddyfile"
+	"github.com/zeroserve/zeroserve/internal/compile"
 )
 
 // The adapt, validate and fmt commands: the Caddyfile tools of `caddy`,
@@ -26,7 +27,7 @@ func init() {
 	register(&command{
 		name:  "validate",
 		usage: "validate --config FILE",
-		short: "Check that a Caddyfile adapts without error.",
+		short: "Check that a Caddyfile adapts and every server compiles to eBPF.",
 		run:   runValidate,
 	})
 	register(&command{
@@ -86,9 +87,16 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: zeroserve validate --config FILE")
 		return 2
 	}
-	if _, err := adaptFile(*config, stderr); err != nil {
+	prog, err := lowerConfig(*config, "caddyfile", stderr)
+	if err != nil {
 		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
 		return 1
+	}
+	for _, sp := range prog.Servers {
+		if _, err := compile.Compile(prog, compile.Options{Server: sp.Name}); err != nil {
+			fmt.Fprintf(stderr, "zeroserve: server %s: %v\n", sp.Name, err)
+			return 1
+		}
 	}
 	fmt.Fprintln(stdout, "Valid configuration")
 	return 0

@@ -82,6 +82,11 @@ func TestValidateCommand(t *testing.T) {
 	if code, out, errOut := runCLI("validate", "--config", good); code != 0 || !strings.Contains(out, "Valid configuration") {
 		t.Errorf("good: exit %d out %q err %q", code, out, errOut)
 	}
+	// Adapts, but the compiler does not take the handler: validate fails.
+	uncompiled := writeFile(t, "Caddyfile", ":8080 {\n\tencode gzip\n}\n")
+	if code, _, errOut := runCLI("validate", "--config", uncompiled); code != 1 || !strings.Contains(errOut, "zeroserve: server srv0: ") {
+		t.Errorf("uncompiled: exit %d err %q", code, errOut)
+	}
 	bad := writeFile(t, "Caddyfile", "example.com {\n\tbogus_directive\n}\n")
 	if code, _, errOut := runCLI("validate", "--config", bad); code != 1 || !strings.Contains(errOut, ":2: unsupported directive \"bogus_directive\"") {
 		t.Errorf("bad: exit %d err %q", code, errOut)
