@@ -47,8 +47,14 @@
 // upstream connection is not pooled.
 // Interim 1xx responses from the upstream are skipped.
 //
-// Protocol upgrades (WebSocket) need a raw byte relay the server API does not
-// offer yet: such requests are answered 501, never forwarded half-working.
+// # Upgrades
+//
+// An HTTP/1.1 request asking to switch protocols (Upgrade with
+// "Connection: upgrade": WebSocket) is forwarded with those two fields; if
+// the upstream answers 101, the client gets it (server.ResponseWriter.
+// SwitchProtocols) and bytes are then relayed both ways as they come, with
+// the same pauses as bodies, and no timeout, until either side closes,
+// which closes the other. Any other answer is relayed as usual.
 //
 // # Failures
 //

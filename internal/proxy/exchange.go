@@ -60,6 +60,8 @@ type exchange struct {
 	sending    []byte
 
 	streaming bool // the response head is sent, the body follows as it comes
+	upgrade   bool // the client asked to switch protocols
+	tunnel    bool // switched: bytes are relayed both ways until a close
 	paused    bool // receiving from the upstream waits for the client (onDrain)
 }
 
@@ -67,13 +69,13 @@ type exchange struct {
 // buffered (stream is noStream), else followed by r's body as it arrives;
 // done finishes the client's response.
 func (x *exchange) start(done server.Completion, r *server.Request, stream int64) {
-	x.done, x.method = done, r.Method()
+	x.done, x.method, x.r = done, r.Method(), r
+	x.upgrade, x.tunnel = upgradeOf(r) != nil, false
 	done.Writer().OnAbort(x.abortFn)
 	x.reused, x.retried, x.finished = false, false, false
 	x.streamReq, x.chunkedReq, x.reqDone, x.bodyPaused = stream != noStream, stream == -1, stream == noStream, false
 	x.pend = x.pend[:0]
 	if x.streamReq {
-		x.r = r
 		r.OnBody(x.bodyFn)
 	}
 	x.send(false)
@@ -258,6 +260,10 @@ func (x *exchange) connFailed() {
 
 // onRecv handles received bytes or the end of the upstream's stream.
 func (x *exchange) onRecv(b []byte, err error) {
+	if x.tunnel {
+		x.tunnelRecv(b, err)
+		return
+	}
 	if err != nil {
 		if err == io.EOF && x.headLen > 0 && x.parser.Response().Framing().Kind == http1.BodyUntilClose {
 			x.finish(false)
@@ -293,7 +299,11 @@ func (x *exchange) advance() {
 			break
 		}
 		if resp.Status() == 101 {
-			x.fail(502) // the Upgrade field is never forwarded
+			if x.upgrade {
+				x.beginTunnel(resp, n)
+			} else {
+				x.fail(502) // switching without being asked
+			}
 			return
 		}
 		x.buf = x.buf[:copy(x.buf, x.buf[n:])]

@@ -170,13 +170,6 @@ func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 		w.WriteString("502 Bad Gateway: upstream host name not resolved (use an IP literal, localhost, or proxy.New)\n")
 		return
 	}
-	h := r.Header()
-	if h.Has("upgrade") && http1.HasToken(h.Get("connection"), "upgrade") {
-		w.WriteHeader(501)
-		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
-		w.WriteString("501 Not Implemented: protocol upgrades (WebSocket) are not proxied yet\n")
-		return
-	}
 	pl := p.pool(r.Loop(), u.Addr)
 	x := pl.getExchange()
 	var err error

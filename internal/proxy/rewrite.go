@@ -63,6 +63,10 @@ func appendRequest(dst, scratch []byte, r *server.Request, u *Upstream, stream i
 	if !h.Has("x-forwarded-host") && len(host) > 0 {
 		dst = appendField(dst, "X-Forwarded-Host", host)
 	}
+	if up := upgradeOf(r); up != nil {
+		dst = append(dst, "Connection: Upgrade\r\n"...)
+		dst = appendField(dst, "Upgrade", up)
+	}
 	switch {
 	case stream == -1:
 		dst = http1.AppendChunked(dst)
@@ -77,6 +81,17 @@ func appendRequest(dst, scratch []byte, r *server.Request, u *Upstream, stream i
 		return append(dst, body...), target, nil
 	}
 	return append(dst, "\r\n"...), target, nil
+}
+
+// upgradeOf returns the Upgrade value of an HTTP/1.1 request asking to
+// switch protocols (Upgrade and "Connection: upgrade"), or nil: the only
+// hop-by-hop fields forwarded, so that a WebSocket can be tunnelled.
+func upgradeOf(r *server.Request) []byte {
+	h := r.Header()
+	if r.ProtoMinor() != 1 || !http1.HasToken(h.Get("connection"), "upgrade") {
+		return nil
+	}
+	return h.Get("upgrade")
 }
 
 // noStream tells appendRequest the body is buffered.
