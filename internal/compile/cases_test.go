@@ -161,6 +161,21 @@ func TestCaddyfiles(t *testing.T) {
 			want:      []string{"403  | X-Kept: yes", "200  | X-Kept: yes"},
 		},
 		{
+			// Caddy's map handler: destinations evaluated when used,
+			// regexp outputs expanded with captures, defaults last.
+			name: "map",
+			caddyfile: `:80 {
+	map {host} {backend} {tier} {
+		example.com   one        gold
+		~^(.+)\.dev$  dev-${1}   -
+		default       none       bronze
+	}
+	respond "{backend} {tier}"
+}`,
+			probes: []probe{get("example.com/"), get("a.dev/"), get("x.org/")},
+			want:   []string{"200 one gold" + plain, "200 dev-a bronze" + plain, "200 none bronze" + plain},
+		},
+		{
 			name: "host sites",
 			caddyfile: `http://one.example {
 	respond "one"

@@ -76,6 +76,8 @@ func handlerConfig(h *caddyconf.LoweredHandler) (string, error) {
 			return "", &Error{Path: h.Path, Msg: err.Error()}
 		}
 		cfg.Rewrite = m
+	case *caddyconf.MapHandler:
+		cfg.Map = m
 	case *caddyconf.StaticError:
 		cfg.Error = &helpers.CaddyStaticError{Error: m.Error, StatusCode: string(m.StatusCode)}
 	case *caddyconf.Vars:

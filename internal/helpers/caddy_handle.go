@@ -15,7 +15,8 @@ import (
 // compiler stores it in read-only data: the handler's name and exactly
 // one of the fields after it.
 type CaddyHandler struct {
-	// Handler is "static_response", "headers", "rewrite" or "vars".
+	// Handler is "static_response", "headers", "rewrite", "vars", "map"
+	// or "error".
 	Handler string `json:"handler"`
 	// StaticResponse configures static_response.
 	StaticResponse *CaddyStaticResponse `json:"static_response,omitempty"`
@@ -25,6 +26,8 @@ type CaddyHandler struct {
 	Rewrite *caddyconf.Rewrite `json:"rewrite,omitempty"`
 	// Vars configures vars.
 	Vars map[string]any `json:"vars,omitempty"`
+	// Map configures map.
+	Map *caddyconf.MapHandler `json:"map,omitempty"`
 	// Error configures error (caddyconf.StaticError, status as a string).
 	Error *CaddyStaticError `json:"error,omitempty"`
 }
@@ -66,6 +69,7 @@ type handler struct {
 	vars     map[string]any
 	varsKeys []string
 	err      *CaddyStaticError
+	mapper   *mapHandler
 }
 
 // zsCaddyHandle is zs_caddy_handle(cfg, len) -> 0 continue | 1 stop: run
@@ -125,6 +129,15 @@ func parseHandler(b []byte) (*handler, error) {
 	case "vars":
 		h.vars = cfg.Vars
 		h.varsKeys = sortedKeys(cfg.Vars)
+	case "map":
+		if cfg.Map == nil {
+			return nil, fmt.Errorf("map without configuration")
+		}
+		m, err := newMapHandler(cfg.Map)
+		if err != nil {
+			return nil, err
+		}
+		h.mapper = m
 	case "error":
 		if cfg.Error == nil {
 			return nil, fmt.Errorf("error without configuration")
@@ -143,6 +156,9 @@ func (h *handler) run(ex *Exchange) (uint64, error) {
 		return staticResponse(h.static, ex, repl)
 	case h.rewrite != nil:
 		return CaddyContinue, rewrite(h.rewrite, ex, repl)
+	case h.mapper != nil:
+		ex.caddy.maps = append(ex.caddy.maps, h.mapper)
+		return CaddyContinue, nil
 	case h.err != nil:
 		// Caddy's StaticError: status 500 unless given.
 		status := 500

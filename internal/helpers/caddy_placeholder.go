@@ -21,6 +21,7 @@ import (
 //	.uri.path.<N>
 //	http.vars.<name>, http.regexp.<...> (captures of path_regexp)
 //	http.error.status_code, .status_text, .message (in error routes)
+//	the destinations of map handlers that ran
 
 // PlaceholderKind says how the compiler treats a placeholder key.
 type PlaceholderKind uint8
@@ -173,10 +174,11 @@ func (r replacer) get(key string) (string, bool) {
 		return r.errorPlaceholder(key)
 	}
 	if strings.HasPrefix(key, "http.regexp.") {
-		v, ok := r.ex.caddy.captures[key]
-		return v, ok
+		if v, ok := r.ex.caddy.captures[key]; ok {
+			return v, true
+		}
 	}
-	return "", false
+	return r.mapped(key)
 }
 
 // replaceAll is Caddy's Replacer.ReplaceAll(s, ""): unknown placeholders

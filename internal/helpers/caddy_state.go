@@ -16,6 +16,11 @@ type caddyState struct {
 	// the server's error routes.
 	raised, inError *caddyError
 	orig            Request
+
+	// maps are the map handlers that ran, in order; mapDepth counts
+	// nested map lookups.
+	maps     []*mapHandler
+	mapDepth int
 }
 
 // caddyError is a handler error, as Caddy's caddyhttp.HandlerError.
@@ -32,6 +37,9 @@ func (s *caddyState) reset() {
 	s.deferred = s.deferred[:0]
 	s.raised, s.inError = nil, nil
 	s.orig = Request{}
+	clear(s.maps)
+	s.maps = s.maps[:0]
+	s.mapDepth = 0
 }
 
 // setVar sets a variable.
