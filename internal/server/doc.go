@@ -19,7 +19,11 @@
 // connection's send buffer. It answers before returning, or calls
 // ResponseWriter.Defer and finishes later, still on the loop, with
 // Completion.Finish (the reverse proxy does this from its upstream
-// callbacks). A handler must never block.
+// callbacks). A handler must never block. A deferred response may also be
+// streamed (ResponseWriter.Stream: head first, then body as written, with
+// Buffered and OnDrain for backpressure), take its request body as it
+// arrives (BodyStreamer, Request.OnBody, PauseBody) or switch protocols
+// into a byte tunnel (ResponseWriter.SwitchProtocols, for WebSocket).
 //
 // # TLS
 //

@@ -23,10 +23,9 @@ func (f HandlerFunc) ServeHTTP1(w *ResponseWriter, r *Request) { f(w, r) }
 // no 100 Continue, ServeHTTP1 runs at once with an empty body, and the
 // connection closes after the response unless the body was empty.
 //
-// Streaming request bodies (for the reverse proxy) will be a further
-// optional interface whose method receives body data as it is decoded,
-// on the loop, instead of the buffered Request.Body; BodyPolicy stays the
-// place where a handler says whether it reads the body at all.
+// A handler that takes the body as it is decoded, instead of buffered,
+// implements BodyStreamer; BodyPolicy stays the place where a handler says
+// whether it reads the body at all.
 type BodyPolicy interface {
 	WantsBody(r *Request) bool
 }
