@@ -44,7 +44,6 @@ func checkMatcherSet(path string, ms *caddyconf.MatcherSet, trusted bool) error 
 	}{
 		{"expression", ms.Expression != nil},
 		{"file", ms.File != nil},
-		{"vars_regexp", ms.VarsRegexp != nil},
 		{"client_ip", ms.ClientIP != nil && trusted},
 	} {
 		if m.set {

@@ -92,9 +92,10 @@ func TestJSONRoutes(t *testing.T) {
 				{"handle":[{"handler":"vars","tier":"gold","n":2}]},
 				{"match":[{"vars":{"tier":["silver"],"{http.request.host.labels.1}":["example"]}}],
 					"handle":[{"handler":"static_response","body":"{http.request.host.labels.2} {http.request.uri.path.1}"}]},
+				{"match":[{"vars_regexp":{"{http.request.uri.path}":{"name":"p","pattern":"^/re/(.*)$"}}}],"handle":[{"handler":"static_response","body":"re {http.regexp.p.1}"}]},
 				{"match":[{"vars":{"n":["2"]}}],"handle":[{"handler":"static_response","body":"n"}]}]`, ""),
-			probes: []probe{get("WWW.Example.com/a/b"), get("other.org/a")},
-			want:   []string{"200 www b" + plain, "200 n" + plain},
+			probes: []probe{get("WWW.Example.com/a/b"), get("other.org/a"), get("other.org/re/x/y")},
+			want:   []string{"200 www b" + plain, "200 n" + plain, "200 re x/y" + plain},
 		},
 		{
 			name: "remote_ip and client_ip",

@@ -31,7 +31,8 @@ type matchSet struct {
 	headerRE   []headerRE // sorted by field
 	protocol   string
 	vars       map[string][]string
-	remoteIP   *ipRanges // remote_ip, and client_ip without trusted proxies
+	varsRE     []headerRE // vars_regexp, sorted by key
+	remoteIP   *ipRanges  // remote_ip, and client_ip without trusted proxies
 	clientIP   *ipRanges
 }
 
@@ -90,7 +91,8 @@ func (r *ipRanges) match(addr string) bool {
 	return false
 }
 
-// headerRE is one field of a header_regexp matcher.
+// headerRE is one field of a header_regexp matcher (or one key of a
+// vars_regexp matcher).
 type headerRE struct {
 	field string
 	re    *regexp.Regexp
@@ -128,8 +130,6 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 		return nil, fmt.Errorf("matcher expression is not supported")
 	case raw.File != nil:
 		return nil, fmt.Errorf("matcher file is not supported")
-	case raw.VarsRegexp != nil:
-		return nil, fmt.Errorf("matcher vars_regexp is not supported")
 	}
 	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil, protocol: raw.Protocol, vars: raw.Vars}
 	var err error
@@ -138,6 +138,17 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 	}
 	if ms.clientIP, err = newIPRanges(raw.ClientIP); err != nil {
 		return nil, err
+	}
+	for _, key := range sortedKeys(raw.VarsRegexp) {
+		m := raw.VarsRegexp[key]
+		if m == nil {
+			return nil, fmt.Errorf("vars_regexp %q is null", key)
+		}
+		re, err := regexp.Compile(m.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		ms.varsRE = append(ms.varsRE, headerRE{key, re, m.Name})
 	}
 	for _, field := range sortedKeys(raw.HeaderRegexp) {
 		m := raw.HeaderRegexp[field]
@@ -202,6 +213,9 @@ func (ms *matchSet) match(ex *Exchange) bool {
 	if len(ms.vars) > 0 && !matchVars(ms.vars, ex, repl) {
 		return false
 	}
+	if ms.varsRE != nil && !matchVarsRE(ms.varsRE, ex, repl) {
+		return false
+	}
 	// Without trusted proxies (the compiler rejects client_ip with them)
 	// the client IP is the peer's, as Caddy's server sets it.
 	if ms.remoteIP != nil && !ms.remoteIP.match(ex.Req.Peer) {
@@ -245,21 +259,40 @@ func matchHeaderRE(h headerRE, ex *Exchange) bool {
 	return false
 }
 
+// varValue is the value a vars or vars_regexp matcher compares: a
+// placeholder's for a key "{...}", else the variable's (fmt's %v).
+func varValue(key string, ex *Exchange, repl replacer) string {
+	if strings.HasPrefix(key, "{") && strings.HasSuffix(key, "}") && strings.Count(key, "{") == 1 {
+		v, _ := repl.get(strings.Trim(key, "{}"))
+		return v
+	}
+	switch v := ex.caddy.vars[key].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		return fmt.Sprintf("%v", v)
+	}
+}
+
+// matchVarsRE is Caddy's MatchVarsRE: true when some key's value matches
+// its expression (keys ORed), recording the captures.
+func matchVarsRE(res []headerRE, ex *Exchange, repl replacer) bool {
+	for _, r := range res {
+		if matchRegexp(r.re, r.name, varValue(r.field, ex, repl), ex) {
+			return true
+		}
+	}
+	return false
+}
+
 // matchVars is Caddy's VarsMatcher: true when some key's value (a
 // variable, or a placeholder for a key "{...}") equals one of its values
 // after expansion. Keys are ORed, as in Caddy.
 func matchVars(vars map[string][]string, ex *Exchange, repl replacer) bool {
 	for _, key := range sortedKeys(vars) {
-		var val string
-		if strings.HasPrefix(key, "{") && strings.HasSuffix(key, "}") && strings.Count(key, "{") == 1 {
-			val, _ = repl.get(strings.Trim(key, "{}"))
-		} else if v, ok := ex.caddy.vars[key]; ok && v != nil {
-			if s, ok := v.(string); ok {
-				val = s
-			} else {
-				val = fmt.Sprintf("%v", v)
-			}
-		}
+		val := varValue(key, ex, repl)
 		for _, want := range vars[key] {
 			if val == repl.replaceAll(want) {
 				return true
