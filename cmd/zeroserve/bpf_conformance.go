@@ -168,7 +168,7 @@ func runConformanceFile(path string, mode vm.JITMode) conformanceCase {
 // helpers, in the environment of vm.ConformanceObject (r1 = a writable copy
 // of mem, r2 = its length).
 func runCorpusProgram(tc *corpus.Test, mode vm.JITMode) (uint64, error) {
-	opts, err := conformanceOptions(mode)
+	opts, err := conformanceOptions(mode, false)
 	if err != nil {
 		return 0, err
 	}
@@ -186,16 +186,19 @@ func runCorpusProgram(tc *corpus.Test, mode vm.JITMode) (uint64, error) {
 }
 
 // conformanceOptions returns VM options with the conformance helpers
-// (testdata/README.md §4) registered, by number and by uBPF's names.
-func conformanceOptions(mode vm.JITMode) (vm.Options, error) {
+// (testdata/README.md §4) registered, by number and by uBPF's names, and
+// with plugins the zs_* helpers after them, so that plugins run from `bpf
+// run`. Corpus files get only the numbered ones: some expect helper numbers
+// above 5 to be unregistered.
+func conformanceOptions(mode vm.JITMode, plugins bool) (vm.Options, error) {
 	h := vm.NewHelpers()
 	if err := vm.RegisterConformanceHelpers(h); err != nil {
 		return vm.Options{}, err
 	}
-	// The zs_* helpers too, after the corpus's numbered ones, so that
-	// plugins run from `bpf run`.
-	if err := helpers.Register(h); err != nil {
-		return vm.Options{}, err
+	if plugins {
+		if err := helpers.Register(h); err != nil {
+			return vm.Options{}, err
+		}
 	}
 	return vm.Options{Helpers: h, JIT: mode, PoolSize: -1}, nil
 }

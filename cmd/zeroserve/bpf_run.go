@@ -103,7 +103,7 @@ func bpfRun(args []string, stdout, stderr io.Writer) int {
 // run it with. mem, if not nil, replaces a .data file's mem section, or is
 // an object's calldata.
 func loadRunnable(path, section string, mode vm.JITMode, mem []byte) (*vm.Program, int, []byte, error) {
-	opts, err := conformanceOptions(mode)
+	opts, err := conformanceOptions(mode, !strings.HasSuffix(path, ".data"))
 	if err != nil {
 		return nil, 0, nil, err
 	}
