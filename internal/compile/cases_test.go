@@ -105,6 +105,18 @@ func TestCaddyfiles(t *testing.T) {
 			want:   []string{"200 x | Connection: close" + plain},
 		},
 		{
+			// "?" sets a default: a deferred op that requires the field
+			// to be absent when the response is written.
+			name: "header default",
+			caddyfile: `:80 {
+	header ?X-Def "dflt"
+	header /given X-Def "given"
+	respond "r"
+}`,
+			probes: []probe{get("a/given"), get("a/other")},
+			want:   []string{"200 r" + plain + " | X-Def: given", "200 r" + plain + " | X-Def: dflt"},
+		},
+		{
 			name: "path_regexp captures and vars",
 			caddyfile: `:80 {
 	@user path_regexp user ^/u/(?P<id>[0-9]+)$
