@@ -129,6 +129,14 @@ func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 		}
 		w.WriteHeader(res.Status)
 		for _, f := range res.Header {
+			if asciiEqualFold(f.Name, "connection") {
+				// The server owns framing: "Connection: close" (Caddy's
+				// static_response close) closes after this response.
+				if http1.HasToken([]byte(f.Value), "close") {
+					w.CloseAfter()
+				}
+				continue
+			}
 			w.AddHeader(f.Name, f.Value)
 		}
 		if ex.Action == helpers.ActionRespond {

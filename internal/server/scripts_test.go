@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zeroserve/zeroserve/internal/bpf/elfwrite"
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
+	"github.com/zeroserve/zeroserve/internal/compile"
 	"github.com/zeroserve/zeroserve/internal/loop"
 	"github.com/zeroserve/zeroserve/internal/script"
 	"github.com/zeroserve/zeroserve/internal/vm"
@@ -116,4 +119,55 @@ func TestScriptHooks(t *testing.T) {
 			t.Errorf("got %d %q, want 299 \"second\"", resp.StatusCode, body)
 		}
 	})
+}
+
+// TestScriptConnectionClose: a Caddy static_response with close sends
+// "Connection: close" and closes the connection.
+func TestScriptConnectionClose(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		h, err := script.NewHelpers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := compileStatic(t, `{"apps":{"http":{"servers":{"srv0":{"listen":[":0"],"routes":[{"handle":[{"handler":"static_response","body":"bye","close":true}]}]}}}}}`)
+		s, err := script.LoadObject("caddy", e, h, script.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain := script.NewChain(s)
+		t.Cleanup(chain.Close)
+		srv := startServer(t, b, Config{Handler: &Scripts{Chain: chain}})
+		c := dial(t, srv)
+		fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		br := bufio.NewReader(c)
+		resp, body := readResponse(t, br, "GET")
+		if resp.StatusCode != 200 || body != "bye" || !resp.Close {
+			t.Fatalf("got %d %q close=%v", resp.StatusCode, body, resp.Close)
+		}
+		if _, err := br.ReadByte(); err != io.EOF {
+			t.Fatalf("connection still open: %v", err)
+		}
+	})
+}
+
+// compileStatic compiles a Caddy JSON config to an ELF object.
+func compileStatic(t *testing.T, js string) []byte {
+	t.Helper()
+	cfg, err := caddyconf.Parse([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := caddyconf.Lower(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := compile.Compile(prog, compile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elf, err := elfwrite.Write(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return elf
 }
