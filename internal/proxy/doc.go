@@ -70,9 +70,13 @@
 // is complete (server.ResponseWriter.OnAbort), the upstream connection is
 // closed, which cancels the upstream's work.
 //
-// Upstream URLs are "http://host[:port][/base][?query]"; https and Unix
-// socket upstreams are rejected by ParseUpstream with a URLError (the loop
-// cannot connect to Unix sockets yet, and TLS to upstreams is not built).
+// Upstream URLs are "http[s]://host[:port][/base][?query]". https
+// upstreams use crypto/tls on the loop, as the server's TLS does: the
+// handshake in a short goroutine over an in-memory pipe the loop feeds,
+// then the loop drives the tls.Conn (Config.TLS sets roots and client
+// certificates; the server name is the upstream's host). A handshake or
+// verification failure is a 502. Unix socket upstreams are rejected by
+// ParseUpstream with a URLError: the loop connects over TCP only.
 //
 // # Pools
 //

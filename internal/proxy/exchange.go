@@ -112,11 +112,10 @@ func (x *exchange) sendBody() {
 		return
 	}
 	x.sending, x.pend = x.pend, x.sending[:0]
-	if err := x.pl.lp.Send(uc.c, x.sending); err != nil {
+	if err := uc.send(x, x.sending); err != nil {
 		x.connFailed()
 		return
 	}
-	uc.sendX = x
 	x.inflight++
 }
 
@@ -142,11 +141,10 @@ func (x *exchange) send(fresh bool) {
 	x.sendErr, x.got, x.streaming, x.paused = false, false, false, false
 	x.buf, x.headLen, x.body = x.buf[:0], 0, x.body[:0]
 	x.parser.Reset(x.method == http1.MethodHead)
-	if err := pl.lp.Send(uc.c, x.req); err != nil {
+	if err := uc.send(x, x.req); err != nil {
 		x.connFailed()
 		return
 	}
-	uc.sendX = x
 	x.inflight++
 	if uc.dialing {
 		x.arm(pl.p.cfg.DialTimeout)
@@ -339,7 +337,7 @@ func (x *exchange) advance() {
 	if w := x.done.Writer(); x.streaming && !x.paused && w != nil && w.Buffered() > streamHighWater {
 		x.paused = true // until the client has taken what is queued (onDrain)
 		x.pl.p.pauses.Add(1)
-		x.pl.lp.PauseRecv(x.uc.c)
+		x.uc.pause()
 	}
 }
 
@@ -395,7 +393,7 @@ func (x *exchange) begin(resp *http1.Response) bool {
 func (x *exchange) onDrain() {
 	if x.paused && x.uc != nil {
 		x.paused = false
-		x.pl.lp.ResumeRecv(x.uc.c)
+		x.uc.resume()
 	}
 }
 
@@ -430,7 +428,7 @@ func (x *exchange) finish(keepable bool) {
 	switch {
 	case !keep:
 		uc.close()
-	case uc.sendX != nil:
+	case uc.sending():
 		uc.keepAfterSend = true // OnSend pools it
 	default:
 		x.pl.put(uc)
@@ -493,12 +491,11 @@ func (x *exchange) dropConn() {
 
 // detach separates the exchange from its connection.
 func (x *exchange) detach() {
-	if x.uc != nil {
+	if uc := x.uc; uc != nil {
+		uc.x, x.uc = nil, nil
 		if x.paused {
 			x.paused = false
-			x.pl.lp.ResumeRecv(x.uc.c)
+			uc.resume()
 		}
-		x.uc.x = nil
-		x.uc = nil
 	}
 }

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"crypto/tls"
 	"net/netip"
 
 	"github.com/zeroserve/zeroserve/internal/loop"
@@ -12,7 +13,8 @@ type pool struct {
 	p    *Proxy
 	lp   *loop.Loop
 	addr netip.AddrPort
-	idle []*upConn // most recently used last
+	tls  *tls.Config // nil for plain HTTP upstreams
+	idle []*upConn   // most recently used last
 	free []*exchange
 }
 
@@ -68,6 +70,9 @@ func (pl *pool) remove(uc *upConn) {
 func (pl *pool) dial() (*upConn, error) {
 	uc := &upConn{pl: pl}
 	uc.idleFn = uc.onIdle
+	if pl.tls != nil {
+		uc.tls = newUpTLS(pl.tls)
+	}
 	c, err := pl.lp.Connect(pl.addr, uc, uc.connected)
 	if err != nil {
 		return nil, err
@@ -106,10 +111,15 @@ func (pl *pool) putExchange(x *exchange) {
 // upConn is one upstream connection: a loop.Handler that passes its events
 // to the exchange using it, if any.
 type upConn struct {
-	pl      *pool
-	c       loop.Conn
-	x       *exchange // the exchange using the connection, nil when idle
-	sendX   *exchange // the exchange whose request the kernel is sending
+	pl *pool
+	c  loop.Conn
+	x  *exchange // the exchange using the connection, nil when idle
+	// sends has one entry per loop.Send not yet reported by OnSend, in
+	// order: the exchange whose request bytes it carries, or nil (TLS
+	// handshake and control records).
+	sends   []*exchange
+	tls     *upTLS // nil for plain HTTP
+	paused  bool   // receiving is paused (pause)
 	dialing bool
 	pooled  bool
 	closing bool // Close was called or OnClose came
@@ -120,9 +130,13 @@ type upConn struct {
 	idleFn        func()     // onIdle, as a func value made once
 }
 
-// connected is the loop.Connect callback.
+// connected is the loop.Connect callback. A TLS connection then
+// handshakes; its exchange waits for the response as for any other.
 func (uc *upConn) connected(_ loop.Conn, err error) {
 	uc.dialing = false
+	if err == nil && uc.tls != nil {
+		uc.tls.start(uc)
+	}
 	if uc.x != nil {
 		uc.x.onConnected(err)
 	}
@@ -131,9 +145,21 @@ func (uc *upConn) connected(_ loop.Conn, err error) {
 // OnRecv passes received bytes to the exchange; an idle connection that
 // receives anything (the upstream closing it, or stray bytes) is closed.
 func (uc *upConn) OnRecv(c loop.Conn, b []byte, err error) {
+	if uc.tls != nil {
+		uc.tls.recv(uc, b, err)
+		return
+	}
+	uc.deliver(b, err)
+}
+
+// deliver passes plaintext to the exchange, as OnRecv describes.
+func (uc *upConn) deliver(b []byte, err error) {
 	if uc.x != nil {
 		uc.x.onRecv(b, err)
 		return
+	}
+	if err == nil && len(b) == 0 {
+		return // a TLS record without data (a session ticket)
 	}
 	uc.pl.remove(uc)
 	uc.close()
@@ -147,6 +173,25 @@ func (uc *upConn) onIdle() {
 	uc.close()
 }
 
+// pause stops receiving until resume (backpressure from the client).
+func (uc *upConn) pause() {
+	if !uc.paused {
+		uc.paused = true
+		uc.pl.lp.PauseRecv(uc.c)
+	}
+}
+
+// resume undoes pause, passing on plaintext a TLS layer still holds.
+func (uc *upConn) resume() {
+	if uc.paused {
+		uc.paused = false
+		uc.pl.lp.ResumeRecv(uc.c)
+		if uc.tls != nil && uc.tls.ready {
+			uc.tls.read(uc)
+		}
+	}
+}
+
 // close closes the connection (once).
 func (uc *upConn) close() {
 	if !uc.closing {
@@ -156,11 +201,14 @@ func (uc *upConn) close() {
 	}
 }
 
-// OnSend reports the end of a request's send.
+// OnSend reports the end of a send.
 func (uc *upConn) OnSend(_ loop.Conn, err error) {
-	x := uc.sendX
-	uc.sendX = nil
-	if uc.keepAfterSend {
+	var x *exchange
+	if len(uc.sends) > 0 {
+		x = uc.sends[0]
+		uc.sends = uc.sends[:copy(uc.sends, uc.sends[1:])]
+	}
+	if uc.keepAfterSend && (err != nil || !uc.sending()) {
 		uc.keepAfterSend = false
 		if err == nil && uc.x == nil {
 			uc.pl.put(uc)
@@ -179,9 +227,36 @@ func (uc *upConn) OnSend(_ loop.Conn, err error) {
 	}
 }
 
+// sending reports whether request bytes are still with the kernel.
+func (uc *upConn) sending() bool {
+	for _, x := range uc.sends {
+		if x != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// send sends b, a request's bytes for x: b must stay untouched until x's
+// onSend (with TLS it is encrypted at once, into a buffer of the
+// connection's).
+func (uc *upConn) send(x *exchange, b []byte) error {
+	if uc.tls != nil {
+		return uc.tls.send(uc, x, b)
+	}
+	if err := uc.pl.lp.Send(uc.c, b); err != nil {
+		return err
+	}
+	uc.sends = append(uc.sends, x)
+	return nil
+}
+
 // OnClose drops the connection from the pool and fails its exchange.
 func (uc *upConn) OnClose(loop.Conn) {
 	uc.closing = true
+	if uc.tls != nil {
+		uc.tls.pipe.closeRead()
+	}
 	uc.pl.remove(uc)
 	if x := uc.x; x != nil {
 		x.onRecv(nil, errUpstreamClosed)

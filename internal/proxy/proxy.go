@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net/netip"
 	"sync"
@@ -44,6 +45,10 @@ type Config struct {
 	// close-delimited bodies are streamed to the client as they arrive.
 	// Default 64 KiB.
 	BufferResponseBytes int64
+	// TLS configures connections to https upstreams (roots, client
+	// certificates); nil means the system roots. ServerName defaults to
+	// the upstream's host.
+	TLS *tls.Config
 	// Limits bounds upstream response heads (http1 defaults for zero
 	// fields); its MaxBodyBytes is ignored (see MaxResponseBytes).
 	Limits http1.Limits
@@ -79,6 +84,8 @@ type Stats struct {
 type poolKey struct {
 	lp   *loop.Loop
 	addr netip.AddrPort
+	tls  bool
+	name string // the TLS server name
 }
 
 // New parses cfg.Upstream, if set, resolves its host name if it is not an
@@ -170,7 +177,7 @@ func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 		w.WriteString("502 Bad Gateway: upstream host name not resolved (use an IP literal, localhost, or proxy.New)\n")
 		return
 	}
-	pl := p.pool(r.Loop(), u.Addr)
+	pl := p.pool(r.Loop(), u)
 	x := pl.getExchange()
 	var err error
 	x.req, x.target, err = appendRequest(x.req[:0], x.target, r, u, stream)
@@ -184,13 +191,26 @@ func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 	x.start(w.Defer(), r, stream)
 }
 
-// pool returns lp's connection pool for addr, creating it on first use.
-func (p *Proxy) pool(lp *loop.Loop, addr netip.AddrPort) *pool {
-	k := poolKey{lp, addr}
+// pool returns lp's connection pool for u, creating it on first use.
+func (p *Proxy) pool(lp *loop.Loop, u *Upstream) *pool {
+	k := poolKey{lp: lp, addr: u.Addr}
+	if u.TLS {
+		k.tls, k.name = true, u.Host
+	}
 	if v, ok := p.pools.Load(k); ok {
 		return v.(*pool)
 	}
-	v, _ := p.pools.LoadOrStore(k, &pool{p: p, lp: lp, addr: addr})
+	pl := &pool{p: p, lp: lp, addr: u.Addr}
+	if u.TLS {
+		pl.tls = &tls.Config{}
+		if p.cfg.TLS != nil {
+			pl.tls = p.cfg.TLS.Clone()
+		}
+		if pl.tls.ServerName == "" {
+			pl.tls.ServerName = u.Host
+		}
+	}
+	v, _ := p.pools.LoadOrStore(k, pl)
 	return v.(*pool)
 }
 

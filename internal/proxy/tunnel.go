@@ -55,6 +55,6 @@ func (x *exchange) tunnelRecv(b []byte, err error) {
 	if !x.paused && w.Buffered() > streamHighWater {
 		x.paused = true
 		x.pl.p.pauses.Add(1)
-		x.pl.lp.PauseRecv(x.uc.c)
+		x.uc.pause()
 	}
 }

@@ -14,8 +14,11 @@ type Upstream struct {
 	// Host is the upstream's host as written (a name or an IP literal,
 	// without brackets).
 	Host string
-	// Port is the TCP port (80 when the URL names none).
+	// Port is the TCP port (80, or 443 for https, when the URL names
+	// none).
 	Port uint16
+	// TLS is set for https upstreams.
+	TLS bool
 	// BasePath is the URL's path without trailing slashes, "" when it has
 	// none; request paths are appended to it.
 	BasePath string
@@ -41,22 +44,24 @@ func (e *URLError) Error() string {
 }
 
 // ParseUpstream parses an upstream URL of the form
-// "http://host[:port][/base/path][?query]". "https://" upstreams and Unix
-// sockets ("unix//path.sock") are recognised and rejected with a URLError
-// saying they are not supported yet, as are user info, fragments and
-// anything else that is not a plain http URL.
+// "http[s]://host[:port][/base/path][?query]". Unix sockets
+// ("unix//path.sock") are recognised and rejected with a URLError saying
+// they are not supported yet, as are user info, fragments and anything
+// else that is not a plain http or https URL.
 func ParseUpstream(raw string) (*Upstream, error) {
 	bad := func(off int, reason string) (*Upstream, error) {
 		return nil, &URLError{URL: raw, Offset: off, Reason: reason}
 	}
+	u := &Upstream{Port: 80}
+	start := len("http://")
 	switch {
 	case strings.HasPrefix(raw, "http://"):
 	case strings.HasPrefix(raw, "https://"):
-		return bad(0, "https upstreams are not supported yet")
+		u.TLS, u.Port, start = true, 443, len("https://")
 	case strings.HasPrefix(raw, "unix/"):
 		return bad(0, "unix socket upstreams are not supported yet (the event loop connects over TCP only)")
 	default:
-		return bad(0, `want "http://host[:port][/path]"`)
+		return bad(0, `want "http://" or "https://host[:port][/path]"`)
 	}
 	for i := 0; i < len(raw); i++ {
 		if c := raw[i]; c <= ' ' || c >= 0x7f {
@@ -66,7 +71,6 @@ func ParseUpstream(raw string) (*Upstream, error) {
 	if i := strings.IndexByte(raw, '#'); i >= 0 {
 		return bad(i, "fragment in upstream URL")
 	}
-	start := len("http://")
 	rest := raw[start:]
 	end := len(rest)
 	if i := strings.IndexAny(rest, "/?"); i >= 0 {
@@ -79,7 +83,6 @@ func ParseUpstream(raw string) (*Upstream, error) {
 	if authority == "" {
 		return bad(start, "empty host")
 	}
-	u := &Upstream{Port: 80}
 	host := authority
 	if strings.HasPrefix(authority, "[") {
 		j := strings.IndexByte(authority, ']')

@@ -18,6 +18,8 @@ func TestParseUpstream(t *testing.T) {
 		{"http://[::ffff:1.2.3.4]", Upstream{Host: "::ffff:1.2.3.4", Port: 80, Addr: netip.MustParseAddrPort("1.2.3.4:80")}},
 		{"http://h:1/a/b?x=1&y", Upstream{Host: "h", Port: 1, BasePath: "/a/b", Query: "x=1&y"}},
 		{"http://h//?q", Upstream{Host: "h", Port: 80, Query: "q"}},
+		{"https://h/b", Upstream{Host: "h", Port: 443, TLS: true, BasePath: "/b"}},
+		{"https://127.0.0.1:8443", Upstream{Host: "127.0.0.1", Port: 8443, TLS: true, Addr: netip.MustParseAddrPort("127.0.0.1:8443")}},
 	} {
 		u, err := ParseUpstream(tc.in)
 		if err != nil {
@@ -29,7 +31,6 @@ func TestParseUpstream(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ in, reason string }{
-		{"https://h", "https upstreams are not supported"},
 		{"unix//run/app.sock", "unix socket upstreams are not supported"},
 		{"ftp://h", "want"},
 		{"http://", "empty host"},
@@ -58,7 +59,7 @@ func TestNewRejects(t *testing.T) {
 		t.Errorf("New without an upstream: %v, %v", p, err)
 	}
 	for _, cfg := range []Config{
-		{Upstream: "https://h"},
+		{Upstream: "ftp://h"},
 		{Upstream: "http://127.0.0.1:1", DialTimeout: -1},
 		{Upstream: "http://127.0.0.1:1", MaxIdleConns: -1},
 		{Upstream: "http://no-such-host.invalid"},
