@@ -158,9 +158,6 @@ func (uc *upConn) deliver(b []byte, err error) {
 		uc.x.onRecv(b, err)
 		return
 	}
-	if err == nil && len(b) == 0 {
-		return // a TLS record without data (a session ticket)
-	}
 	uc.pl.remove(uc)
 	uc.close()
 }
