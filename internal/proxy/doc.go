@@ -3,7 +3,9 @@
 // keep-alive connections pooled per event loop, on the same loop as the
 // client connection, and relays the response. Proxy.ServeHTTP1 forwards to
 // the configured upstream; Proxy.Forward forwards to an upstream chosen per
-// request (zs_reverse_proxy), sharing the proxy's pools.
+// request (zs_reverse_proxy), sharing the proxy's pools, optionally with
+// the request as scripts changed it (Outgoing: method, path, query, header
+// fields), to which the same rules apply.
 //
 // # Request rewriting (the original's rules, reference §1.4)
 //

@@ -29,6 +29,7 @@ type exchange struct {
 	method  http1.Method
 	req     []byte // the upstream request, head and body
 	target  []byte // scratch for the request-target
+	view    view   // the request being forwarded (fields reused)
 
 	uc       *upConn
 	reused   bool // uc came from the pool

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"iter"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -150,7 +151,7 @@ func (p *Proxy) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
 		w.WriteString("500 Internal Server Error: proxy has no upstream\n")
 		return
 	}
-	p.forward(w, r, p.up, streamedBody(r, p.cfg.BufferRequestBytes))
+	p.forward(w, r, p.up, nil, streamedBody(r, p.cfg.BufferRequestBytes))
 }
 
 // StreamsBody reports whether ServeHTTP1 takes r's body as it arrives
@@ -164,13 +165,50 @@ func (p *Proxy) StreamsBody(r *server.Request) bool {
 // response (or 502/504). u must not change while in use; an unresolved
 // u.Addr (a host name ParseUpstream could not resolve without blocking)
 // is answered 502. Call it from a Handler, on the request's loop.
-func (p *Proxy) Forward(w *server.ResponseWriter, r *server.Request, u *Upstream) {
-	p.forward(w, r, u, noStream)
+//
+// out, when not nil, is the request to send instead of the client's (the
+// script layer's changed request); the body is still the client's.
+func (p *Proxy) Forward(w *server.ResponseWriter, r *server.Request, u *Upstream, out *Outgoing) {
+	p.forward(w, r, u, out, noStream)
+}
+
+// Outgoing is a request as a script changed it, forwarded by Forward in
+// place of the client's: the rewriting rules (base path and query merge,
+// hop-by-hop fields dropped, X-Forwarded-* added when missing, Cookie
+// joined) apply to it as to the client's request.
+type Outgoing struct {
+	// Method is the request method.
+	Method string
+	// Path is the request path, percent-encoded as on the wire; it is
+	// cleaned (http1.CleanPath) and appended to the upstream's base path.
+	Path string
+	// RawQuery is the query without '?', merged with the upstream's.
+	RawQuery string
+	// Header lists every header field to send, in order; the Host field
+	// gives Host (the client's when absent). Invalid names or values make
+	// Forward answer 500.
+	Header iter.Seq2[string, string]
+}
+
+// viewOf fills v from o, for r; Host comes from o's fields or r.
+func (o *Outgoing) viewOf(v *view, r *server.Request) {
+	*v = view{method: []byte(o.Method), host: r.Host(), path: []byte(o.Path), fields: v.fields[:0]}
+	if o.RawQuery != "" {
+		v.query = []byte(o.RawQuery)
+	}
+	if o.Header != nil {
+		for name, value := range o.Header {
+			v.fields = append(v.fields, field{[]byte(name), []byte(value)})
+		}
+	}
+	if h := v.get("host"); h != nil {
+		v.host = h
+	}
 }
 
 // forward is Forward, with the request body streamed as stream says (see
 // appendRequest) when the server streams it to ServeHTTP1.
-func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream, stream int64) {
+func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream, out *Outgoing, stream int64) {
 	if !u.Addr.IsValid() {
 		w.WriteHeader(502)
 		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
@@ -180,12 +218,19 @@ func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 	pl := p.pool(r.Loop(), u)
 	x := pl.getExchange()
 	var err error
-	x.req, x.target, err = appendRequest(x.req[:0], x.target, r, u, stream)
+	status := 400 // the client's request cannot be forwarded as is
+	if out != nil {
+		out.viewOf(&x.view, r)
+		status = 500 // a script's changes are invalid
+	} else {
+		viewOf(&x.view, r)
+	}
+	x.req, x.target, err = appendRequest(x.req[:0], x.target, &x.view, r, u, stream)
 	if err != nil {
 		pl.putExchange(x)
-		w.WriteHeader(400)
+		w.WriteHeader(status)
 		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
-		w.WriteString("400 Bad Request: " + err.Error() + "\n")
+		w.WriteString(itoa(status) + " " + http1.StatusText(status) + ": " + err.Error() + "\n")
 		return
 	}
 	x.start(w.Defer(), r, stream)

@@ -691,6 +691,12 @@ func TestForward(t *testing.T) {
 		var ups [2]*Upstream
 		for i := range ups {
 			ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("X-Script") != "" {
+					b, _ := io.ReadAll(r.Body)
+					fmt.Fprintf(w, "%s %s host=%s cookie=%s conn=%q body=%s", r.Method, r.URL.RequestURI(), r.Host,
+						r.Header.Get("Cookie"), r.Header.Get("Connection"), b)
+					return
+				}
 				fmt.Fprintf(w, "upstream %d saw %s", i, r.URL.RequestURI())
 			}))
 			u, err := ParseUpstream(ts.URL + "/u" + strconv.Itoa(i))
@@ -711,13 +717,27 @@ func TestForward(t *testing.T) {
 			Handler: server.HandlerFunc(func(w *server.ResponseWriter, r *server.Request) {
 				switch string(r.Path()) {
 				case "/0":
-					p.Forward(w, r, ups[0])
+					p.Forward(w, r, ups[0], nil)
 				case "/1":
-					p.Forward(w, r, ups[1])
+					p.Forward(w, r, ups[1], nil)
 				case "/none":
 					p.ServeHTTP1(w, r)
+				case "/out", "/badout":
+					value := "1"
+					if string(r.Path()) == "/badout" {
+						value = "1\r\nX-Injected: 1"
+					}
+					p.Forward(w, r, ups[0], &Outgoing{Method: "PUT", Path: "/changed/./%41", RawQuery: "q=1",
+						Header: func(yield func(string, string) bool) {
+							for _, f := range [][2]string{{"Host", "scripted.example"}, {"X-Script", value}, {"Cookie", "a=1"},
+								{"Connection", "close"}, {"Cookie", "b=2"}} {
+								if !yield(f[0], f[1]) {
+									return
+								}
+							}
+						}})
 				default:
-					p.Forward(w, r, unresolved)
+					p.Forward(w, r, unresolved, nil)
 				}
 			})})
 		if err != nil {
@@ -741,6 +761,8 @@ func TestForward(t *testing.T) {
 			{"/0", 200, "upstream 0 saw /u0/0"},
 			{"/none", 500, ""},
 			{"/x", 502, ""},
+			{"/out", 200, `PUT /u0/changed/%41?q=1 host=scripted.example cookie=a=1; b=2 conn="" body=`},
+			{"/badout", 500, ""},
 		} {
 			resp, err := c.Get("http://" + s.Addr().String() + tc.path)
 			if err != nil {
@@ -752,8 +774,8 @@ func TestForward(t *testing.T) {
 				t.Errorf("%s: %d %q, want %d %q", tc.path, resp.StatusCode, got, tc.status, tc.body)
 			}
 		}
-		if st := p.Stats(); st.Dials != 2 || st.Reuses != 1 {
-			t.Errorf("stats %+v, want 2 dials (one per upstream) and 1 reuse", st)
+		if st := p.Stats(); st.Dials != 2 || st.Reuses != 2 {
+			t.Errorf("stats %+v, want 2 dials (one per upstream) and 2 reuses", st)
 		}
 	})
 }

@@ -7,61 +7,104 @@ import (
 	"github.com/zeroserve/zeroserve/internal/server"
 )
 
-// appendRequest appends the upstream request for r to dst, following the
-// rewriting rules in the package documentation: the head and the buffered
-// body, or, when the body is streamed (length >= 0: Content-Length, -1:
-// chunked; otherwise pass noStream), only the head. scratch is a reusable
-// buffer for the path; both are returned grown.
-func appendRequest(dst, scratch []byte, r *server.Request, u *Upstream, stream int64) ([]byte, []byte, error) {
-	target, err := appendTarget(scratch[:0], r, u)
-	if err != nil {
-		return dst, target, err
+// view is the request as it is forwarded: the client's parsed request, or
+// a script's changed copy (Outgoing). Its slices are valid while the
+// request is.
+type view struct {
+	method []byte
+	host   []byte // nil for an HTTP/1.0 request without Host
+	path   []byte // as received (raw), cleaned by appendTarget
+	query  []byte // nil without '?'
+	fields []field
+}
+
+// field is one header field line of a view.
+type field struct{ name, value []byte }
+
+// get returns the first value of the field name, or nil.
+func (v *view) get(name string) []byte {
+	for _, f := range v.fields {
+		if equalFold(f.name, name) {
+			return f.value
+		}
 	}
-	dst, err = http1.AppendRequestLine(dst, r.MethodName(), target)
-	if err != nil {
-		return dst, target, err
+	return nil
+}
+
+// has reports whether the field name is present.
+func (v *view) has(name string) bool {
+	for _, f := range v.fields {
+		if equalFold(f.name, name) {
+			return true
+		}
 	}
-	host := r.Host()
-	if host == nil {
-		dst = append(dst, "Host: "...)
-		dst = append(dst, u.HostPort()...)
-		dst = append(dst, "\r\n"...)
-	} else {
-		dst = appendField(dst, "Host", host)
-	}
+	return false
+}
+
+// viewOf fills v from the client's request r, reusing v.fields.
+func viewOf(v *view, r *server.Request) {
 	h := r.Header()
-	conn := h.Get("connection")
-	cookies := 0
+	*v = view{method: r.MethodName(), host: r.Host(), path: r.RawPath(), query: r.Query(), fields: v.fields[:0]}
 	for i := 0; i < h.Len(); i++ {
-		name := h.Name(i)
-		if equalFold(name, "host") || hopByHop(name, conn) || equalFold(name, "expect") || equalFold(name, "content-length") {
-			continue
-		}
-		if equalFold(name, "cookie") {
-			if cookies++; cookies > 1 {
-				continue
-			}
-			dst = appendCookies(dst, h)
-			continue
-		}
-		dst = appendField(dst, string(name), h.Value(i))
+		v.fields = append(v.fields, field{h.Name(i), h.Value(i)})
 	}
-	if !h.Has("x-forwarded-for") {
+}
+
+// appendRequest appends the upstream request for v (from r) to dst,
+// following the rewriting rules in the package documentation: the head
+// and the buffered body, or, when the body is streamed (length >= 0:
+// Content-Length, -1: chunked; otherwise pass noStream), only the head.
+// scratch is a reusable buffer for the path; both are returned grown.
+// Header values are checked (a script may have set them): an invalid one
+// is an error.
+func appendRequest(dst, scratch []byte, v *view, r *server.Request, u *Upstream, stream int64) ([]byte, []byte, error) {
+	target, err := appendTarget(scratch[:0], v, u)
+	if err != nil {
+		return dst, target, err
+	}
+	dst, err = http1.AppendRequestLine(dst, v.method, target)
+	if err != nil {
+		return dst, target, err
+	}
+	host := v.host
+	if host == nil {
+		host = []byte(u.HostPort())
+	}
+	if dst, err = http1.AppendHeader(dst, "Host", host); err != nil {
+		return dst, target, err
+	}
+	conn := v.get("connection")
+	cookies := 0
+	for _, f := range v.fields {
+		if equalFold(f.name, "host") || hopByHop(f.name, conn) || equalFold(f.name, "expect") || equalFold(f.name, "content-length") {
+			continue
+		}
+		if equalFold(f.name, "cookie") {
+			if cookies++; cookies == 1 {
+				dst = appendCookies(dst, v)
+			}
+			continue
+		}
+		if dst, err = http1.AppendHeader(dst, f.name, f.value); err != nil {
+			return dst, target, err
+		}
+	}
+	if !v.has("x-forwarded-for") {
 		if a := r.RemoteAddr(); a.IsValid() {
 			dst = append(dst, "X-Forwarded-For: "...)
 			dst = a.Addr().Unmap().AppendTo(dst)
 			dst = append(dst, "\r\n"...)
 		}
 	}
-	if !h.Has("x-forwarded-proto") {
+	if !v.has("x-forwarded-proto") {
 		if r.TLS() {
 			dst = append(dst, "X-Forwarded-Proto: https\r\n"...)
 		} else {
 			dst = append(dst, "X-Forwarded-Proto: http\r\n"...)
 		}
 	}
-	if !h.Has("x-forwarded-host") && len(host) > 0 {
-		dst = appendField(dst, "X-Forwarded-Host", host)
+	if !v.has("x-forwarded-host") && len(v.host) > 0 {
+		dst = appendField(dst, "X-Forwarded-Host", v.host)
 	}
 	if up := upgradeOf(r); up != nil {
 		dst = append(dst, "Connection: Upgrade\r\n"...)
@@ -74,6 +117,7 @@ func appendRequest(dst, scratch []byte, r *server.Request, u *Upstream, stream i
 		dst = http1.AppendContentLength(dst, stream)
 	default:
 		body := r.Body()
+		h := r.Header()
 		if len(body) > 0 || h.Has("content-length") || h.Has("transfer-encoding") {
 			dst = http1.AppendContentLength(dst, int64(len(body)))
 		}
@@ -119,9 +163,9 @@ func streamedBody(r *server.Request, limit int64) int64 {
 
 // appendTarget appends the upstream request-target: the base path, the
 // request's clean path (percent-encoding kept) and the merged query.
-func appendTarget(dst []byte, r *server.Request, u *Upstream) ([]byte, error) {
+func appendTarget(dst []byte, v *view, u *Upstream) ([]byte, error) {
 	dst = append(dst, u.BasePath...)
-	raw := r.RawPath()
+	raw := v.path
 	switch {
 	case len(raw) == 1 && raw[0] == '*':
 		if u.BasePath == "" {
@@ -135,7 +179,7 @@ func appendTarget(dst []byte, r *server.Request, u *Upstream) ([]byte, error) {
 			return dst, err
 		}
 	}
-	q := r.Query()
+	q := v.query
 	if u.Query != "" || len(q) > 0 {
 		dst = append(dst, '?')
 		dst = append(dst, u.Query...)
@@ -148,27 +192,38 @@ func appendTarget(dst []byte, r *server.Request, u *Upstream) ([]byte, error) {
 }
 
 // appendCookies appends one Cookie field joining every Cookie field line of
-// h with "; " (RFC 9113 §8.2.3 and the original's rule).
-func appendCookies(dst []byte, h *http1.Headers) []byte {
+// v with "; " (RFC 9113 §8.2.3 and the original's rule). Cookie values
+// hold no CR or LF (checked by the parser, or here for a script's).
+func appendCookies(dst []byte, v *view) []byte {
 	dst = append(dst, "Cookie: "...)
 	first := true
-	for i := h.Index("cookie", 0); i >= 0; i = h.Index("cookie", i+1) {
-		v := h.Value(i)
-		if len(v) == 0 {
+	for _, f := range v.fields {
+		if !equalFold(f.name, "cookie") || len(f.value) == 0 || !validValue(f.value) {
 			continue
 		}
 		if !first {
 			dst = append(dst, "; "...)
 		}
 		first = false
-		dst = append(dst, v...)
+		dst = append(dst, f.value...)
 	}
 	return append(dst, "\r\n"...)
 }
 
+// validValue reports whether b holds no control byte other than HTAB
+// (field-value bytes, RFC 9110 §5.5).
+func validValue(b []byte) bool {
+	for _, c := range b {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // appendField appends "name: value\r\n". Values come from a parsed message,
 // so they are already valid field values.
-func appendField(dst []byte, name string, value []byte) []byte {
+func appendField[N, V ~string | ~[]byte](dst []byte, name N, value V) []byte {
 	dst = append(dst, name...)
 	dst = append(dst, ": "...)
 	dst = append(dst, value...)
