@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha1"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -548,9 +550,16 @@ func wsAccept(key string) string {
 }
 
 func TestWebSocket(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		t.Run(map[bool]string{false: "http", true: "https"}[secure], func(t *testing.T) { testWebSocket(t, secure) })
+	}
+}
+
+// testWebSocket tunnels a WebSocket to a plain or TLS upstream.
+func testWebSocket(t *testing.T, secure bool) {
 	backends(t, func(t *testing.T, b loop.Backend) {
 		seen, ended := make(chan http.Header, 1), make(chan struct{})
-		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			defer close(ended)
 			seen <- r.Header.Clone()
 			if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
@@ -566,7 +575,18 @@ func TestWebSocket(t *testing.T) {
 				wsAccept(r.Header.Get("Sec-WebSocket-Key")))
 			io.Copy(c, brw) // echo every frame as it is
 		}))
-		_, base := startProxy(t, b, Config{Upstream: ts.URL})
+		cfg := Config{}
+		if secure {
+			ts.StartTLS()
+			roots := x509.NewCertPool()
+			roots.AddCert(ts.Certificate())
+			cfg.TLS = &tls.Config{RootCAs: roots}
+		} else {
+			ts.Start()
+		}
+		defer ts.Close()
+		cfg.Upstream = ts.URL
+		_, base := startProxy(t, b, cfg)
 		c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 		if err != nil {
 			t.Fatal(err)
