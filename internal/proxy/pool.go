@@ -13,12 +13,12 @@ type pool struct {
 	p    *Proxy
 	lp   *loop.Loop
 	addr netip.AddrPort
-	tls  *tls.Config // nil for plain HTTP upstreams
-	idle []*upConn   // most recently used last
-	free []*exchange
+	tls  *tls.Config  // nil for plain HTTP upstreams
+	idle []*upConn    // most recently used last
+	free *[]*exchange // spare exchanges, shared by the loop's pools
 }
 
-// maxFreeExchanges bounds the exchanges a pool keeps for reuse.
+// maxFreeExchanges bounds the exchanges a loop keeps for reuse.
 const maxFreeExchanges = 64
 
 // get pops the most recently pooled connection, or returns nil.
@@ -83,12 +83,14 @@ func (pl *pool) dial() (*upConn, error) {
 	return uc, nil
 }
 
-// getExchange returns a spare exchange or a new one.
+// getExchange returns a spare exchange or a new one, for a request to
+// pl's upstream.
 func (pl *pool) getExchange() *exchange {
-	if n := len(pl.free); n > 0 {
-		x := pl.free[n-1]
-		pl.free[n-1] = nil
-		pl.free = pl.free[:n-1]
+	if free := *pl.free; len(free) > 0 {
+		x := free[len(free)-1]
+		free[len(free)-1] = nil
+		*pl.free = free[:len(free)-1]
+		x.pl = pl
 		return x
 	}
 	x := &exchange{pl: pl}
@@ -102,9 +104,9 @@ func (pl *pool) getExchange() *exchange {
 
 // putExchange keeps x for reuse. The kernel must hold none of its buffers.
 func (pl *pool) putExchange(x *exchange) {
-	if len(pl.free) < maxFreeExchanges && cap(x.body) <= 1<<20 && cap(x.req) <= 1<<20 && cap(x.pend)+cap(x.sending) <= 1<<20 {
+	if len(*pl.free) < maxFreeExchanges && cap(x.body) <= 1<<20 && cap(x.req) <= 1<<20 && cap(x.pend)+cap(x.sending) <= 1<<20 {
 		x.done, x.r = zeroCompletion, nil
-		pl.free = append(pl.free, x)
+		*pl.free = append(*pl.free, x)
 	}
 }
 

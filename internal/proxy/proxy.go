@@ -62,6 +62,7 @@ type Proxy struct {
 	cfg   Config
 	up    *Upstream // nil without Config.Upstream
 	pools sync.Map  // poolKey -> *pool
+	free  sync.Map  // *loop.Loop -> *[]*exchange, spares shared by its pools
 
 	dials, reuses, retries, pauses atomic.Uint64
 }
@@ -245,7 +246,8 @@ func (p *Proxy) pool(lp *loop.Loop, u *Upstream) *pool {
 	if v, ok := p.pools.Load(k); ok {
 		return v.(*pool)
 	}
-	pl := &pool{p: p, lp: lp, addr: u.Addr}
+	free, _ := p.free.LoadOrStore(lp, new([]*exchange))
+	pl := &pool{p: p, lp: lp, addr: u.Addr, free: free.(*[]*exchange)}
 	if u.TLS {
 		pl.tls = &tls.Config{}
 		if p.cfg.TLS != nil {
