@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -205,5 +207,47 @@ func TestRunUsage(t *testing.T) {
 	}
 	if code, _, errOut := runCmd("run", "--config", "../../examples/Caddyfile", "--addr", "127.0.0.1:0"); code != 2 || !strings.Contains(errOut, "--caddy") {
 		t.Errorf("run with --addr: exit %d, %q", code, errOut)
+	}
+}
+
+// TestServeScriptProxy: a script forwards requests with zs_reverse_proxy
+// to a real upstream; the upstream sees the script's changes, and an
+// upstream that is down gives 502, on both backends.
+func TestServeScriptProxy(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s %s via=%s xff=%s upstream-header=%q", r.Method, r.URL.RequestURI(), r.Header.Get("X-Via-Script"), r.Header.Get("X-Forwarded-For"), r.Header.Get("X-Upstream"))
+	}))
+	defer upstream.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL
+	down.Close()
+	for _, io := range []string{"uring", "epoll"} {
+		t.Run(io, func(t *testing.T) {
+			addr, _, stop := startBinary(t, "--addr", "127.0.0.1:0", "--io", io, "../../internal/script/testdata/proxy.o")
+			defer stop()
+			for _, c := range []struct {
+				upstream string
+				status   int
+				body     string
+			}{
+				{upstream.URL + "/base", 200, `GET /base/rewritten?from=script via=yes xff=127.0.0.1 upstream-header=""`},
+				{downURL, 502, ""},
+				{"", 400, "no upstream\n"},
+			} {
+				req, _ := http.NewRequest("GET", "http://"+addr+"/orig", nil)
+				if c.upstream != "" {
+					req.Header.Set("X-Upstream", c.upstream)
+				}
+				resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := readAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != c.status || c.body != "" && body != c.body {
+					t.Errorf("upstream %q: %d %q, want %d %q", c.upstream, resp.StatusCode, body, c.status, c.body)
+				}
+			}
+		})
 	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/script"
-	"github.com/zeroserve/zeroserve/internal/server"
 )
 
 // The run command is Caddy's `caddy run --config FILE`: the config is
@@ -113,7 +112,7 @@ func serveCaddy(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Writ
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
-	return serve(sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Log: stderr}, stderr, sigs)
+	return serveChain(sf, scf, chain, stderr, sigs)
 }
 
 // configAddr returns the plain-HTTP listen address of the server the

@@ -130,7 +130,7 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
-	return serve(&sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Log: stderr}, stderr, sigs)
+	return serveChain(&sf, &scf, chain, stderr, sigs)
 }
 
 // logLoaded logs one line per loaded script.
@@ -142,4 +142,15 @@ func logLoaded(chain *script.Chain, stderr io.Writer) {
 		}
 		fmt.Fprintf(stderr, "loaded script %q (%d instructions, %s)\n", s.Name, len(s.Program().Instructions()), engine)
 	}
+}
+
+// serveChain serves a loaded chain with the script flags' configuration
+// and the proxy engine for zs_reverse_proxy.
+func serveChain(sf *serveFlags, scf *scriptFlags, chain *script.Chain, stderr io.Writer, sigs <-chan os.Signal) int {
+	fwd, err := newForwarder()
+	if err != nil {
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
+	return serve(sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr}, stderr, sigs)
 }

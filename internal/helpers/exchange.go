@@ -14,6 +14,8 @@ type Exchange struct {
 	Action Action
 	// Response is the response of ActionRespond.
 	Response Response
+	// Upstream is the URL of ActionProxy (zs_reverse_proxy).
+	Upstream string
 	// Log receives the lines scripts log with zs_log; nil discards them.
 	Log func(script, line string)
 	// Config is the process-level configuration of the helpers (config.go);
@@ -45,6 +47,7 @@ const (
 	ActionNone    Action = iota // no decision yet: the next script runs
 	ActionRespond               // send Response
 	ActionAbort                 // close the connection without a response
+	ActionProxy                 // forward the request to Upstream
 )
 
 // Response is an in-memory response set by zs_respond.
@@ -59,6 +62,7 @@ func (ex *Exchange) Reset() {
 	clear(ex.Meta)
 	ex.Action = ActionNone
 	ex.Response = Response{Body: ex.Response.Body[:0]}
+	ex.Upstream = ""
 	ex.Mem = MemBudget{}
 	ex.Hooks = nil
 	clear(ex.ResponseHeader)

@@ -47,6 +47,7 @@ var table = []struct {
 	{"zs_meta_set", zsMetaSet},
 
 	{"zs_respond", zsRespond},
+	{"zs_reverse_proxy", zsReverseProxy},
 	{"zs_abort", zsAbort},
 	{"zs_response_pending", zsResponsePending},
 	{"zs_response_clear", zsResponseClear},

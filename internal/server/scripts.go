@@ -35,6 +35,10 @@ type Scripts struct {
 	// Config is the helpers' process-level configuration (environment
 	// allow-list, rate limiter, memory budget); it outlives reloads.
 	Config *helpers.Config
+	// Forward proxies a request whose chain chose zs_reverse_proxy to the
+	// upstream URL, sending req (the request as the scripts left it); it
+	// finishes w itself, possibly later (Defer). nil answers 502.
+	Forward func(w *ResponseWriter, r *Request, upstream string, req *helpers.Request)
 	// Fallback answers requests no script decided; nil gives 404.
 	Fallback Handler
 	// Log receives script log lines (zs_log) and trap reports; nil
@@ -109,6 +113,10 @@ func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 			w.Abort()
 			return
 		}
+		if ex.Action == helpers.ActionProxy {
+			s.forward(w, r, ex)
+			return
+		}
 		if ex.Action == helpers.ActionNone && s.Fallback != nil {
 			s.Fallback.ServeHTTP1(w, r)
 			return
@@ -146,6 +154,24 @@ func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 	}
 	s.logf("[script_runtime] %s %s: zs_res_continue_request ran the request %d times; giving up\n", r.MethodName(), r.Target(), maxContinues+1)
 	w.WriteHeader(500)
+}
+
+// forward hands a zs_reverse_proxy request to Forward. Response hooks and
+// zs.response.header.* metadata cannot change a proxied response yet, so
+// using them together is an error, not a silent omission.
+func (s *Scripts) forward(w *ResponseWriter, r *Request, ex *helpers.Exchange) {
+	extra := len(ex.Hooks) > 0
+	ex.ResponseHeaders(func(string, string) { extra = true })
+	switch {
+	case extra:
+		s.logf("[script_runtime] %s %s: zs_reverse_proxy with response hooks or zs.response.header.* metadata is not supported yet\n", r.MethodName(), r.Target())
+		w.WriteHeader(500)
+	case s.Forward == nil:
+		s.logf("[script_runtime] %s %s: zs_reverse_proxy: this server has no proxy\n", r.MethodName(), r.Target())
+		w.WriteHeader(502)
+	default:
+		s.Forward(w, r, ex.Upstream, &ex.Req)
+	}
 }
 
 // fillRequest copies what scripts see of r into req.

@@ -1,0 +1,39 @@
+package helpers
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/zeroserve/zeroserve/internal/vm"
+)
+
+// maxUpstreamURL bounds a zs_reverse_proxy URL.
+const maxUpstreamURL = 2048
+
+// zsReverseProxy is zs_reverse_proxy(url, len) -> 0: when the chain ends,
+// the request (as scripts changed it) is forwarded to url, an
+// "http://host[:port][/base]" or "https://..." upstream; the request path is
+// appended to the base path and the queries are merged. A request that
+// already has a response, a URL of another scheme (unix sockets are not
+// supported yet) or an over-long URL traps.
+func zsReverseProxy(c *vm.Context, u, uLen, _, _, _ uint64) (uint64, error) {
+	k, err := current(c)
+	if err != nil {
+		return 0, err
+	}
+	if uLen > maxUpstreamURL {
+		return 0, fmt.Errorf("zs_reverse_proxy: URL of %d bytes is over the %d-byte limit", uLen, maxUpstreamURL)
+	}
+	s, err := guestText(c, u, uLen)
+	if err != nil {
+		return 0, err
+	}
+	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
+		return 0, fmt.Errorf("zs_reverse_proxy: %q: want an http:// or https:// URL (unix sockets are not supported yet)", s)
+	}
+	if k.Ex.Action != ActionNone {
+		return 0, fmt.Errorf("zs_reverse_proxy: the request already has a response")
+	}
+	k.Ex.Action, k.Ex.Upstream = ActionProxy, s
+	return 0, nil
+}
