@@ -6,7 +6,11 @@
 //	cmd/zeroserve ─▶ internal/vm ─▶ internal/vm/abi
 //	                 internal/vm ─▶ internal/bpf
 //	cmd/zeroserve ─▶ internal/bpf/elfload ─▶ internal/bpf
-//	(server, later) ─▶ internal/http1, internal/loop ─▶ loop/uring, loop/epoll
+//	cmd/zeroserve ─▶ internal/server ─▶ internal/script ─▶ internal/helpers ─▶ internal/vm
+//	cmd/zeroserve ─▶ internal/proxy ─▶ internal/server
+//	internal/server, internal/proxy ─▶ internal/http1, internal/loop, internal/tlspipe
+//	cmd/zeroserve ─▶ internal/compile ─▶ internal/caddyconf, internal/bpf
+//	internal/loop ─▶ loop/uring, loop/epoll
 //
 // See docs/ARCHITECTURE.md for what each package owns and why.
 package zeroserve

@@ -254,7 +254,7 @@ func (uc *upConn) send(x *exchange, b []byte) error {
 func (uc *upConn) OnClose(loop.Conn) {
 	uc.closing = true
 	if uc.tls != nil {
-		uc.tls.pipe.closeRead()
+		uc.tls.pipe.CloseRead()
 	}
 	uc.pl.remove(uc)
 	if x := uc.x; x != nil {

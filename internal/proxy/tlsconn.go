@@ -6,18 +6,18 @@ import (
 	"errors"
 	"io"
 	"net"
-	"sync"
-	"time"
+
+	"github.com/zeroserve/zeroserve/internal/tlspipe"
 )
 
 // upTLS is the TLS layer of an https upstream connection, on crypto/tls
 // as the server's TLS is (DESIGN §5): the handshake runs in a goroutine
-// over tlsPipe, which the loop feeds; afterwards the loop drives the same
+// over a tlspipe.Pipe, which the loop feeds; afterwards the loop drives the same
 // tls.Conn, whose reads of an empty pipe return a temporary error that
 // crypto/tls treats as retryable.
 type upTLS struct {
 	conn    *tls.Conn
-	pipe    *tlsPipe
+	pipe    *tlspipe.Pipe
 	ready   bool   // the handshake is done and the loop owns conn
 	wire    []byte // ciphertext written on the loop, sent by flush
 	queued  []byte // a request written before the handshake finished
@@ -27,8 +27,7 @@ type upTLS struct {
 
 func newUpTLS(cfg *tls.Config) *upTLS {
 	t := &upTLS{}
-	t.pipe = &tlsPipe{wire: &t.wire}
-	t.pipe.cond.L = &t.pipe.mu
+	t.pipe = tlspipe.New(nil, &t.wire)
 	t.conn = tls.Client(t.pipe, cfg)
 	return t
 }
@@ -36,13 +35,13 @@ func newUpTLS(cfg *tls.Config) *upTLS {
 // start runs the handshake once the TCP connection is up.
 func (t *upTLS) start(uc *upConn) {
 	lp := uc.pl.lp
-	t.pipe.post = func(b []byte) error {
+	t.pipe.SetPost(func(b []byte) error {
 		cp := append([]byte(nil), b...)
 		if !lp.Post(func() { t.sendWire(uc, nil, cp) }) {
 			return net.ErrClosed
 		}
 		return nil
-	}
+	})
 	timeout := uc.pl.p.cfg.DialTimeout
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -61,7 +60,7 @@ func (t *upTLS) handshakeDone(uc *upConn, err error) {
 		uc.close() // OnClose fails the exchange: 502
 		return
 	}
-	t.pipe.onLoop = true
+	t.pipe.SetOnLoop()
 	t.ready = true
 	if x := t.queuedX; x != nil {
 		t.queuedX = nil
@@ -107,7 +106,7 @@ func (t *upTLS) sendWire(uc *upConn, x *exchange, w []byte) error {
 // recv takes ciphertext (or the end of the stream) from the loop.
 func (t *upTLS) recv(uc *upConn, b []byte, err error) {
 	if err != nil {
-		t.pipe.closeRead()
+		t.pipe.CloseRead()
 		if !t.ready {
 			return // the handshake goroutine fails and reports
 		}
@@ -117,7 +116,7 @@ func (t *upTLS) recv(uc *upConn, b []byte, err error) {
 		}
 		return
 	}
-	t.pipe.push(b)
+	t.pipe.Push(b)
 	if t.ready {
 		t.read(uc)
 	}
@@ -136,8 +135,7 @@ func (t *upTLS) read(uc *upConn) {
 			uc.deliver(t.plain[:n], nil)
 			continue
 		}
-		var wb wouldBlock
-		if err == nil || errors.As(err, &wb) {
+		if err == nil || errors.Is(err, tlspipe.ErrWouldBlock) {
 			break
 		}
 		uc.deliver(nil, err) // io.EOF, or an alert
@@ -149,104 +147,3 @@ func (t *upTLS) read(uc *upConn) {
 		t.sendWire(uc, nil, w)
 	}
 }
-
-// tlsPipe is the net.Conn under an upstream's tls.Conn: during the
-// handshake Read waits (mu, cond) for bytes the loop pushes and Write
-// posts a copy to the loop; afterwards (onLoop) only the loop uses it,
-// Read on an empty buffer returns wouldBlock and Write appends to *wire.
-type tlsPipe struct {
-	mu     sync.Mutex
-	cond   sync.Cond
-	in     []byte
-	closed bool
-	onLoop bool
-	post   func([]byte) error
-	wire   *[]byte
-}
-
-// wouldBlock is the temporary error of a Read on an empty pipe.
-type wouldBlock struct{}
-
-func (wouldBlock) Error() string   { return "proxy: no TLS input buffered" }
-func (wouldBlock) Timeout() bool   { return false }
-func (wouldBlock) Temporary() bool { return true }
-
-func (p *tlsPipe) push(b []byte) {
-	if p.onLoop {
-		p.in = append(p.in, b...)
-		return
-	}
-	p.mu.Lock()
-	p.in = append(p.in, b...)
-	p.cond.Signal()
-	p.mu.Unlock()
-}
-
-func (p *tlsPipe) closeRead() {
-	if p.onLoop {
-		p.closed = true
-		return
-	}
-	p.mu.Lock()
-	p.closed = true
-	p.cond.Broadcast()
-	p.mu.Unlock()
-}
-
-// Read implements net.Conn.
-func (p *tlsPipe) Read(b []byte) (int, error) {
-	if !p.onLoop {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for len(p.in) == 0 && !p.closed {
-			p.cond.Wait()
-		}
-	}
-	if len(p.in) == 0 {
-		if p.closed {
-			return 0, io.EOF
-		}
-		return 0, wouldBlock{}
-	}
-	n := copy(b, p.in)
-	p.in = p.in[:copy(p.in, p.in[n:])]
-	return n, nil
-}
-
-// Write implements net.Conn.
-func (p *tlsPipe) Write(b []byte) (int, error) {
-	if p.onLoop {
-		*p.wire = append(*p.wire, b...)
-		return len(b), nil
-	}
-	if err := p.post(b); err != nil {
-		return 0, err
-	}
-	return len(b), nil
-}
-
-// Close implements net.Conn; the loop closes the real connection.
-func (p *tlsPipe) Close() error {
-	p.closeRead()
-	return nil
-}
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "loop" }
-func (pipeAddr) String() string  { return "loop" }
-
-// LocalAddr implements net.Conn.
-func (p *tlsPipe) LocalAddr() net.Addr { return pipeAddr{} }
-
-// RemoteAddr implements net.Conn.
-func (p *tlsPipe) RemoteAddr() net.Addr { return pipeAddr{} }
-
-// SetDeadline implements net.Conn; the loop enforces deadlines.
-func (p *tlsPipe) SetDeadline(time.Time) error { return nil }
-
-// SetReadDeadline implements net.Conn; the loop enforces deadlines.
-func (p *tlsPipe) SetReadDeadline(time.Time) error { return nil }
-
-// SetWriteDeadline implements net.Conn; the loop enforces deadlines.
-func (p *tlsPipe) SetWriteDeadline(time.Time) error { return nil }

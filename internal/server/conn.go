@@ -145,7 +145,7 @@ func (c *conn) onEOF(err error) {
 	switch c.state {
 	case stateHandshake:
 		if c.tls != nil && c.tls.started {
-			c.tls.pipe.closeRead()
+			c.tls.pipe.CloseRead()
 			return // the handshake goroutine fails and reports
 		}
 		c.closeNow(err)
@@ -246,7 +246,7 @@ func (c *conn) OnClose(loop.Conn) {
 	}
 	c.stopDeadline()
 	if c.tls != nil {
-		c.tls.pipe.closeRead()
+		c.tls.pipe.CloseRead()
 	}
 	c.w.release(c)
 }
@@ -294,7 +294,7 @@ func (c *conn) enterClosing() {
 	}
 	c.state = stateClosing
 	c.clearDeadline()
-	if c.tls != nil && c.tls.pipe.onLoop {
+	if c.tls != nil && c.tls.pipe.OnLoop() {
 		c.flush()
 		c.tls.closeNotify()
 	}

@@ -7,6 +7,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/zeroserve/zeroserve/internal/tlspipe"
 )
 
 // TestPipeRetry checks the property TLS on the loop rests on (DESIGN §5):
@@ -26,7 +28,7 @@ func TestPipeRetry(t *testing.T) {
 			defer clientRaw.Close()
 			defer serverRaw.Close()
 			var wire []byte
-			pp := newPipe(func(b []byte) error {
+			pp := tlspipe.New(func(b []byte) error {
 				_, err := serverRaw.Write(b)
 				return err
 			}, &wire)
@@ -39,7 +41,7 @@ func TestPipeRetry(t *testing.T) {
 					if err != nil {
 						return
 					}
-					pp.push(buf[:n])
+					pp.Push(buf[:n])
 				}
 			}()
 			server := tls.Server(pp, cs.TLSConfig())
@@ -55,12 +57,12 @@ func TestPipeRetry(t *testing.T) {
 			serverRaw.SetReadDeadline(time.Now()) // stop the shuttle
 			<-shuttled
 			serverRaw.SetReadDeadline(time.Time{})
-			pp.onLoop = true
+			pp.SetOnLoop()
 
 			buf := make([]byte, 1024)
 			for range 2 {
-				if n, err := server.Read(buf); n != 0 || !errors.Is(err, errWouldBlock) {
-					t.Fatalf("empty read: %d %v, want errWouldBlock", n, err)
+				if n, err := server.Read(buf); n != 0 || !errors.Is(err, tlspipe.ErrWouldBlock) {
+					t.Fatalf("empty read: %d %v, want tlspipe.ErrWouldBlock", n, err)
 				}
 			}
 			go client.Write([]byte("hello"))
@@ -77,15 +79,15 @@ func TestPipeRetry(t *testing.T) {
 				}
 				n += m
 			}
-			pp.push(rec[:3]) // a partial record header
-			if _, err := server.Read(buf); !errors.Is(err, errWouldBlock) {
+			pp.Push(rec[:3]) // a partial record header
+			if _, err := server.Read(buf); !errors.Is(err, tlspipe.ErrWouldBlock) {
 				t.Fatalf("partial header: %v", err)
 			}
-			pp.push(rec[3 : total-1]) // all but the last byte
-			if _, err := server.Read(buf); !errors.Is(err, errWouldBlock) {
+			pp.Push(rec[3 : total-1]) // all but the last byte
+			if _, err := server.Read(buf); !errors.Is(err, tlspipe.ErrWouldBlock) {
 				t.Fatalf("partial record: %v", err)
 			}
-			pp.push(rec[total-1 : n])
+			pp.Push(rec[total-1 : n])
 			if n, err := server.Read(buf); err != nil || string(buf[:n]) != "hello" {
 				t.Fatalf("record: %q %v", buf[:n], err)
 			}

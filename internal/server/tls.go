@@ -4,13 +4,20 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+
+	"github.com/zeroserve/zeroserve/internal/tlspipe"
 )
+
+// maxHandshakeInput: with this much ciphertext received before the
+// handshake finished (a TLS 1.3 client may send its request right after its
+// Finished), receiving pauses until the handshake is done.
+const maxHandshakeInput = 64 << 10
 
 // tlsConn is a connection's TLS layer: crypto/tls over a pipe. It is
 // allocated per connection (never reused), because the handshake goroutine
 // may still hold it after the connection closed.
 type tlsConn struct {
-	pipe    *pipe
+	pipe    *tlspipe.Pipe
 	tc      *tls.Conn
 	state   tls.ConnectionState // after the handshake
 	wire    []byte              // ciphertext waiting for loop.Send
@@ -21,7 +28,7 @@ type tlsConn struct {
 // newTLSConn prepares the TLS layer of c (whose gen is final).
 func newTLSConn(w *worker, c *conn) *tlsConn {
 	t := &tlsConn{gen: c.gen}
-	t.pipe = newPipe(func(b []byte) error {
+	t.pipe = tlspipe.New(func(b []byte) error {
 		cp := append([]byte(nil), b...)
 		if !w.lp.Post(func() { t.deliver(c, cp) }) {
 			return ErrServerClosed
@@ -48,15 +55,15 @@ func (t *tlsConn) deliver(c *conn, b []byte) {
 
 // recv handles ciphertext received on the loop.
 func (t *tlsConn) recv(c *conn, b []byte) {
-	if c.state == stateClosing && t.pipe.onLoop {
+	if c.state == stateClosing && t.pipe.OnLoop() {
 		return
 	}
-	n := t.pipe.push(b)
-	if !t.pipe.onLoop {
+	n := t.pipe.Push(b)
+	if !t.pipe.OnLoop() {
 		if n > maxHandshakeInput && !c.paused && c.w.lp.PauseRecv(c.lc) == nil {
 			c.paused = true // resumed when the handshake is done
 		}
-		if !t.started && t.pipe.helloComplete() {
+		if !t.started && t.pipe.HelloComplete() {
 			c.w.startHandshake(c)
 		}
 		return // the handshake goroutine reads it
@@ -76,7 +83,7 @@ func (t *tlsConn) read(c *conn) {
 		if err == nil {
 			continue
 		}
-		if errors.Is(err, errWouldBlock) {
+		if errors.Is(err, tlspipe.ErrWouldBlock) {
 			return
 		}
 		if errors.Is(err, io.EOF) {
@@ -107,7 +114,7 @@ func (w *worker) startHandshake(c *conn) {
 	t.started = true
 	lp := w.lp
 	sem := w.hsSem
-	t.pipe.sem = sem
+	t.pipe.SetHandshakeSlots(sem)
 	go func() {
 		sem <- struct{}{}
 		err := t.tc.Handshake()
@@ -131,7 +138,7 @@ func (t *tlsConn) handshakeDone(c *conn, st tls.ConnectionState, err error) {
 		c.enterClosing()
 		return
 	}
-	t.pipe.onLoop = true
+	t.pipe.SetOnLoop()
 	t.state = st
 	c.clearDeadline()
 	c.state = stateReadHead

@@ -1,4 +1,7 @@
-package server
+// Package tlspipe is the in-memory net.Conn that crypto/tls runs over when
+// an event loop owns the real socket (DESIGN §5, TLS on the loop): the
+// server's client connections and the proxy's https upstreams both use it.
+package tlspipe
 
 import (
 	"io"
@@ -7,50 +10,65 @@ import (
 	"time"
 )
 
-// maxHandshakeInput: with this much ciphertext received before the
-// handshake finished (a TLS 1.3 client may send its request right after its
-// Finished), receiving pauses until the handshake is done.
-const maxHandshakeInput = 64 << 10
-
-// pipe is the net.Conn a tls.Conn runs over. It has two phases:
+// Pipe is the net.Conn a tls.Conn runs over. It has two phases:
 //
 //   - During the handshake (onLoop false) crypto/tls runs in its own
 //     goroutine: Read waits (mu, cond) for bytes the loop pushes; Write
 //     copies the bytes and posts them to the loop (post).
-//   - Afterwards (onLoop true, set on the loop once the handshake goroutine
-//     has ended) only the loop goroutine uses it, without locking: Read on
-//     an empty buffer returns errWouldBlock, a temporary net.Error that
+//   - Afterwards (SetOnLoop, called on the loop once the handshake
+//     goroutine has ended) only the loop goroutine uses it, without locking:
+//     Read on an empty buffer returns ErrWouldBlock, a temporary net.Error that
 //     crypto/tls treats as retryable; Write appends to *wire, the
 //     connection's ciphertext send buffer.
-type pipe struct {
+type Pipe struct {
 	mu     sync.Mutex
 	cond   sync.Cond
 	in     []byte // received ciphertext not yet read by crypto/tls
 	closed bool   // no more input: Read returns io.EOF once in is empty
 
-	sem    chan struct{} // the worker's handshake slots: released while Read waits
+	sem    chan struct{} // handshake slots (SetHandshakeSlots): released while Read waits
 	onLoop bool
 	post   func([]byte) error // handshake phase: hand a copy of written bytes to the loop
 	wire   *[]byte            // loop phase: where Write appends
 }
 
-func newPipe(post func([]byte) error, wire *[]byte) *pipe {
-	p := &pipe{post: post, wire: wire}
+// New returns a pipe whose handshake-phase writes go to post (a copy, to be
+// handed to the loop) and whose loop-phase writes append to *wire. post may
+// be set later with SetPost, before the handshake starts.
+func New(post func([]byte) error, wire *[]byte) *Pipe {
+	p := &Pipe{post: post, wire: wire}
 	p.cond.L = &p.mu
 	return p
 }
 
+// SetPost sets the handshake-phase write function.
+func (p *Pipe) SetPost(post func([]byte) error) { p.post = post }
+
+// SetHandshakeSlots makes a handshake-phase Read that has to wait for input
+// give up a slot of sem while it waits and take one back before it goes on,
+// so clients that stall do not hold the slots handshakes compute in.
+func (p *Pipe) SetHandshakeSlots(sem chan struct{}) { p.sem = sem }
+
+// SetOnLoop switches to the loop phase; call it on the loop once the
+// handshake goroutine has ended.
+func (p *Pipe) SetOnLoop() { p.onLoop = true }
+
+// OnLoop reports whether the pipe is in the loop phase.
+func (p *Pipe) OnLoop() bool { return p.onLoop }
+
 // wouldBlock is the error of a Read on an empty pipe after the handshake.
 type wouldBlock struct{}
 
-func (wouldBlock) Error() string   { return "server: no TLS input buffered" }
+func (wouldBlock) Error() string   { return "tlspipe: no TLS input buffered" }
 func (wouldBlock) Timeout() bool   { return false }
 func (wouldBlock) Temporary() bool { return true }
 
-var errWouldBlock net.Error = wouldBlock{}
+// ErrWouldBlock is what Read returns in the loop phase when no input is
+// buffered: a temporary net.Error, which crypto/tls treats as retryable.
+var ErrWouldBlock net.Error = wouldBlock{}
 
-// push adds received ciphertext and returns how much is buffered.
-func (p *pipe) push(b []byte) int {
+// Push adds received ciphertext and returns how much is buffered.
+func (p *Pipe) Push(b []byte) int {
 	if p.onLoop {
 		p.in = append(p.in, b...)
 		return len(p.in)
@@ -62,10 +80,10 @@ func (p *pipe) push(b []byte) int {
 	return len(p.in)
 }
 
-// helloComplete reports whether the input holds a whole first TLS record
+// HelloComplete reports whether the input holds a whole first TLS record
 // (5-byte header, then the length it gives), or more input than that.
 // Called on the loop before the handshake goroutine starts.
-func (p *pipe) helloComplete() bool {
+func (p *Pipe) HelloComplete() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.in) < 5 {
@@ -74,8 +92,8 @@ func (p *pipe) helloComplete() bool {
 	return len(p.in) >= 5+(int(p.in[3])<<8|int(p.in[4]))
 }
 
-// closeRead marks the end of input and wakes a waiting Read.
-func (p *pipe) closeRead() {
+// CloseRead marks the end of input and wakes a waiting Read.
+func (p *Pipe) CloseRead() {
 	if p.onLoop {
 		p.closed = true
 		return
@@ -87,9 +105,9 @@ func (p *pipe) closeRead() {
 }
 
 // Read implements net.Conn.
-func (p *pipe) Read(b []byte) (int, error) {
+func (p *Pipe) Read(b []byte) (int, error) {
 	if p.onLoop {
-		return p.take(b, errWouldBlock)
+		return p.take(b, ErrWouldBlock)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -112,8 +130,8 @@ func (p *pipe) Read(b []byte) (int, error) {
 }
 
 // take moves buffered input to b; on an empty buffer it returns io.EOF
-// after closeRead, else empty.
-func (p *pipe) take(b []byte, empty error) (int, error) {
+// after CloseRead, else empty.
+func (p *Pipe) take(b []byte, empty error) (int, error) {
 	if len(p.in) == 0 {
 		if p.closed {
 			return 0, io.EOF
@@ -127,7 +145,7 @@ func (p *pipe) take(b []byte, empty error) (int, error) {
 }
 
 // Write implements net.Conn.
-func (p *pipe) Write(b []byte) (int, error) {
+func (p *Pipe) Write(b []byte) (int, error) {
 	if p.onLoop {
 		*p.wire = append(*p.wire, b...)
 		return len(b), nil
@@ -139,8 +157,8 @@ func (p *pipe) Write(b []byte) (int, error) {
 }
 
 // Close implements net.Conn; the loop closes the real connection.
-func (p *pipe) Close() error {
-	p.closeRead()
+func (p *Pipe) Close() error {
+	p.CloseRead()
 	return nil
 }
 
@@ -150,16 +168,16 @@ func (pipeAddr) Network() string { return "loop" }
 func (pipeAddr) String() string  { return "loop" }
 
 // LocalAddr implements net.Conn.
-func (p *pipe) LocalAddr() net.Addr { return pipeAddr{} }
+func (p *Pipe) LocalAddr() net.Addr { return pipeAddr{} }
 
 // RemoteAddr implements net.Conn.
-func (p *pipe) RemoteAddr() net.Addr { return pipeAddr{} }
+func (p *Pipe) RemoteAddr() net.Addr { return pipeAddr{} }
 
 // SetDeadline implements net.Conn; the loop enforces deadlines.
-func (p *pipe) SetDeadline(time.Time) error { return nil }
+func (p *Pipe) SetDeadline(time.Time) error { return nil }
 
 // SetReadDeadline implements net.Conn; the loop enforces deadlines.
-func (p *pipe) SetReadDeadline(time.Time) error { return nil }
+func (p *Pipe) SetReadDeadline(time.Time) error { return nil }
 
 // SetWriteDeadline implements net.Conn; the loop enforces deadlines.
-func (p *pipe) SetWriteDeadline(time.Time) error { return nil }
+func (p *Pipe) SetWriteDeadline(time.Time) error { return nil }
