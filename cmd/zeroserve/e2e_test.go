@@ -251,3 +251,51 @@ func TestServeScriptProxy(t *testing.T) {
 		})
 	}
 }
+
+// TestServeCaddyReverseProxy: a Caddyfile's reverse_proxy (one upstream)
+// compiled to eBPF forwards through the proxy engine; as Caddy without
+// trusted proxies, the client's X-Forwarded-For is replaced. Other
+// reverse_proxy options are compile errors naming them.
+func TestServeCaddyReverseProxy(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s %s host=%s xff=%s proto=%s", r.Method, r.URL.RequestURI(), r.Host, r.Header.Get("X-Forwarded-For"), r.Header.Get("X-Forwarded-Proto"))
+	}))
+	defer upstream.Close()
+	dir := t.TempDir()
+	cf := filepath.Join(dir, "Caddyfile")
+	// respond sorts before reverse_proxy in Caddy's directive order, so the
+	// proxied path needs its own handle block.
+	os.WriteFile(cf, []byte("{\n\tauto_https off\n}\n:8080 {\n\thandle /api/* {\n\t\treverse_proxy "+strings.TrimPrefix(upstream.URL, "http://")+"\n\t}\n\trespond \"local\"\n}\n"), 0o644)
+	for _, io := range []string{"uring", "epoll"} {
+		t.Run(io, func(t *testing.T) {
+			addr, _, stop := startBinary(t, "--caddy", cf, "--addr", "127.0.0.1:0", "--io", io)
+			defer stop()
+			req, _ := http.NewRequest("GET", "http://"+addr+"/api/x?q=1", nil)
+			req.Host = "example.test"
+			req.Header.Set("X-Forwarded-For", "6.6.6.6")
+			resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := readAll(resp.Body)
+			resp.Body.Close()
+			if want := "GET /api/x?q=1 host=example.test xff=127.0.0.1 proto=http"; resp.StatusCode != 200 || body != want {
+				t.Errorf("proxied: %d %q, want %q", resp.StatusCode, body, want)
+			}
+			resp, err = http.Get("http://" + addr + "/other")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = readAll(resp.Body)
+			resp.Body.Close()
+			if body != "local" {
+				t.Errorf("not proxied: %d %q", resp.StatusCode, body)
+			}
+		})
+	}
+	bad := filepath.Join(dir, "Bad")
+	os.WriteFile(bad, []byte(":8080 {\n\treverse_proxy 127.0.0.1:1 {\n\t\tlb_policy first\n\t}\n}\n"), 0o644)
+	if code, _, errOut := runCmd("compile", "--config", bad, "-o", filepath.Join(dir, "x.o")); code != 1 || !strings.Contains(errOut, `unsupported reverse_proxy field "load_balancing"`) {
+		t.Errorf("lb_policy: exit %d, %q", code, errOut)
+	}
+}

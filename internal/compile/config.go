@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/helpers"
@@ -84,6 +88,12 @@ func handlerConfig(h *caddyconf.LoweredHandler) (string, error) {
 		if cfg.Vars == nil {
 			cfg.Vars = map[string]any{}
 		}
+	case *caddyconf.ReverseProxy:
+		rp, err := reverseProxyConfig(h.Path, m)
+		if err != nil {
+			return "", err
+		}
+		cfg.ReverseProxy = rp
 	default:
 		return "", &caddyconf.UnsupportedError{Kind: "handler", Name: h.Module.ModuleName(), Path: h.Path}
 	}
@@ -156,4 +166,32 @@ func marshal(v any) (string, error) {
 		return "", err
 	}
 	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
+
+// reverseProxyConfig accepts the reverse_proxy zeroserve runs so far: one
+// static upstream "host:port" and nothing else; any other field is an
+// unsupported error naming it.
+func reverseProxyConfig(path string, m *caddyconf.ReverseProxy) (*helpers.CaddyReverseProxy, error) {
+	js, err := json.Marshal(m)
+	if err != nil {
+		return nil, &Error{Path: path, Msg: err.Error()}
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(js, &fields); err != nil {
+		return nil, &Error{Path: path, Msg: err.Error()}
+	}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if k != "upstreams" {
+			return nil, &caddyconf.UnsupportedError{Kind: "reverse_proxy field", Name: k, Path: path + "." + k}
+		}
+	}
+	if len(m.Upstreams) != 1 {
+		return nil, &Error{Path: path + ".upstreams", Msg: fmt.Sprintf("%d upstreams: exactly one is supported so far (load balancing is not)", len(m.Upstreams))}
+	}
+	up := m.Upstreams[0]
+	host, port, err := net.SplitHostPort(up.Dial)
+	if err != nil || up.MaxRequests != 0 || strings.ContainsAny(up.Dial, "{}/") || port == "" {
+		return nil, &caddyconf.UnsupportedError{Kind: "upstream", Name: up.Dial, Path: path + ".upstreams[0]"}
+	}
+	return &helpers.CaddyReverseProxy{URL: "http://" + net.JoinHostPort(host, port)}, nil
 }

@@ -30,6 +30,17 @@ type CaddyHandler struct {
 	Map *caddyconf.MapHandler `json:"map,omitempty"`
 	// Error configures error (caddyconf.StaticError, status as a string).
 	Error *CaddyStaticError `json:"error,omitempty"`
+	// ReverseProxy configures reverse_proxy (one static upstream so far).
+	ReverseProxy *CaddyReverseProxy `json:"reverse_proxy,omitempty"`
+}
+
+// CaddyReverseProxy is the part of Caddy's reverse_proxy zeroserve runs so
+// far: one upstream, "http://host:port". The compiler rejects every other
+// field. As Caddy does without trusted_proxies, the request's own
+// X-Forwarded-For, -Proto and -Host are replaced by the ones the proxy adds
+// (client address, scheme, Host).
+type CaddyReverseProxy struct {
+	URL string `json:"url"`
 }
 
 // CaddyStaticError is caddyconf.StaticError with its status code as a
@@ -70,6 +81,7 @@ type handler struct {
 	varsKeys []string
 	err      *CaddyStaticError
 	mapper   *mapHandler
+	proxyURL string
 }
 
 // zsCaddyHandle is zs_caddy_handle(cfg, len) -> 0 continue | 1 stop: run
@@ -143,6 +155,11 @@ func parseHandler(b []byte) (*handler, error) {
 			return nil, fmt.Errorf("error without configuration")
 		}
 		h.err = cfg.Error
+	case "reverse_proxy":
+		if cfg.ReverseProxy == nil || !strings.HasPrefix(cfg.ReverseProxy.URL, "http://") {
+			return nil, fmt.Errorf("reverse_proxy needs an http:// upstream URL")
+		}
+		h.proxyURL = cfg.ReverseProxy.URL
 	default:
 		return nil, fmt.Errorf("handler %q is not supported", cfg.Handler)
 	}
@@ -152,6 +169,15 @@ func parseHandler(b []byte) (*handler, error) {
 func (h *handler) run(ex *Exchange) (uint64, error) {
 	repl := replacer{ex}
 	switch {
+	case h.proxyURL != "":
+		if ex.Action != ActionNone {
+			return 0, fmt.Errorf("zs_caddy_handle: reverse_proxy: the request already has a response")
+		}
+		for _, f := range [...]string{"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"} {
+			ex.Req.Delete(f)
+		}
+		ex.Action, ex.Upstream = ActionProxy, h.proxyURL
+		return CaddyStop, nil
 	case h.static != nil:
 		return staticResponse(h.static, ex, repl)
 	case h.rewrite != nil:

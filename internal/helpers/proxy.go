@@ -37,3 +37,13 @@ func zsReverseProxy(c *vm.Context, u, uLen, _, _, _ uint64) (uint64, error) {
 	k.Ex.Action, k.Ex.Upstream = ActionProxy, s
 	return 0, nil
 }
+
+// HasResponseEdits reports whether scripts or Caddy handlers asked to change
+// the response's status or header (zs.response.header.* metadata, Caddy
+// response header ops, deferred or not, response hooks): the server cannot
+// apply those to a proxied response yet.
+func (ex *Exchange) HasResponseEdits() bool {
+	edits := len(ex.Hooks) > 0 || len(ex.ResponseHeader) > 0 || len(ex.caddy.deferred) > 0
+	ex.ResponseHeaders(func(string, string) { edits = true })
+	return edits
+}

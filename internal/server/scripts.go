@@ -156,15 +156,14 @@ func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 	w.WriteHeader(500)
 }
 
-// forward hands a zs_reverse_proxy request to Forward. Response hooks and
-// zs.response.header.* metadata cannot change a proxied response yet, so
+// forward hands a proxied request (zs_reverse_proxy, Caddy's
+// reverse_proxy) to Forward. Changes to the response (hooks, response
+// header metadata or ops) cannot be applied to a proxied response yet, so
 // using them together is an error, not a silent omission.
 func (s *Scripts) forward(w *ResponseWriter, r *Request, ex *helpers.Exchange) {
-	extra := len(ex.Hooks) > 0
-	ex.ResponseHeaders(func(string, string) { extra = true })
 	switch {
-	case extra:
-		s.logf("[script_runtime] %s %s: zs_reverse_proxy with response hooks or zs.response.header.* metadata is not supported yet\n", r.MethodName(), r.Target())
+	case ex.HasResponseEdits():
+		s.logf("[script_runtime] %s %s: a proxied response with response hooks or response header changes is not supported yet\n", r.MethodName(), r.Target())
 		w.WriteHeader(500)
 	case s.Forward == nil:
 		s.logf("[script_runtime] %s %s: zs_reverse_proxy: this server has no proxy\n", r.MethodName(), r.Target())
