@@ -16,22 +16,9 @@ func init() {
 func parseError(h Helper) (Obj, error) {
 	h.Next() // directive name
 	handler := Obj{"handler": "error"}
-	var message string
-	args := h.RemainingArgs()
-	switch len(args) {
-	case 1:
-		if isStatusCode(args[0]) {
-			handler["status_code"] = weakString(args[0])
-		} else {
-			message = args[0]
-		}
-	case 2:
-		message = args[0]
-		if args[1] != "" {
-			handler["status_code"] = weakString(args[1])
-		}
-	default:
-		return nil, h.ArgErr()
+	message, err := statusAndText(h, handler)
+	if err != nil {
+		return nil, err
 	}
 	for h.NextBlock(0) {
 		switch h.Val() {

@@ -19,22 +19,9 @@ func init() {
 func parseRespond(h Helper) (Obj, error) {
 	h.Next() // directive name
 	handler := Obj{"handler": "static_response"}
-	var body string
-	args := h.RemainingArgs()
-	switch len(args) {
-	case 1:
-		if isStatusCode(args[0]) {
-			handler["status_code"] = weakString(args[0])
-		} else {
-			body = args[0]
-		}
-	case 2:
-		body = args[0]
-		if args[1] != "" {
-			handler["status_code"] = weakString(args[1])
-		}
-	default:
-		return nil, h.ArgErr()
+	body, err := statusAndText(h, handler)
+	if err != nil {
+		return nil, err
 	}
 	for h.NextBlock(0) {
 		switch h.Val() {
@@ -84,4 +71,26 @@ func weakString(s string) any {
 		return n
 	}
 	return s
+}
+
+// statusAndText reads the arguments shared by respond and error,
+// "<status>|<text> [<status>]": a single argument is the status if it is a
+// positive 3-digit integer, else the text. The status goes into handler's
+// status_code; the text is returned.
+func statusAndText(h Helper, handler Obj) (string, error) {
+	args := h.RemainingArgs()
+	switch len(args) {
+	case 1:
+		if isStatusCode(args[0]) {
+			handler["status_code"] = weakString(args[0])
+			return "", nil
+		}
+		return args[0], nil
+	case 2:
+		if args[1] != "" {
+			handler["status_code"] = weakString(args[1])
+		}
+		return args[0], nil
+	}
+	return "", h.ArgErr()
 }
