@@ -45,11 +45,11 @@ func init() {
 	RegisterGlobalOption("fallback_sni", parseOptSingleString)
 	RegisterGlobalOption("order", parseOptOrder)
 	RegisterGlobalOption("admin", parseOptAdmin)
-	RegisterGlobalOption("persist_config", parseOptPersistConfig)
+	RegisterGlobalOption("persist_config", parseOptOff("persist_config"))
 	RegisterGlobalOption("auto_https", parseOptAutoHTTPS)
 	RegisterGlobalOption("default_bind", parseOptDefaultBind)
 	RegisterGlobalOption("storage", parseOptStorage)
-	RegisterGlobalOption("storage_check", parseOptStorageCheck)
+	RegisterGlobalOption("storage_check", parseOptOff("storage_check"))
 	RegisterGlobalOption("storage_clean_interval", parseOptStorageCleanInterval)
 	RegisterGlobalOption("acme_eab", parseOptACMEEAB)
 	RegisterGlobalOption("cert_issuer", parseOptCertIssuer)
@@ -220,21 +220,6 @@ func parseOptAdmin(d *caddyfile.Dispenser, _ any) (any, error) {
 	return admin, nil
 }
 
-func parseOptPersistConfig(d *caddyfile.Dispenser, _ any) (any, error) {
-	d.Next()
-	if !d.Next() {
-		return "", d.ArgErr()
-	}
-	val := d.Val()
-	if d.Next() {
-		return "", d.ArgErr()
-	}
-	if val != "off" {
-		return "", d.Errf("persist_config must be 'off'")
-	}
-	return val, nil
-}
-
 func parseOptAutoHTTPS(d *caddyfile.Dispenser, _ any) (any, error) {
 	d.Next()
 	vals := d.RemainingArgs()
@@ -317,21 +302,6 @@ func parseOptStorage(d *caddyfile.Dispenser, _ any) (any, error) {
 		return nil, d.Err("missing root path (to use default, omit storage config entirely)")
 	}
 	return Obj{"module": "file_system", "root": root}, nil
-}
-
-func parseOptStorageCheck(d *caddyfile.Dispenser, _ any) (any, error) {
-	d.Next()
-	if !d.Next() {
-		return "", d.ArgErr()
-	}
-	val := d.Val()
-	if d.Next() {
-		return "", d.ArgErr()
-	}
-	if val != "off" {
-		return "", d.Errf("storage_check must be 'off'")
-	}
-	return val, nil
 }
 
 // parseOptStorageCleanInterval returns false for "off", else a duration.
@@ -493,4 +463,23 @@ func parseOptECH(d *caddyfile.Dispenser, _ any) (any, error) {
 		return nil, unsupported(d, "ech option")
 	}
 	return names, nil
+}
+
+// parseOptOff parses a global option whose only value is "off"
+// (persist_config, storage_check).
+func parseOptOff(name string) UnmarshalGlobalFunc {
+	return func(d *caddyfile.Dispenser, _ any) (any, error) {
+		d.Next()
+		if !d.Next() {
+			return "", d.ArgErr()
+		}
+		val := d.Val()
+		if d.Next() {
+			return "", d.ArgErr()
+		}
+		if val != "off" {
+			return "", d.Errf("%s must be 'off'", name)
+		}
+		return val, nil
+	}
 }
