@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"net"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/helpers"
@@ -62,45 +58,31 @@ func checkMatcherSet(path string, ms *caddyconf.MatcherSet, trusted bool) error 
 	return nil
 }
 
-// handlerConfig returns zs_caddy_handle's JSON for a handler.
+// handlerConfigs maps a handler's module name to the function that turns
+// its Caddy configuration into the configuration its helper reads; each
+// handler's file registers itself (handler_<name>.go).
+var handlerConfigs = map[string]func(h *caddyconf.LoweredHandler) (any, error){}
+
+// handlerConfig returns zs_caddy_handle's JSON for a handler
+// (helpers.CaddyHandler).
 func handlerConfig(h *caddyconf.LoweredHandler) (string, error) {
-	cfg := helpers.CaddyHandler{Handler: h.Module.ModuleName()}
-	switch m := h.Module.(type) {
-	case *caddyconf.StaticResponse:
-		sr := &helpers.CaddyStaticResponse{StatusCode: string(m.StatusCode), Headers: m.Headers, Body: m.Body, Close: m.Close, Abort: m.Abort}
-		if n, ok := m.StatusCode.Int(); ok && n < 200 {
-			return "", &Error{Path: h.Path + ".status_code", Msg: fmt.Sprintf("informational status %d is not supported", n)}
-		}
-		cfg.StaticResponse = sr
-	case *caddyconf.Headers:
-		cfg.Headers = m
-	case *caddyconf.Rewrite:
-		if err := helpers.CheckRewrite(m); err != nil {
-			return "", &Error{Path: h.Path, Msg: err.Error()}
-		}
-		cfg.Rewrite = m
-	case *caddyconf.MapHandler:
-		cfg.Map = m
-	case *caddyconf.StaticError:
-		cfg.Error = &helpers.CaddyStaticError{Error: m.Error, StatusCode: string(m.StatusCode)}
-	case *caddyconf.Vars:
-		cfg.Vars = map[string]any(*m)
-		if cfg.Vars == nil {
-			cfg.Vars = map[string]any{}
-		}
-	case *caddyconf.ReverseProxy:
-		rp, err := reverseProxyConfig(h.Path, m)
-		if err != nil {
-			return "", err
-		}
-		cfg.ReverseProxy = rp
-	default:
-		return "", &caddyconf.UnsupportedError{Kind: "handler", Name: h.Module.ModuleName(), Path: h.Path}
+	name := h.Module.ModuleName()
+	convert, ok := handlerConfigs[name]
+	if !ok || !helpers.CaddyHandlerSupported(name) {
+		return "", &caddyconf.UnsupportedError{Kind: "handler", Name: name, Path: h.Path}
+	}
+	v, err := convert(h)
+	if err != nil {
+		return "", err
 	}
 	if err := checkPlaceholders(h.Path, h.Module); err != nil {
 		return "", err
 	}
-	js, err := marshal(cfg)
+	body, err := marshal(v)
+	if err != nil {
+		return "", &Error{Path: h.Path, Msg: err.Error()}
+	}
+	js, err := marshal(helpers.CaddyHandler{Handler: name, Config: json.RawMessage(body)})
 	if err != nil {
 		return "", &Error{Path: h.Path, Msg: err.Error()}
 	}
@@ -166,32 +148,4 @@ func marshal(v any) (string, error) {
 		return "", err
 	}
 	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
-}
-
-// reverseProxyConfig accepts the reverse_proxy zeroserve runs so far: one
-// static upstream "host:port" and nothing else; any other field is an
-// unsupported error naming it.
-func reverseProxyConfig(path string, m *caddyconf.ReverseProxy) (*helpers.CaddyReverseProxy, error) {
-	js, err := json.Marshal(m)
-	if err != nil {
-		return nil, &Error{Path: path, Msg: err.Error()}
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(js, &fields); err != nil {
-		return nil, &Error{Path: path, Msg: err.Error()}
-	}
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		if k != "upstreams" {
-			return nil, &caddyconf.UnsupportedError{Kind: "reverse_proxy field", Name: k, Path: path + "." + k}
-		}
-	}
-	if len(m.Upstreams) != 1 {
-		return nil, &Error{Path: path + ".upstreams", Msg: fmt.Sprintf("%d upstreams: exactly one is supported so far (load balancing is not)", len(m.Upstreams))}
-	}
-	up := m.Upstreams[0]
-	host, port, err := net.SplitHostPort(up.Dial)
-	if err != nil || up.MaxRequests != 0 || strings.ContainsAny(up.Dial, "{}/") || port == "" {
-		return nil, &caddyconf.UnsupportedError{Kind: "upstream", Name: up.Dial, Path: path + ".upstreams[0]"}
-	}
-	return &helpers.CaddyReverseProxy{URL: "http://" + net.JoinHostPort(host, port)}, nil
 }

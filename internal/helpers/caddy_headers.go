@@ -197,3 +197,45 @@ func writeHeader(ex *Exchange, status int) {
 		}
 	}
 }
+
+func init() {
+	registerCaddyHandler("headers", configOf(newHeadersHandler))
+}
+
+// headersHandler is Caddy's headers handler: request operations now,
+// response operations now or (deferred, require) when the response is
+// written.
+type headersHandler struct {
+	req  *headerOps
+	resp *respHeaderOps
+}
+
+func newHeadersHandler(cfg *caddyconf.Headers) (caddyRunner, error) {
+	h := &headersHandler{}
+	var err error
+	if h.req, err = newHeaderOps(cfg.Request); err != nil {
+		return nil, err
+	}
+	if r := cfg.Response; r != nil {
+		ops, err := newHeaderOps(&r.HeaderOps)
+		if err != nil {
+			return nil, err
+		}
+		h.resp = &respHeaderOps{ops: ops, deferred: r.Deferred, require: r.Require}
+	}
+	return h, nil
+}
+
+func (h *headersHandler) run(ex *Exchange, repl replacer) (uint64, error) {
+	if h.req != nil {
+		ex.Req.Header = h.req.apply(ex.Req.Header, repl)
+	}
+	if r := h.resp; r != nil {
+		if r.deferred || r.require != nil {
+			ex.caddy.deferred = append(ex.caddy.deferred, r)
+		} else {
+			ex.ResponseHeader = r.ops.apply(ex.ResponseHeader, repl)
+		}
+	}
+	return CaddyContinue, nil
+}

@@ -99,3 +99,16 @@ func (r replacer) mapped(key string) (string, bool) {
 	}
 	return "", false
 }
+
+func init() {
+	registerCaddyHandler("map", configOf(func(cfg *caddyconf.MapHandler) (caddyRunner, error) {
+		return newMapHandler(cfg)
+	}))
+}
+
+// run makes the map's outputs available as placeholders for the rest of
+// the request (they are computed when first read, as Caddy does).
+func (h *mapHandler) run(ex *Exchange, _ replacer) (uint64, error) {
+	ex.caddy.maps = append(ex.caddy.maps, h)
+	return CaddyContinue, nil
+}

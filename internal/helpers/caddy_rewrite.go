@@ -177,3 +177,19 @@ func buildQueryString(qs string, repl replacer) string {
 	}
 	return sb.String()
 }
+
+func init() {
+	registerCaddyHandler("rewrite", configOf(func(r *caddyconf.Rewrite) (caddyRunner, error) {
+		if err := CheckRewrite(r); err != nil {
+			return nil, err
+		}
+		return rewriteHandler{r}, nil
+	}))
+}
+
+// rewriteHandler is Caddy's rewrite handler.
+type rewriteHandler struct{ cfg *caddyconf.Rewrite }
+
+func (h rewriteHandler) run(ex *Exchange, repl replacer) (uint64, error) {
+	return CaddyContinue, rewrite(h.cfg, ex, repl)
+}

@@ -1,0 +1,106 @@
+package helpers
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/textproto"
+	"strconv"
+	"strings"
+)
+
+// CaddyStaticResponse configures static_response: caddyconf.StaticResponse
+// with its status code as a plain string (a number or a placeholder).
+type CaddyStaticResponse struct {
+	StatusCode string              `json:"status_code,omitempty"`
+	Headers    map[string][]string `json:"headers,omitempty"`
+	Body       string              `json:"body,omitempty"`
+	Close      bool                `json:"close,omitempty"`
+	Abort      bool                `json:"abort,omitempty"`
+}
+
+// CaddyStaticError configures error: caddyconf.StaticError with its status
+// code as a plain string (a number or a placeholder).
+type CaddyStaticError struct {
+	Error      string `json:"error,omitempty"`
+	StatusCode string `json:"status_code,omitempty"`
+}
+
+func init() {
+	registerCaddyHandler("static_response", configOf(func(s *CaddyStaticResponse) (caddyRunner, error) { return s, nil }))
+	registerCaddyHandler("error", configOf(func(e *CaddyStaticError) (caddyRunner, error) { return e, nil }))
+}
+
+func (s *CaddyStaticResponse) run(ex *Exchange, repl replacer) (uint64, error) {
+	return staticResponse(s, ex, repl)
+}
+
+// run is Caddy's StaticError: it raises an error (status 500 unless
+// given) that the nearest error routes handle.
+func (e *CaddyStaticError) run(ex *Exchange, repl replacer) (uint64, error) {
+	status := 500
+	if e.StatusCode != "" {
+		n, err := strconv.Atoi(repl.replaceAll(e.StatusCode))
+		if err != nil {
+			return 0, fmt.Errorf("zs_caddy_handle: error status: %v", err)
+		}
+		status = n
+	}
+	ex.caddy.raised = &caddyError{status: status, message: repl.replaceKnown(e.Error)}
+	return CaddyError, nil
+}
+
+// staticResponse is Caddy's StaticResponse.ServeHTTP.
+func staticResponse(s *CaddyStaticResponse, ex *Exchange, repl replacer) (uint64, error) {
+	if s.Abort {
+		ex.Action = ActionAbort
+		return CaddyStop, nil
+	}
+	if ex.Action != ActionNone {
+		return 0, fmt.Errorf("zs_caddy_handle: the request already has a response")
+	}
+	if s.Close {
+		ex.ResponseHeader = setField(ex.ResponseHeader, "Connection", "close")
+	}
+	for _, field := range sortedKeys(s.Headers) {
+		name := textproto.CanonicalMIMEHeaderKey(repl.replaceKnown(field))
+		ex.ResponseHeader = deleteFields(ex.ResponseHeader, func(n string) bool { return strings.EqualFold(n, name) })
+		for _, v := range s.Headers[field] {
+			ex.ResponseHeader = append(ex.ResponseHeader, Field{name, repl.replaceKnown(v)})
+		}
+	}
+	body := repl.replaceKnown(s.Body)
+	if body != "" && firstValue(ex.ResponseHeader, "Content-Type") == "" {
+		ex.ResponseHeader = setField(ex.ResponseHeader, "Content-Type", contentType(body))
+	}
+	status := 200
+	if e := ex.caddy.inError; e != nil && e.status > 0 {
+		status = e.status
+	}
+	if s.StatusCode != "" {
+		n, err := strconv.Atoi(repl.replaceAll(s.StatusCode))
+		if err != nil {
+			return 0, fmt.Errorf("zs_caddy_handle: static_response status: %v", err)
+		}
+		status = n
+	}
+	if status < 200 || status > 999 {
+		return 0, fmt.Errorf("zs_caddy_handle: static_response status %d outside 200..999", status)
+	}
+	writeHeader(ex, status)
+	if len(body) > MaxBodyBytes {
+		return 0, fmt.Errorf("zs_caddy_handle: body of %d bytes over the %d-byte limit", len(body), MaxBodyBytes)
+	}
+	ex.Response = Response{Status: status, Body: append(ex.Response.Body[:0], body...)}
+	ex.Action = ActionRespond
+	return CaddyStop, nil
+}
+
+// contentType is the type Caddy's static_response gives a body when none
+// is set: JSON for a valid JSON object or array, else plain text.
+func contentType(body string) string {
+	c := strings.TrimSpace(body)
+	if len(c) > 2 && (c[0] == '{' && c[len(c)-1] == '}' || c[0] == '[' && c[len(c)-1] == ']') && json.Valid([]byte(c)) {
+		return "application/json"
+	}
+	return "text/plain; charset=utf-8"
+}
