@@ -36,3 +36,44 @@ func BenchmarkHostDispatch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRoute runs the routing harness's Caddyfile (../shared/bench/
+// routing-bench, route-only mode) through the compiled program alone, at
+// N=8 and N=256 sites, for its four probes: first (host0000 /api/x), last
+// (the last host /api/x), last-re (the last host, the path_regexp route)
+// and miss (no site).
+func BenchmarkRoute(b *testing.B) {
+	for _, n := range []int{8, 256} {
+		var src strings.Builder
+		for i := range n {
+			fmt.Fprintf(&src, "http://host%04d.bench {\n\t@api path /api/*\n\trespond @api \"api %d\" 200\n", i, i)
+			fmt.Fprintf(&src, "\t@item path_regexp item ^/items/([a-z0-9-]+)$\n\trespond @item \"item %d\" 200\n", i)
+			fmt.Fprintf(&src, "\thandle /static/* {\n\t\trespond \"static %d\" 200\n\t}\n\trespond \"root %d\" 200\n}\n", i, i)
+		}
+		elf := compileCaddyfile(b, src.String())
+		last := fmt.Sprintf("host%04d.bench", n-1)
+		probes := []struct{ name, host, path string }{
+			{"first", "host0000.bench", "/api/x"},
+			{"last", last, "/api/x"},
+			{"last-re", last, "/items/abc-123"},
+			{"miss", "nomatch.bench", "/api/x"},
+		}
+		for _, jit := range engines {
+			ch := load(b, elf, jit)
+			for _, p := range probes {
+				b.Run(fmt.Sprintf("N=%d/%v/%s", n, jit, p.name), func(b *testing.B) {
+					ex := &helpers.Exchange{Meta: map[string]string{}}
+					b.ReportAllocs()
+					for b.Loop() {
+						ex.Reset()
+						ex.Req.Method, ex.Req.Path = "GET", p.path
+						ex.Req.Header = append(ex.Req.Header, helpers.Field{Name: "Host", Value: p.host})
+						if err := ch.Run(ex, script.DefaultFuel); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		}
+	}
+}

@@ -339,6 +339,9 @@ func matchProtocol(p string, r *Request) bool {
 // Caddy's host matcher reads it.
 func requestHost(ex *Exchange) string {
 	h, _ := ex.Req.Get("Host")
+	if strings.IndexByte(h, ':') < 0 {
+		return h // the common case; SplitHostPort's error would allocate
+	}
 	if host, _, err := net.SplitHostPort(h); err == nil {
 		return host
 	}
@@ -466,9 +469,9 @@ func matchRegexp(re *regexp.Regexp, name, input string, ex *Exchange) bool {
 	}
 	set := func(suffix, v string) {
 		if name != "" {
-			ex.caddy.setCapture("http.regexp."+name+"."+suffix, v)
+			ex.caddy.setCapture(captureKey(name, suffix), v)
 		}
-		ex.caddy.setCapture("http.regexp."+suffix, v)
+		ex.caddy.setCapture(captureKey("", suffix), v)
 	}
 	for i, v := range m {
 		set(strconv.Itoa(i), v)

@@ -22,6 +22,15 @@ type Call struct {
 	res *HookResponse
 }
 
+// RootCall returns the Call for a request entry of the script named
+// script: the exchange's own, cleared, so running a chain allocates
+// nothing. It is valid until the next RootCall on ex.
+func (ex *Exchange) RootCall(script string) *Call {
+	k := &ex.root
+	*k = Call{Ex: ex, Script: script, logBuf: k.logBuf[:0]}
+	return k
+}
+
 // errNoExchange is the trap of a request helper called from a run that has
 // no request (an init or TLS entrypoint).
 var errNoExchange = errors.New("helper needs a request, and this run has none")

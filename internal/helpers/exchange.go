@@ -36,6 +36,7 @@ type Exchange struct {
 	ResponseHeader []Field
 
 	caddy caddyState // per-request state of the zs_caddy_* helpers
+	root  Call       // the Call RootCall hands out
 }
 
 // Action is the outcome a script chose for the request.

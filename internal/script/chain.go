@@ -118,7 +118,7 @@ func (ch *Chain) Run(ex *helpers.Exchange, fuel uint64) error {
 
 // run runs one entry of s for a request and returns the fuel left.
 func (s *Script) run(ex *helpers.Exchange, entry int, fuel uint64) (uint64, error) {
-	k := &helpers.Call{Ex: ex, Script: s.Name}
+	k := ex.RootCall(s.Name)
 	_, left, err := s.runAs(k, entry, nil, fuel)
 	k.FlushLog()
 	return left, err
