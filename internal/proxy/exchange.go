@@ -64,6 +64,9 @@ type exchange struct {
 	upgrade   bool // the client asked to switch protocols
 	tunnel    bool // switched: bytes are relayed both ways until a close
 	paused    bool // receiving from the upstream waits for the client (onDrain)
+
+	trip    *trip // the request's way through a Balancer (trip.go), nil for Forward
+	dialErr bool  // the connection could not be established
 }
 
 // start sends the request head in x.req, with the body when it is
@@ -139,7 +142,7 @@ func (x *exchange) send(fresh bool) {
 		}
 	}
 	uc.x, x.uc = x, uc
-	x.sendErr, x.got, x.streaming, x.paused = false, false, false, false
+	x.sendErr, x.got, x.streaming, x.paused, x.dialErr = false, false, false, false, false
 	x.buf, x.headLen, x.body = x.buf[:0], 0, x.body[:0]
 	x.parser.Reset(x.method == http1.MethodHead)
 	if err := uc.send(x, x.req); err != nil {
@@ -197,6 +200,7 @@ func (x *exchange) stopTimer() {
 // onConnected continues after a new connection is established or failed.
 func (x *exchange) onConnected(err error) {
 	if err != nil {
+		x.dialErr = true
 		x.fail(502)
 		return
 	}
@@ -401,6 +405,10 @@ func (x *exchange) onDrain() {
 // relayHead sets w's status and header fields from the upstream's
 // response, without the hop-by-hop fields and the framing.
 func (x *exchange) relayHead(w *server.ResponseWriter, resp *http1.Response) {
+	if x.trip != nil {
+		x.trip.relayHead(w, resp)
+		return
+	}
 	w.WriteHeader(resp.Status())
 	h := resp.Header()
 	conn := h.Get("connection")
@@ -443,6 +451,9 @@ func (x *exchange) fail(status int) {
 	if x.finished {
 		return
 	}
+	if x.trip != nil && x.trip.failed(status, x.uc == nil || x.uc.dialing || x.dialErr) {
+		return
+	}
 	x.stopTimer()
 	if uc := x.uc; uc != nil {
 		x.detach()
@@ -476,6 +487,9 @@ func (x *exchange) abort() {
 func (x *exchange) complete() {
 	x.finished = true
 	done := x.done
+	if x.trip != nil {
+		x.trip.end()
+	}
 	if x.inflight == 0 {
 		x.pl.putExchange(x)
 	}

@@ -1,0 +1,277 @@
+package proxy
+
+import (
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/http1"
+	"github.com/zeroserve/zeroserve/internal/loop"
+	"github.com/zeroserve/zeroserve/internal/server"
+)
+
+// Trip is the caller's side of a request forwarded through a Balancer
+// (Proxy.Balance): what the policy may look at, the request to send to
+// each backend tried, and the edits of the response head.
+type Trip struct {
+	// Selection is the policy's view of the request.
+	Selection Selection
+	// Request returns the request to send to k; it is called for every
+	// try, so that it may depend on the backend (Caddy's header_up with
+	// {http.reverse_proxy.upstream.*}). nil sends the client's request.
+	Request func(k *Backend) *Outgoing
+	// Head, when set, may change the response's status and header fields
+	// before they are sent; it runs on the request's loop, at most once,
+	// for the upstream's response or for the failure that replaces it.
+	Head func(h *Head)
+	// Done runs once on the loop when the exchange is over (response
+	// sent, failed, or the client gone); the caller's state that Request
+	// and Head use may be released then, not before.
+	Done func()
+}
+
+// Head is a response head about to be sent to the client.
+type Head struct {
+	// Status is the status code.
+	Status int
+	// Header are the fields to send, in order (hop-by-hop fields and
+	// the framing already removed).
+	Header []HeaderField
+	// Backend is the backend that answered or failed last; nil when none
+	// was available.
+	Backend *Backend
+	// Failed is set when no upstream response is relayed: Status is 502,
+	// 503 or 504, and the body is empty, as Caddy answers a proxy error
+	// without error routes.
+	Failed bool
+}
+
+// HeaderField is one header field of a Head.
+type HeaderField struct{ Name, Value string }
+
+// trip is one request's way through a Balancer: one exchange, moved from
+// backend to backend on retries.
+type trip struct {
+	p     *Proxy
+	b     *Balancer
+	t     *Trip
+	r     *server.Request
+	lp    *loop.Loop
+	done  server.Completion
+	x     *exchange
+	k     *Backend // the backend of the current try, nil between tries
+	start time.Time
+	sent  time.Time // when the current try started
+	tries int       // retries made
+	last  int       // the status of the last failure, 0 before any
+
+	wait   loop.Timer
+	waitOn bool
+	waitFn func()
+	ended  bool
+}
+
+// Balance forwards r to a backend of b chosen by its policy, trying
+// again on failures as b allows (see BalancerConfig), with t's request and
+// response edits. The request body is buffered (sent again on a retry);
+// the response streams as with Forward. Call it from a Handler, on the
+// request's loop.
+func (p *Proxy) Balance(w *server.ResponseWriter, r *server.Request, b *Balancer, t *Trip) {
+	tr := &trip{p: p, b: b, t: t, r: r, lp: r.Loop(), done: w.Defer(), start: time.Now()}
+	tr.waitFn = tr.retry
+	w.OnAbort(tr.abort)
+	tr.try()
+}
+
+// try chooses a backend and sends the request to it.
+func (tr *trip) try() {
+	k := tr.b.policy.Select(tr.b.backends, &tr.t.Selection)
+	if k == nil {
+		if tr.last == 0 {
+			tr.last = 503
+		}
+		tr.again(true)
+		return
+	}
+	tr.k, tr.sent = k, time.Now()
+	k.requests.Add(1)
+	u := k.Upstream()
+	if !u.Addr.IsValid() {
+		tr.failed(502, true)
+		return
+	}
+	pl := tr.p.pool(tr.lp, u)
+	x := tr.x
+	if x == nil {
+		x = pl.getExchange()
+		x.trip, tr.x = tr, x
+	}
+	x.pl = pl
+	var out *Outgoing
+	if tr.t.Request != nil {
+		out = tr.t.Request(k)
+	}
+	if out != nil {
+		out.viewOf(&x.view, tr.r)
+	} else {
+		viewOf(&x.view, tr.r)
+	}
+	var err error
+	x.req, x.target, err = appendRequest(x.req[:0], x.target, &x.view, tr.r, u, noStream)
+	if err != nil {
+		tr.endTry()
+		tr.answer(500, true) // the caller's changes cannot be sent
+		return
+	}
+	x.start(tr.done, tr.r, noStream)
+}
+
+// endTry ends the current try's claim on its backend.
+func (tr *trip) endTry() {
+	if tr.k != nil {
+		tr.k.requests.Add(-1)
+		tr.k = nil
+	}
+}
+
+// failed handles a try that failed before a response head was relayed
+// (status 502 or 504; dial: the request cannot have reached the
+// upstream): it counts a passive failure and tries again if allowed, or
+// answers. It reports false when the response head is already out (the
+// exchange then cuts the response short).
+func (tr *trip) failed(status int, dial bool) bool {
+	x := tr.x
+	if x != nil && x.streaming {
+		return false
+	}
+	if tr.k != nil {
+		tr.k.countFail(tr.b.cfg.Passive.FailDuration)
+	}
+	tr.endTry()
+	tr.last = status
+	if x != nil {
+		x.stopTimer()
+		if x.uc != nil {
+			x.dropConn()
+		}
+	}
+	tr.again(dial)
+	return true
+}
+
+// again waits for the next try if the balancer allows one (safe: no
+// request reached an upstream this time), else answers the last failure.
+func (tr *trip) again(safe bool) {
+	if !tr.b.again(tr.start, tr.tries, safe, tr.r.Method() == http1.MethodGet) {
+		tr.answer(tr.last, false)
+		return
+	}
+	if d := tr.b.cfg.TryInterval; d > 0 {
+		tr.waitOn = true
+		tr.wait = tr.lp.AfterFunc(d, tr.waitFn)
+		return
+	}
+	tr.retry()
+}
+
+// retry makes the next try.
+func (tr *trip) retry() {
+	tr.waitOn = false
+	if tr.ended {
+		return
+	}
+	tr.tries++
+	tr.try()
+}
+
+// answer sends a failure response with status and an empty body (a
+// text body when text is set), through Head, and ends the trip.
+func (tr *trip) answer(status int, text bool) {
+	if w := tr.done.Writer(); w != nil {
+		h := Head{Status: status, Backend: tr.k, Failed: true}
+		if tr.t.Head != nil {
+			tr.t.Head(&h)
+		}
+		w.WriteHeader(h.Status)
+		for _, f := range h.Header {
+			w.AddHeader(f.Name, f.Value)
+		}
+		if text {
+			w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+			w.WriteString(itoa(status) + " " + http1.StatusText(status) + ": the request cannot be forwarded\n")
+		}
+	}
+	if x := tr.x; x != nil {
+		x.complete() // ends the trip
+		return
+	}
+	done := tr.done
+	tr.end()
+	done.Finish()
+}
+
+// relayHead is exchange.relayHead for a balanced request: the passive
+// checks look at the head, the cookie policy's cookie is added, Head may
+// edit it, then it is set on w.
+func (tr *trip) relayHead(w *server.ResponseWriter, resp *http1.Response) {
+	status := resp.Status()
+	if k := tr.k; k != nil {
+		ph := &tr.b.cfg.Passive
+		for _, bad := range ph.UnhealthyStatus {
+			if statusMatches(status, bad) {
+				k.countFail(ph.FailDuration)
+			}
+		}
+		if ph.UnhealthyLatency > 0 && time.Since(tr.sent) >= ph.UnhealthyLatency {
+			k.countFail(ph.FailDuration)
+		}
+	}
+	h := Head{Status: status, Backend: tr.k}
+	if c := tr.t.Selection.SetCookie; c != "" {
+		h.Header = append(h.Header, HeaderField{"Set-Cookie", c})
+	}
+	rh := resp.Header()
+	conn := rh.Get("connection")
+	for i := 0; i < rh.Len(); i++ {
+		name := rh.Name(i)
+		if hopByHop(name, conn) || equalFold(name, "content-length") {
+			continue
+		}
+		h.Header = append(h.Header, HeaderField{fieldName(name), string(rh.Value(i))})
+	}
+	if tr.t.Head != nil {
+		tr.t.Head(&h)
+	}
+	w.WriteHeader(h.Status)
+	for _, f := range h.Header {
+		w.AddHeader(f.Name, f.Value)
+	}
+}
+
+// abort runs when the client went away while no exchange had taken over
+// the writer's OnAbort.
+func (tr *trip) abort() {
+	if tr.x != nil {
+		tr.x.abort()
+		return
+	}
+	tr.end()
+}
+
+// end releases the trip once: the backend, the retry timer, and the
+// caller's state (Done).
+func (tr *trip) end() {
+	if tr.ended {
+		return
+	}
+	tr.ended = true
+	tr.endTry()
+	if tr.waitOn {
+		tr.waitOn = false
+		tr.lp.StopTimer(tr.wait)
+	}
+	if tr.x != nil {
+		tr.x.trip = nil
+	}
+	if tr.t.Done != nil {
+		tr.t.Done()
+	}
+}
