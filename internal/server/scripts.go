@@ -51,6 +51,14 @@ type Scripts struct {
 	pool sync.Pool
 }
 
+// scriptsRequest is what Scripts pools per request: the exchange, the
+// bytes its request strings are built from, and the response hooks see.
+type scriptsRequest struct {
+	ex      helpers.Exchange
+	scratch []byte
+	res     helpers.HookResponse
+}
+
 // maxContinues bounds how often zs_res_continue_request may run a request
 // again, so hooks cannot loop forever.
 const maxContinues = 8
@@ -87,16 +95,18 @@ func (s *Scripts) logf(format string, args ...any) {
 // ServeHTTP1 runs the chain for r.
 func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 	s.start()
-	ex, _ := s.pool.Get().(*helpers.Exchange)
-	if ex == nil {
-		ex = &helpers.Exchange{Meta: map[string]string{}}
-		ex.Log = func(name, line string) { s.logf("[user_log] %s: %s\n", name, line) }
+	sr, _ := s.pool.Get().(*scriptsRequest)
+	if sr == nil {
+		sr = &scriptsRequest{ex: helpers.Exchange{Meta: map[string]string{}}}
+		sr.ex.Log = func(name, line string) { s.logf("[user_log] %s: %s\n", name, line) }
 	}
+	ex := &sr.ex
 	defer func() {
 		ex.Reset()
-		s.pool.Put(ex)
+		sr.res = helpers.HookResponse{Header: sr.res.Header[:0]}
+		s.pool.Put(sr)
 	}()
-	fillRequest(&ex.Req, r)
+	sr.scratch = fillRequest(&ex.Req, r, sr.scratch)
 	ex.Config = s.Config
 	fuel := s.Fuel
 	if fuel == 0 {
@@ -121,7 +131,8 @@ func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 			s.Fallback.ServeHTTP1(w, r)
 			return
 		}
-		res := &helpers.HookResponse{Status: 404}
+		res := &sr.res
+		*res = helpers.HookResponse{Status: 404, Header: res.Header[:0]}
 		if ex.Action == helpers.ActionRespond {
 			res.Status = ex.Response.Status
 			ex.ResponseHeaders(func(name, value string) { res.Header = append(res.Header, helpers.Field{Name: name, Value: value}) })
@@ -173,26 +184,42 @@ func (s *Scripts) forward(w *ResponseWriter, r *Request, ex *helpers.Exchange) {
 	}
 }
 
-// fillRequest copies what scripts see of r into req.
-func fillRequest(req *helpers.Request, r *Request) {
-	req.Method = string(r.MethodName())
-	if clean, err := http1.CleanPath(nil, r.RawPath()); err == nil {
-		req.Path = string(clean)
+// fillRequest copies what scripts see of r into req. The strings share
+// one allocation: they are laid out in scratch (returned, to be reused)
+// and converted to a string once, then sliced.
+func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
+	b := append(scratch[:0], r.MethodName()...)
+	method := len(b)
+	if clean, err := http1.CleanPath(b, r.RawPath()); err == nil {
+		b = clean
 	} else {
-		req.Path = string(r.Path()) // "*" for OPTIONS *
+		b = append(b, r.Path()...) // "*" for OPTIONS *
 	}
-	req.RawQuery = string(r.Query())
+	path := len(b)
+	b = append(b, r.Query()...)
+	query := len(b)
+	b = r.RemoteAddr().AppendTo(b)
+	peer := len(b)
+	h := r.Header()
+	for i := range h.Len() {
+		b = append(b, h.Name(i)...)
+		b = append(b, h.Value(i)...)
+	}
+	all := string(b)
+	req.Method, req.Path, req.RawQuery, req.Peer = all[:method], all[method:path], all[path:query], all[query:peer]
+	at := peer
+	for i := range h.Len() {
+		n, v := len(h.Name(i)), len(h.Value(i))
+		req.Header = append(req.Header, helpers.Field{Name: all[at : at+n], Value: all[at+n : at+n+v]})
+		at += n + v
+	}
 	req.Scheme = "http"
 	if r.TLS() {
 		req.Scheme = "https"
 	}
 	req.TLS = r.TLS()
 	req.ProtoMajor, req.ProtoMinor = 1, r.ProtoMinor()
-	req.Peer = r.RemoteAddr().String()
-	h := r.Header()
-	for i := range h.Len() {
-		req.Header = append(req.Header, helpers.Field{Name: string(h.Name(i)), Value: string(h.Value(i))})
-	}
+	return b
 }
 
 var _ Handler = (*Scripts)(nil)
