@@ -71,6 +71,16 @@ func compileConfig(path, adapter, server string, stderr io.Writer) ([]byte, erro
 // lowerConfig reads a config (adapting a Caddyfile), parses it strictly
 // and lowers it. Parse warnings go to stderr.
 func lowerConfig(path, adapter string, stderr io.Writer) (*caddyconf.Program, error) {
+	cfg, err := parseConfig(path, adapter, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return caddyconf.Lower(cfg)
+}
+
+// parseConfig reads a config (adapting a Caddyfile) and parses it
+// strictly. Parse warnings go to stderr.
+func parseConfig(path, adapter string, stderr io.Writer) (*caddyconf.Config, error) {
 	body, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
@@ -98,5 +108,5 @@ func lowerConfig(path, adapter string, stderr io.Writer) (*caddyconf.Program, er
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(stderr, "zeroserve: warning: %s\n", w)
 	}
-	return caddyconf.Lower(cfg)
+	return cfg, nil
 }
