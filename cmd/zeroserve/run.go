@@ -108,6 +108,10 @@ func serveCaddy(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Writ
 	}
 	chain = script.NewChain(append(chain.Scripts(), site)...)
 	defer chain.Close()
+	if err := checkPluginCalls(cf, chain); err != nil {
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
 	logLoaded(chain, stderr)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/zeroserve/zeroserve/internal/compile"
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/script"
 	"github.com/zeroserve/zeroserve/internal/server"
@@ -153,4 +154,24 @@ func serveChain(sf *serveFlags, scf *scriptFlags, chain *script.Chain, stderr io
 		return 1
 	}
 	return serve(sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr}, stderr, sigs)
+}
+
+// checkPluginCalls checks, before serving, that every zeroserve_call of
+// the compiled config names a loaded script and one of its call
+// functions; the error names the handler's JSON path.
+func checkPluginCalls(cf *caddyFlags, chain *script.Chain) error {
+	prog, err := lowerConfig(cf.config, cf.adapter, io.Discard)
+	if err != nil {
+		return err
+	}
+	calls, err := compile.PluginCalls(prog, compile.Options{Server: cf.server})
+	if err != nil {
+		return err
+	}
+	for _, c := range calls {
+		if err := chain.CheckCall(c.Script, c.Function); err != nil {
+			return fmt.Errorf("%s: zeroserve_call %s %s: %v (load plugins with --plugin FILE.c|FILE.o; a plugin's name is its file name without .c or .o)", c.Path, c.Script, c.Function, err)
+		}
+	}
+	return nil
 }

@@ -84,6 +84,9 @@ func zsCaddyHandle(c *vm.Context, p, n, _, _, _ uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if g, ok := h.(guestRunner); ok {
+		return g.runGuest(c, k)
+	}
 	return h.run(k.Ex, replacer{k.Ex})
 }
 

@@ -37,15 +37,38 @@ func NewChain(scripts ...*Script) *Chain { return &Chain{scripts: scripts} }
 // Scripts returns the chain's scripts in order.
 func (ch *Chain) Scripts() []*Script { return ch.scripts }
 
-// Find returns the first script named name or name without ".o".
+// Find returns the first script named name, or name without ".o" or
+// ".c" (a plugin's file name).
 func (ch *Chain) Find(name string) (*Script, bool) {
-	name = strings.TrimSuffix(name, ".o")
-	for _, s := range ch.scripts {
-		if s.Name == name {
-			return s, true
+	for _, n := range [...]string{name, strings.TrimSuffix(name, ".o"), strings.TrimSuffix(name, ".c")} {
+		for _, s := range ch.scripts {
+			if s.Name == n {
+				return s, true
+			}
 		}
 	}
 	return nil, false
+}
+
+// CheckCall returns a *helpers.CallError when zs_call could not reach
+// function fn of the script named script (see Find).
+func (ch *Chain) CheckCall(script, fn string) error {
+	_, _, err := ch.callEntry(script, fn)
+	return err
+}
+
+// callEntry returns the script named script and the entry index of its
+// section "zeroserve.call.<fn>", or a *helpers.CallError.
+func (ch *Chain) callEntry(script, fn string) (*Script, int, error) {
+	s, ok := ch.Find(script)
+	if !ok {
+		return nil, 0, &helpers.CallError{Script: script, Func: fn, Reason: "no such script"}
+	}
+	e, ok := s.prog.Entry(CallSection + fn)
+	if !ok {
+		return nil, 0, &helpers.CallError{Script: script, Func: fn, Reason: "the script has no section " + CallSection + fn}
+	}
+	return s, e, nil
 }
 
 // Close releases the scripts' programs.
@@ -141,13 +164,9 @@ func (s *Script) runAs(k *helpers.Call, entry int, calldata []byte, fuel uint64)
 // RunCall runs section "zeroserve.call.<fn>" of the script named script
 // (with or without ".o") for zs_call: helpers.Caller.
 func (ch *Chain) RunCall(callee *helpers.Call, script, fn string, calldata []byte, fuel uint64) (uint64, uint64, error) {
-	s, ok := ch.Find(script)
-	if !ok {
-		return 0, fuel, &helpers.CallError{Script: script, Func: fn, Reason: "no such script"}
-	}
-	e, ok := s.prog.Entry(CallSection + fn)
-	if !ok {
-		return 0, fuel, &helpers.CallError{Script: script, Func: fn, Reason: "the script has no section " + CallSection + fn}
+	s, e, err := ch.callEntry(script, fn)
+	if err != nil {
+		return 0, fuel, err
 	}
 	return s.runAs(callee, e, calldata, fuel)
 }
