@@ -1,0 +1,142 @@
+package server
+
+import (
+	"sync"
+
+	"github.com/zeroserve/zeroserve/internal/static"
+)
+
+// Files serves a static site (`zeroserve site.tar`, the script chain's
+// fallback): static.Site decides the response and WriteFile streams it.
+type Files struct {
+	Site *static.Site
+}
+
+// ServeHTTP1 serves the file r's path names.
+func (h *Files) ServeHTTP1(w *ResponseWriter, r *Request) {
+	WriteFile(w, r, h.Site.Serve(StaticRequest(r), string(r.RawPath())))
+}
+
+// WantsBody reports false: a file response never depends on the body.
+func (h *Files) WantsBody(*Request) bool { return false }
+
+// StaticRequest returns what static serving reads of r.
+func StaticRequest(r *Request) static.Request {
+	return static.Request{
+		Method: string(r.MethodName()),
+		Header: func(name string) string { return string(r.Header().Get(name)) },
+	}
+}
+
+// Streaming a file: a body up to smallBody bytes is read at once into the
+// response; a larger one is read in chunks of fileChunk bytes with
+// positional reads, on the loop, while less than streamHigh bytes wait to
+// be sent, and again when the connection has sent them (OnDrain). So a
+// response holds at most streamHigh+fileChunk bytes of memory however
+// large the file. Reads are pread(2) on the loop goroutine: sites live on
+// local disks, mostly in the page cache; sendfile/splice would skip the
+// copy but not fit TLS connections, which need the bytes in user space.
+const (
+	smallBody  = 64 << 10
+	fileChunk  = 64 << 10
+	streamHigh = 256 << 10
+)
+
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, fileChunk); return &b }}
+
+// WriteFile sends res (status, header fields, body parts) on w and closes
+// it. A read error before anything is sent gives a 500; after the head is
+// sent it cuts the connection, so the client sees a short body.
+func WriteFile(w *ResponseWriter, r *Request, res *static.Response) {
+	w.WriteHeader(res.Status)
+	for _, f := range res.Header {
+		w.AddHeader(f.Name, f.Value)
+	}
+	n := res.Length()
+	head := string(r.MethodName()) == "HEAD"
+	if n <= smallBody && !head {
+		defer res.Close()
+		bp := chunkPool.Get().(*[]byte)
+		defer chunkPool.Put(bp)
+		for _, p := range res.Parts {
+			if p.Data != nil {
+				w.Write(p.Data)
+				continue
+			}
+			buf := (*bp)[:p.Len]
+			if m, err := res.File.ReadAt(buf, p.Off); m < len(buf) {
+				w.setErr(err)
+				return
+			}
+			w.Write(buf)
+		}
+		return
+	}
+	d := w.Defer()
+	if err := w.Stream(n); err != nil || head {
+		res.Close()
+		d.Finish()
+		return
+	}
+	s := &fileStream{d: d, res: res}
+	w.OnDrain(s.pump)
+	w.OnAbort(s.release)
+	s.pump()
+}
+
+// fileStream is a large file response being sent.
+type fileStream struct {
+	d    Completion
+	res  *static.Response
+	part int   // index of the part being sent
+	off  int64 // bytes of it sent
+	buf  *[]byte
+}
+
+// pump queues body bytes until streamHigh wait or the body is done.
+func (s *fileStream) pump() {
+	for {
+		w := s.d.Writer()
+		if w == nil { // the connection closed
+			s.release()
+			return
+		}
+		if w.Buffered() >= streamHigh {
+			return // OnDrain calls again
+		}
+		if s.part == len(s.res.Parts) {
+			s.release()
+			s.d.Finish()
+			return
+		}
+		p := s.res.Parts[s.part]
+		if p.Data != nil {
+			w.Write(p.Data)
+			s.part++
+			continue
+		}
+		if s.buf == nil {
+			s.buf = chunkPool.Get().(*[]byte)
+		}
+		buf := (*s.buf)[:min(int64(fileChunk), p.Len-s.off)]
+		if m, _ := s.res.File.ReadAt(buf, p.Off+s.off); m < len(buf) {
+			w.Abort() // the head is sent: the client sees the body cut short
+			s.release()
+			s.d.Finish()
+			return
+		}
+		w.Write(buf)
+		if s.off += int64(len(buf)); s.off == p.Len {
+			s.part, s.off = s.part+1, 0
+		}
+	}
+}
+
+// release closes the file and returns the buffer.
+func (s *fileStream) release() {
+	s.res.Close()
+	if s.buf != nil {
+		chunkPool.Put(s.buf)
+		s.buf = nil
+	}
+}
