@@ -1,0 +1,41 @@
+//go:build caddyoracle
+
+package caddydiff
+
+// knownDifference is a deliberate difference between zeroserve and Caddy:
+// the field of one request's response (or of every request of a case) that
+// differs, and why. TestDifferential counts these apart from D.
+type knownDifference struct {
+	// Case is the case name.
+	Case string
+	// Request is the request label (Request.label); "" matches every
+	// request of the case.
+	Request string
+	// Field is the compared field: "response", "status", "body",
+	// "framing" or "header <Canonical-Name>".
+	Field string
+	// Reason says why the difference is deliberate.
+	Reason string
+}
+
+// knownDifferences is the one table of deliberate differences.
+var knownDifferences = []knownDifference{
+	{Case: "reverse_proxy fields Caddy adds", Field: "body",
+		Reason: "Caddy's proxy adds \"Via: 1.1 Caddy\" (and Go's transport \"Accept-Encoding: gzip\", decompressing transparently); zeroserve's proxy engine forwards the request's own fields only"},
+	{Case: "odd paths", Request: "GET localhost /a%2Fb", Field: "status",
+		Reason: "zeroserve's server answers 400 to a path segment decoding to '/' (%2F), the original zeroserve's rule (http1.NormalizePath); Caddy serves it"},
+	{Case: "odd paths", Request: "GET localhost /a%2Fb", Field: "body", Reason: "as the status"},
+	{Case: "odd paths", Request: "GET localhost /a/./b/../c", Field: "body",
+		Reason: "zeroserve's server gives handlers the cleaned path (dot segments resolved, slashes merged: http1.CleanPath) for placeholders too; Caddy cleans only to match and keeps the path as received in {path} and {uri}"},
+	{Case: "odd paths", Request: "GET localhost //x//y", Field: "body", Reason: "as /a/./b/../c"},
+}
+
+// known returns the table entry excusing d in request r of case c.
+func known(c string, r string, d difference) (knownDifference, bool) {
+	for _, k := range knownDifferences {
+		if k.Case == c && (k.Request == "" || k.Request == r) && k.Field == d.field {
+			return k, true
+		}
+	}
+	return knownDifference{}, false
+}
