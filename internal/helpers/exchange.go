@@ -34,6 +34,9 @@ type Exchange struct {
 	// the response, after the zs.response.header.* metadata; a plugin's
 	// zs_respond keeps it.
 	ResponseHeader []Field
+	// Encoding is the response compression the last encode handler chose
+	// (caddy_encode.go; read it with ResponseEncoding).
+	Encoding Encoding
 
 	caddy caddyState // per-request state of the zs_caddy_* helpers
 	root  Call       // the Call RootCall hands out
@@ -68,6 +71,7 @@ func (ex *Exchange) Reset() {
 	ex.Hooks = nil
 	clear(ex.ResponseHeader)
 	ex.ResponseHeader = ex.ResponseHeader[:0]
+	ex.Encoding = Encoding{}
 	ex.caddy.reset()
 }
 

@@ -213,6 +213,8 @@ func (c *conn) finishResponse() {
 		w.head = w.head[:0]
 		w.body = w.body[:0]
 		w.hasDate, w.hasServer = false, false
+	} else {
+		w.encodeBuffered(status)
 	}
 	out := c.appendHead(c.out, status, int64(len(w.body)))
 	if http1.BodyAllowed(status, head.Method()) {

@@ -32,11 +32,13 @@ type ResponseWriter struct {
 	remain   int64  // Content-Length bytes still to send (not chunked)
 	streamed int64  // body bytes sent, for the access log
 	onDrain  func() // see OnDrain
+
+	enc bodyEncoder // response compression (Encode, encode.go)
 }
 
 // reset prepares w for the next request, keeping its buffers.
 func (w *ResponseWriter) reset() {
-	*w = ResponseWriter{c: w.c, head: w.head[:0], body: w.body[:0]}
+	*w = ResponseWriter{c: w.c, head: w.head[:0], body: w.body[:0], enc: w.enc.recycle()}
 	w.status = 200
 }
 

@@ -119,6 +119,9 @@ func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 			w.AddHeader("Content-Type", "text/plain; charset=utf-8")
 			return
 		}
+		if e, ok := ex.ResponseEncoding(); ok {
+			w.Encode(e)
+		}
 		if ex.Action == helpers.ActionAbort {
 			w.Abort()
 			return

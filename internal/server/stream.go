@@ -47,6 +47,10 @@ func (w *ResponseWriter) Stream(n int64) error {
 	if n < 0 {
 		w.remain = math.MaxInt64 // chunked, or until the close
 	}
+	if w.enc.on && !w.noBody {
+		w.enc.pending, w.enc.length = true, n // the first body bytes decide (encode.go)
+		return nil
+	}
 	c.out = c.appendHead(c.out, w.status, n)
 	c.flush()
 	return nil
@@ -73,6 +77,13 @@ func (w *ResponseWriter) writeStream(p []byte) (int, error) {
 		return len(p), nil
 	}
 	c := w.c
+	in := len(p)
+	if w.enc.pending {
+		w.startStreamHead(p)
+	}
+	if w.enc.enc != nil {
+		p = w.streamEncoded(p)
+	}
 	switch {
 	case w.chunked:
 		c.out = http1.AppendChunk(c.out, p)
@@ -87,13 +98,14 @@ func (w *ResponseWriter) writeStream(p []byte) (int, error) {
 	}
 	w.streamed += int64(len(p))
 	c.flush()
-	return len(p), nil
+	return in, nil
 }
 
 // finishStream ends a streamed body: the last chunk, or a close when a
 // Content-Length body fell short.
 func (c *conn) finishStream() {
 	w := &c.rw
+	w.finishEncoded()
 	switch {
 	case w.noBody:
 	case w.chunked:
