@@ -1,7 +1,6 @@
 package loop
 
 import (
-	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"os"
@@ -16,10 +15,7 @@ import (
 // error, after which the connection closes (OnClose follows). Sends queued
 // before connected are written once it is established.
 func (l *Loop) Connect(addr netip.AddrPort, h Handler, connected func(c Conn, err error)) (Conn, error) {
-	if l.stopping || l.state.Load() == loopDone {
-		return Conn{}, ErrStopped
-	}
-	if h == nil || connected == nil || !addr.IsValid() {
+	if !addr.IsValid() {
 		return Conn{}, fmt.Errorf("loop: connect %v: need an address, a Handler and a connected func", addr)
 	}
 	addr = netip.AddrPortFrom(addr.Addr().Unmap(), addr.Port())
@@ -27,37 +23,49 @@ func (l *Loop) Connect(addr netip.AddrPort, h Handler, connected func(c Conn, er
 	if addr.Addr().Is4() {
 		family = unix.AF_INET
 	}
+	return l.connect(family, addr.String(), h, connected, func(sa *rawAddr) uint32 { return sa.setInet(addr) })
+}
+
+// ConnectUnix opens a connection to the Unix stream socket at path as
+// Connect does over TCP. A path starting with '@' names a socket in the
+// abstract namespace (as Go's net package spells it).
+func (l *Loop) ConnectUnix(path string, h Handler, connected func(c Conn, err error)) (Conn, error) {
+	var sa rawAddr
+	if _, err := sa.setUnix(path); err != nil {
+		return Conn{}, &OpError{Op: "connect", Err: err}
+	}
+	return l.connect(unix.AF_UNIX, path, h, connected, func(sa *rawAddr) uint32 { n, _ := sa.setUnix(path); return n })
+}
+
+// connect opens a non-blocking stream socket of family and starts
+// connecting it to the address fill writes into the sock (name is for
+// errors).
+func (l *Loop) connect(family int, name string, h Handler, connected func(Conn, error), fill func(*rawAddr) uint32) (Conn, error) {
+	if l.stopping || l.state.Load() == loopDone {
+		return Conn{}, ErrStopped
+	}
+	if h == nil || connected == nil {
+		return Conn{}, fmt.Errorf("loop: connect %s: need an address, a Handler and a connected func", name)
+	}
 	fd, err := unix.Socket(family, unix.SOCK_STREAM|sockFlags(l.backend), 0)
 	if err != nil {
 		return Conn{}, &OpError{Op: "connect", Err: os.NewSyscallError("socket", err)}
 	}
-	if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1); err != nil {
-		unix.Close(fd)
-		return Conn{}, &OpError{Op: "connect", Err: os.NewSyscallError("setsockopt", err)}
+	if family != unix.AF_UNIX {
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1); err != nil {
+			unix.Close(fd)
+			return Conn{}, &OpError{Op: "connect", Err: os.NewSyscallError("setsockopt", err)}
+		}
 	}
 	s := l.alloc(kindConn, fd)
 	s.h, s.connected = h, connected
-	n := rawSockaddr(&s.sa, addr)
+	n := fill(&s.sa)
 	// s.sa, in the heap-allocated sock, stays referenced until the connect
 	// completes (onConnect).
 	l.drv.Connect(fd, unsafe.Pointer(&s.sa), n, userData(opConnect, s.id))
 	s.pending++
 	s.send.busy = true // sends wait for the connection (onConnect)
 	return Conn{id: s.id, gen: s.gen}, nil
-}
-
-// rawSockaddr writes addr into sa as a sockaddr_in or sockaddr_in6 and
-// returns its length.
-func rawSockaddr(sa *unix.RawSockaddrInet6, addr netip.AddrPort) uint32 {
-	if addr.Addr().Is4() {
-		sa4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(sa))
-		*sa4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: addr.Addr().As4()}
-		binary.BigEndian.PutUint16((*[2]byte)(unsafe.Pointer(&sa4.Port))[:], addr.Port())
-		return unix.SizeofSockaddrInet4
-	}
-	*sa = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: addr.Addr().As16()}
-	binary.BigEndian.PutUint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:], addr.Port())
-	return unix.SizeofSockaddrInet6
 }
 
 func (l *Loop) onConnect(s *sock, res int32) {

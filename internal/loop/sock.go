@@ -1,9 +1,5 @@
 package loop
 
-import (
-	"golang.org/x/sys/unix"
-)
-
 // sockKind says what a sock slot holds.
 type sockKind uint8
 
@@ -26,16 +22,16 @@ type sock struct {
 	pending int // operations in flight, each of which will still complete
 
 	h         Handler
-	accept    AcceptFunc            // listeners
-	connected func(Conn, error)     // outgoing connections, until connected
-	recvOn    bool                  // a multishot recv is armed
-	recvDone  bool                  // end of stream or a receive error was reported
-	paused    bool                  // PauseRecv: hold received data back
-	resuming  bool                  // in Loop.resumeq: the stash goes first
-	cancelled bool                  // the armed recv is being cancelled (PauseRecv)
-	stash     []byte                // data received while paused, delivered on ResumeRecv
-	recvEnd   error                 // end of stream or error seen while paused
-	sa        unix.RawSockaddrInet6 // connect's address (v4 or v6): kept until the connect completes
+	accept    AcceptFunc        // listeners
+	connected func(Conn, error) // outgoing connections, until connected
+	recvOn    bool              // a multishot recv is armed
+	recvDone  bool              // end of stream or a receive error was reported
+	paused    bool              // PauseRecv: hold received data back
+	resuming  bool              // in Loop.resumeq: the stash goes first
+	cancelled bool              // the armed recv is being cancelled (PauseRecv)
+	stash     []byte            // data received while paused, delivered on ResumeRecv
+	recvEnd   error             // end of stream or error seen while paused
+	sa        rawAddr           // connect's address: kept until the connect completes
 
 	send sendState
 }

@@ -13,6 +13,7 @@ type pool struct {
 	p    *Proxy
 	lp   *loop.Loop
 	addr netip.AddrPort
+	unix string       // a Unix socket path, dialled instead of addr
 	tls  *tls.Config  // nil for plain HTTP upstreams
 	idle []*upConn    // most recently used last
 	free *[]*exchange // spare exchanges, shared by the loop's pools
@@ -73,7 +74,13 @@ func (pl *pool) dial() (*upConn, error) {
 	if pl.tls != nil {
 		uc.tls = newUpTLS(pl.tls)
 	}
-	c, err := pl.lp.Connect(pl.addr, uc, uc.connected)
+	var c loop.Conn
+	var err error
+	if pl.unix != "" {
+		c, err = pl.lp.ConnectUnix(pl.unix, uc, uc.connected)
+	} else {
+		c, err = pl.lp.Connect(pl.addr, uc, uc.connected)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,7 @@ type Stats struct {
 type poolKey struct {
 	lp   *loop.Loop
 	addr netip.AddrPort
+	unix string
 	tls  bool
 	name string // the TLS server name
 }
@@ -210,7 +211,7 @@ func (o *Outgoing) viewOf(v *view, r *server.Request) {
 // forward is Forward, with the request body streamed as stream says (see
 // appendRequest) when the server streams it to ServeHTTP1.
 func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream, out *Outgoing, stream int64) {
-	if !u.Addr.IsValid() {
+	if !u.Addr.IsValid() && u.Unix == "" {
 		w.WriteHeader(502)
 		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
 		w.WriteString("502 Bad Gateway: upstream host name not resolved (use an IP literal, localhost, or proxy.New)\n")
@@ -239,7 +240,7 @@ func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 
 // pool returns lp's connection pool for u, creating it on first use.
 func (p *Proxy) pool(lp *loop.Loop, u *Upstream) *pool {
-	k := poolKey{lp: lp, addr: u.Addr}
+	k := poolKey{lp: lp, addr: u.Addr, unix: u.Unix}
 	if u.TLS {
 		k.tls, k.name = true, u.Host
 	}
@@ -247,7 +248,7 @@ func (p *Proxy) pool(lp *loop.Loop, u *Upstream) *pool {
 		return v.(*pool)
 	}
 	free, _ := p.free.LoadOrStore(lp, new([]*exchange))
-	pl := &pool{p: p, lp: lp, addr: u.Addr, free: free.(*[]*exchange)}
+	pl := &pool{p: p, lp: lp, addr: u.Addr, unix: u.Unix, free: free.(*[]*exchange)}
 	if u.TLS {
 		pl.tls = &tls.Config{}
 		if p.cfg.TLS != nil {

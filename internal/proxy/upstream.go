@@ -28,6 +28,10 @@ type Upstream struct {
 	// an IP literal or "localhost" (127.0.0.1), by New after resolving
 	// other names; the zero value means not resolved yet.
 	Addr netip.AddrPort
+	// Unix is the path of a Unix stream socket to connect to instead of
+	// Addr ("unix//path.sock"); Host is then "localhost", the Host field
+	// sent when the client's request has none.
+	Unix string
 }
 
 // URLError is an upstream URL the proxy cannot use: Offset is the byte of
@@ -44,10 +48,11 @@ func (e *URLError) Error() string {
 }
 
 // ParseUpstream parses an upstream URL of the form
-// "http[s]://host[:port][/base/path][?query]". Unix sockets
-// ("unix//path.sock") are recognised and rejected with a URLError saying
-// they are not supported yet, as are user info, fragments and anything
-// else that is not a plain http or https URL.
+// "http[s]://host[:port][/base/path][?query]", or a Unix socket spelled
+// as Caddy and the original zeroserve spell it, "unix/" and the path
+// ("unix//run/app.sock" is /run/app.sock, "unix/@name" an abstract
+// socket), spoken to in plain HTTP. User info, fragments and anything else
+// are URLErrors.
 func ParseUpstream(raw string) (*Upstream, error) {
 	bad := func(off int, reason string) (*Upstream, error) {
 		return nil, &URLError{URL: raw, Offset: off, Reason: reason}
@@ -59,7 +64,9 @@ func ParseUpstream(raw string) (*Upstream, error) {
 	case strings.HasPrefix(raw, "https://"):
 		u.TLS, u.Port, start = true, 443, len("https://")
 	case strings.HasPrefix(raw, "unix/"):
-		return bad(0, "unix socket upstreams are not supported yet (the event loop connects over TCP only)")
+		return parseUnix(raw)
+	case strings.HasPrefix(raw, "unix:") || strings.HasPrefix(raw, "unix+"):
+		return bad(0, `a Unix socket upstream is spelled "unix//path/to.sock" (plain HTTP only)`)
 	default:
 		return bad(0, `want "http://" or "https://host[:port][/path]"`)
 	}
@@ -138,6 +145,21 @@ func ParseUpstream(raw string) (*Upstream, error) {
 	return u, nil
 }
 
+// parseUnix parses "unix/PATH" (the path is everything after "unix/").
+func parseUnix(raw string) (*Upstream, error) {
+	path := raw[len("unix/"):]
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; c < ' ' || c == 0x7f {
+			return nil, &URLError{URL: raw, Offset: len("unix/") + i, Reason: "control byte in unix socket path"}
+		}
+	}
+	// sockaddr_un holds 108 bytes with the terminating NUL.
+	if path == "" || path == "@" || len(path) > 107 {
+		return nil, &URLError{URL: raw, Offset: len("unix/"), Reason: "unix socket path empty or longer than 107 bytes"}
+	}
+	return &Upstream{Host: "localhost", Port: 80, Unix: path}, nil
+}
+
 // parsePort parses a decimal port 1–65535.
 func parsePort(s string) (uint16, bool) {
 	if s == "" || len(s) > 5 {
@@ -157,8 +179,12 @@ func parsePort(s string) (uint16, bool) {
 }
 
 // HostPort returns "host:port" (brackets around an IPv6 host), the Host
-// field sent when the client's request has none.
+// field sent when the client's request has none; "localhost" for a Unix
+// socket.
 func (u *Upstream) HostPort() string {
+	if u.Unix != "" {
+		return u.Host
+	}
 	return net.JoinHostPort(u.Host, strconv.Itoa(int(u.Port)))
 }
 
@@ -166,7 +192,7 @@ func (u *Upstream) HostPort() string {
 // resolver gives for Host. It blocks: call it when a proxy is built, never
 // on the event loop.
 func (u *Upstream) resolve(ctx context.Context) error {
-	if u.Addr.IsValid() {
+	if u.Addr.IsValid() || u.Unix != "" {
 		return nil
 	}
 	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", u.Host)

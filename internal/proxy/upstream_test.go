@@ -20,6 +20,9 @@ func TestParseUpstream(t *testing.T) {
 		{"http://h//?q", Upstream{Host: "h", Port: 80, Query: "q"}},
 		{"https://h/b", Upstream{Host: "h", Port: 443, TLS: true, BasePath: "/b"}},
 		{"https://127.0.0.1:8443", Upstream{Host: "127.0.0.1", Port: 8443, TLS: true, Addr: netip.MustParseAddrPort("127.0.0.1:8443")}},
+		{"unix//run/app.sock", Upstream{Host: "localhost", Port: 80, Unix: "/run/app.sock"}},
+		{"unix/rel.sock", Upstream{Host: "localhost", Port: 80, Unix: "rel.sock"}},
+		{"unix/@abstract", Upstream{Host: "localhost", Port: 80, Unix: "@abstract"}},
 	} {
 		u, err := ParseUpstream(tc.in)
 		if err != nil {
@@ -31,7 +34,12 @@ func TestParseUpstream(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ in, reason string }{
-		{"unix//run/app.sock", "unix socket upstreams are not supported"},
+		{"unix/", "path empty"},
+		{"unix/@", "path empty"},
+		{"unix//" + strings.Repeat("x", 107), "longer than 107"},
+		{"unix//a\nb", "control byte"},
+		{"unix:/run/app.sock", `spelled "unix//path`},
+		{"unix+h2c//run/app.sock", `spelled "unix//path`},
 		{"ftp://h", "want"},
 		{"http://", "empty host"},
 		{"http://:80", "empty host"},
@@ -82,6 +90,9 @@ func FuzzParseUpstream(f *testing.F) {
 				t.Fatalf("%q: bad error %v", s, err)
 			}
 			return
+		}
+		if u.Unix != "" && (u.Addr.IsValid() || u.HostPort() != "localhost" || len(u.Unix) > 107) {
+			t.Fatalf("%q: %+v", s, *u)
 		}
 		if u.Host == "" || u.Port == 0 || strings.HasSuffix(u.BasePath, "/") || (u.BasePath != "" && u.BasePath[0] != '/') {
 			t.Fatalf("%q: %+v", s, *u)
