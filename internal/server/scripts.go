@@ -93,7 +93,10 @@ func (s *Scripts) logf(format string, args ...any) {
 }
 
 // ServeHTTP1 runs the chain for r.
-func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
+func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) { s.serve(w, r, s.Chain) }
+
+// serve runs chain for r (Reloadable passes its current generation's).
+func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
 	s.start()
 	sr, _ := s.pool.Get().(*scriptsRequest)
 	if sr == nil {
@@ -113,14 +116,11 @@ func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
 		fuel = script.DefaultFuel
 	}
 	for range maxContinues + 1 {
-		if err := s.Chain.Run(ex, fuel); err != nil {
+		if err := chain.Run(ex, fuel); err != nil {
 			s.logf("[script_runtime] %s %s: %v\n", r.MethodName(), r.Target(), err)
 			w.WriteHeader(500)
 			w.AddHeader("Content-Type", "text/plain; charset=utf-8")
 			return
-		}
-		if e, ok := ex.ResponseEncoding(); ok {
-			w.Encode(e)
 		}
 		if ex.Action == helpers.ActionAbort {
 			w.Abort()
