@@ -1,7 +1,7 @@
 package main
 
 import (
-	"errors"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -9,16 +9,23 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 
+	"github.com/zeroserve/zeroserve/internal/bpf/elfwrite"
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
+	"github.com/zeroserve/zeroserve/internal/certs"
+	"github.com/zeroserve/zeroserve/internal/compile"
 	"github.com/zeroserve/zeroserve/internal/script"
+	"github.com/zeroserve/zeroserve/internal/server"
 )
 
 // The run command is Caddy's `caddy run --config FILE`: the config is
-// adapted, compiled to eBPF and served on the addresses it names. The
-// original's `zeroserve --caddy FILE` (the script command's --caddy flag)
-// serves the same compiled config on --addr instead.
+// adapted, automatic HTTPS is applied to it as Caddy does, each of its
+// servers is compiled to eBPF and served on every address it names (HTTP
+// or HTTPS, with certificates from internal/certs). The original's
+// `zeroserve --caddy FILE` (the script command's --caddy flag) serves one
+// compiled server on --addr instead.
 func init() {
 	register(&command{
 		name:  "run",
@@ -84,31 +91,17 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "zeroserve: %v\n", bad)
 		return 2
 	}
-	addr, err := configAddr(cf, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
-		return 1
-	}
-	sf.addr = addr
-	return serveCaddy(&sf, &scf, &cf, stderr)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	return serveConfig(&sf, &scf, &cf, stderr, sigs)
 }
 
 // serveCaddy serves the compiled config after the plugins.
 func serveCaddy(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Writer) int {
-	site, err := cf.load(scf, stderr)
+	load := func() (*script.Chain, error) { return cf.loadChain(scf, stderr) }
+	chain, err := load()
 	if err != nil {
-		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
-		return 1
-	}
-	chain, err := scf.load()
-	if err != nil {
-		site.Program().Close()
-		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
-		return 1
-	}
-	chain = script.NewChain(append(chain.Scripts(), site)...)
-	defer chain.Close()
-	if err := checkPluginCalls(cf, chain); err != nil {
 		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
 		return 1
 	}
@@ -116,42 +109,228 @@ func serveCaddy(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Writ
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
-	return serveChain(sf, scf, chain, stderr, sigs)
+	return serveChain(sf, scf, chain, load, stderr, sigs)
 }
 
-// configAddr returns the plain-HTTP listen address of the server the
-// config serves. Configs zeroserve cannot serve yet from their own
-// addresses (HTTPS, several listeners, unix sockets, port ranges) are
-// errors that say so.
-func configAddr(cf caddyFlags, stderr io.Writer) (string, error) {
-	prog, err := lowerConfig(cf.config, cf.adapter, io.Discard)
+// loadChain loads the plugins and then the compiled config into a chain.
+func (f *caddyFlags) loadChain(scf *scriptFlags, stderr io.Writer) (*script.Chain, error) {
+	site, err := f.load(scf, stderr)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	var sp *caddyconf.ServerProgram
-	for _, s := range prog.Servers {
-		if cf.server == "" && len(prog.Servers) == 1 || s.Name == cf.server {
-			sp = s
+	plugins, err := scf.load()
+	if err != nil {
+		site.Program().Close()
+		return nil, err
+	}
+	chain := script.NewChain(append(plugins.Scripts(), site)...)
+	if err := checkPluginCalls(f, chain); err != nil {
+		chain.Close()
+		return nil, err
+	}
+	return chain, nil
+}
+
+// site is one server of the config, compiled and listening.
+type site struct {
+	name    string
+	chain   *script.Chain
+	servers []*server.Server
+}
+
+// serveConfig serves every server of the config (only --server's, when
+// given) until a signal arrives on sigs.
+func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Writer, sigs <-chan os.Signal) int {
+	cfg, err := parseConfig(cf.config, cf.adapter, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
+	httpPort, httpsPort := certs.Ports(cfg)
+	cm, err := certs.New(cfg, certs.Options{HTTPPort: httpPort, HTTPSPort: httpsPort, Log: stderr})
+	if err != nil {
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
+	defer cm.Stop()
+	if err := cm.AutoHTTPS(cfg); err != nil {
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
+	prog, err := caddyconf.Lower(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
+	if n, err := server.RaiseFileLimit(); err != nil {
+		fmt.Fprintf(stderr, "fd limit: %v\n", err)
+	} else {
+		fmt.Fprintf(stderr, "fd limit %d\n", n)
+	}
+	var sites []*site
+	defer func() {
+		for _, s := range sites {
+			for _, srv := range s.servers {
+				srv.Close()
+			}
+			s.chain.Close()
+		}
+	}()
+	found := false
+	for _, sp := range prog.Servers {
+		if cf.server != "" && sp.Name != cf.server && sp.Name != certs.RedirectServer {
+			continue
+		}
+		found = true
+		s, err := startSite(sf, scf, cfg, prog, sp, cm, stderr)
+		if s != nil {
+			sites = append(sites, s)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "zeroserve: server %s: %v\n", sp.Name, err)
+			return 1
 		}
 	}
+	if !found {
+		fmt.Fprintf(stderr, "zeroserve: no server %q in the config\n", cf.server)
+		return 1
+	}
+	if err := cm.Start(); err != nil {
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
+	sig := <-sigs
+	fmt.Fprintf(stderr, "%v: shutting down (grace %v)\n", sig, sf.grace)
+	code := 0
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for _, s := range sites {
+		for _, srv := range s.servers {
+			wg.Go(func() {
+				if err := srv.Shutdown(sf.grace); err != nil {
+					mu.Lock()
+					fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+					code = 1
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	return code
+}
+
+// startSite compiles one server of the config and starts a listener for
+// each of its addresses: TLS where certs.ListenerTLS says so, plain HTTP
+// (answering ACME HTTP-01 challenges before routing) elsewhere.
+func startSite(sf *serveFlags, scf *scriptFlags, cfg *caddyconf.Config, prog *caddyconf.Program, sp *caddyconf.ServerProgram, cm *certs.Manager, stderr io.Writer) (*site, error) {
+	obj, err := compile.Compile(prog, compile.Options{Server: sp.Name})
+	if err != nil {
+		return nil, err
+	}
+	elf, err := elfwrite.Write(obj)
+	if err != nil {
+		return nil, err
+	}
+	h, err := script.NewHelpers()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := scf.options()
+	if err != nil {
+		return nil, err
+	}
+	compiled, err := script.LoadObject("caddy", elf, h, opts)
+	if err != nil {
+		return nil, err
+	}
+	plugins, err := scf.load()
+	if err != nil {
+		compiled.Program().Close()
+		return nil, err
+	}
+	s := &site{name: sp.Name, chain: script.NewChain(append(plugins.Scripts(), compiled)...)}
+	logLoaded(s.chain, stderr)
+	fwd, err := newForwarder()
+	if err != nil {
+		return s, err
+	}
+	handler := &server.Scripts{Chain: s.chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr}
+	path := "apps.http.servers." + sp.Name
+	for i, l := range sp.Listen {
+		addr, err := listenAddr(l)
+		if err != nil {
+			return s, fmt.Errorf("%s.listen[%d]: %w", path, i, err)
+		}
+		scfg, err := sf.config(handler, stderr)
+		if err != nil {
+			return s, err
+		}
+		scfg.Addr, scfg.TLSAddr, scfg.TLS = "", "", nil
+		if certs.ListenerTLS(cfg, sp.Server, int(l.StartPort)) {
+			if scfg.TLS, err = cm.ServerTLS(sp.Server, path); err != nil {
+				return s, err
+			}
+			scfg.TLSAddr = addr
+		} else {
+			scfg.Addr = addr
+			scfg.Handler = &acmeHTTP{Scripts: handler, certs: cm}
+		}
+		srv, err := server.New(scfg)
+		if err != nil {
+			return s, err
+		}
+		if err := srv.Start(); err != nil {
+			return s, err
+		}
+		s.servers = append(s.servers, srv)
+	}
+	return s, nil
+}
+
+// listenAddr turns a parsed listen address into the server's form.
+func listenAddr(l caddyconf.ListenAddr) (string, error) {
 	switch {
-	case sp == nil && cf.server != "":
-		return "", fmt.Errorf("no server %q in the config", cf.server)
-	case sp == nil:
-		return "", errors.New("the config has several servers: choose one with --server")
-	case len(sp.Listen) != 1:
-		return "", fmt.Errorf("server %q listens on %d addresses; zeroserve serves exactly one so far", sp.Name, len(sp.Listen))
-	}
-	if c := prog.Config; c != nil && c.Apps.TLS != nil {
-		return "", fmt.Errorf("the config has a tls app (HTTPS): automatic HTTPS and certificate loading from the config are not implemented yet; use `zeroserve --caddy FILE --tls-addr ... --cert ... --key ...`")
-	}
-	l := sp.Listen[0]
-	if l.Deferred || l.Network != "tcp" && l.Network != "tcp4" && l.Network != "tcp6" || l.StartPort != l.EndPort {
-		return "", fmt.Errorf("server %q: listen address %q: only one tcp host:port is supported", sp.Name, l.Raw)
+	case l.Deferred:
+		return "", fmt.Errorf("%q: {env.*} placeholders in listen addresses are not supported", l.Raw)
+	case l.Network == "fd":
+		return "fd:" + l.Host, nil
+	case l.Network != "tcp" && l.Network != "tcp4" && l.Network != "tcp6":
+		return "", fmt.Errorf("%q: network %s is not supported (tcp only)", l.Raw, l.Network)
+	case l.StartPort != l.EndPort:
+		return "", fmt.Errorf("%q: port ranges are not supported", l.Raw)
 	}
 	host := l.Host
 	if host == "" {
 		host = "0.0.0.0"
 	}
 	return net.JoinHostPort(host, strconv.Itoa(int(l.StartPort))), nil
+}
+
+// acmeChallengePrefix starts the paths of ACME HTTP-01 validation requests.
+var acmeChallengePrefix = []byte("/.well-known/acme-challenge/")
+
+// acmeHTTP answers ACME HTTP-01 challenges on a plain HTTP listener before
+// the routes run (Caddy does the same); every other request, and every
+// handler interface of Scripts, goes to the compiled config.
+type acmeHTTP struct {
+	*server.Scripts
+	certs *certs.Manager
+}
+
+// ServeHTTP1 answers a challenge in progress or runs the config.
+func (h *acmeHTTP) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
+	if bytes.HasPrefix(r.Path(), acmeChallengePrefix) {
+		host, _, err := net.SplitHostPort(string(r.Host()))
+		if err != nil {
+			host = string(r.Host())
+		}
+		if ka, ok := h.certs.HTTPChallenge(string(r.MethodName()), host, string(r.Path())); ok {
+			w.AddHeader("Content-Type", "text/plain")
+			w.WriteString(ka)
+			w.CloseAfter()
+			return
+		}
+	}
+	h.Scripts.ServeHTTP1(w, r)
 }

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// lookTool finds a test tool on $PATH or in $(go env GOPATH)/bin, where
+// scripts/test installs Pebble.
+func lookTool(t *testing.T, name string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	out, err := exec.Command("go", "env", "GOPATH").Output()
+	if err == nil {
+		p := filepath.Join(strings.TrimSpace(string(out)), "bin", name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skipf("%s not installed (scripts/test installs it: go install github.com/letsencrypt/pebble/v2/cmd/...)", name)
+	return ""
+}
+
+// pebble is a running Pebble ACME server with its DNS server.
+type pebble struct {
+	dir    string // ACME directory URL
+	caFile string // the CA of Pebble's own HTTPS certificate (acme_ca_root)
+	mgmt   string // management address
+	proc   *proc
+	tmp    string
+	orders *regexp.Regexp
+}
+
+// startPebble starts pebble-challtestsrv (DNS: every name is 127.0.0.1)
+// and Pebble, validating HTTP-01 on httpPort and TLS-ALPN-01 on tlsPort
+// of 127.0.0.1; certificates are valid for validity seconds.
+func startPebble(t *testing.T, httpPort, tlsPort, validity int) *pebble {
+	t.Helper()
+	pebbleBin, challBin := lookTool(t, "pebble"), lookTool(t, "pebble-challtestsrv")
+	tmp := t.TempDir()
+	dns := "127.0.0.1:" + itoa(freePort(t))
+	startProc(t, nil, challBin, "-dnsserver", dns, "-http01", "", "-https01", "", "-tlsalpn01", "", "-doh", "",
+		"-management", "127.0.0.1:"+itoa(freePort(t)), "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "")
+	ca := newTestCA(t, tmp, "pebble-https")
+	crt, key, _ := ca.issue(t, tmp, "pebble", false, "127.0.0.1", "localhost")
+	listen, mgmt := "127.0.0.1:"+itoa(freePort(t)), "127.0.0.1:"+itoa(freePort(t))
+	cfg := map[string]any{"pebble": map[string]any{
+		"listenAddress": listen, "managementListenAddress": mgmt,
+		"certificate": crt, "privateKey": key, "httpPort": httpPort, "tlsPort": tlsPort,
+		"ocspResponderURL": "", "externalAccountBindingRequired": false,
+		"retryAfter": map[string]int{"authz": 1, "order": 1}, "keyAlgorithm": "ecdsa",
+		"profiles": map[string]any{"default": map[string]any{"description": "test", "validityPeriod": validity}},
+	}}
+	b, _ := json.Marshal(cfg)
+	cfgFile := writeIn(t, tmp, "pebble.json", string(b))
+	p := startProc(t, []string{"PEBBLE_VA_NOSLEEP=1", "PEBBLE_VA_ALWAYS_VALID=0", "PEBBLE_WFE_NONCEREJECT=0", "PEBBLE_AUTHZREUSE=0"},
+		pebbleBin, "-config", cfgFile, "-dnsserver", dns)
+	waitDial(t, listen)
+	waitDial(t, mgmt)
+	return &pebble{dir: "https://" + listen + "/dir", caFile: ca.file, mgmt: mgmt, proc: p, tmp: tmp}
+}
+
+// roots returns Pebble's issuing root, from its management endpoint.
+func (pb *pebble) roots(t *testing.T) *x509.CertPool {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: poolOf(t, pb.caFile)}}}
+	resp, err := client.Get("https://" + pb.mgmt + "/roots/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		t.Fatalf("pebble root: %q", b)
+	}
+	return pool
+}
+
+// orders counts the certificate orders Pebble finalized.
+func (pb *pebble) issued() int {
+	return strings.Count(pb.proc.output(), "Issued certificate serial")
+}
+
+// acmeCaddyfile is the brief's Caddyfile with Pebble as the CA.
+func acmeCaddyfile(pb *pebble, httpPort, tlsPort int, site string) string {
+	return fmt.Sprintf("{\n\thttp_port %d\n\thttps_port %d\n\tacme_ca %s\n\tacme_ca_root %s\n}\n\n%s\n", httpPort, tlsPort, pb.dir, pb.caFile, site)
+}
+
+// getTLS fetches https://name:port/ from 127.0.0.1 with SNI name,
+// verifying the chain against roots; it returns the body and the leaf.
+func getTLS(t *testing.T, port int, name string, roots *x509.CertPool, certs ...tls.Certificate) (string, *x509.Certificate, error) {
+	t.Helper()
+	tr := &http.Transport{
+		TLSClientConfig: &tls.Config{ServerName: name, RootCAs: roots, Certificates: certs},
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, "127.0.0.1:"+itoa(port))
+		},
+	}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 20 * time.Second}).Get(fmt.Sprintf("https://%s:%d/", name, port))
+	if err != nil {
+		return "", nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), resp.TLS.PeerCertificates[0], err
+}
+
+var obtainedRE = regexp.MustCompile(`"msg":"certificate obtained successfully".*"identifier":"([^"]+)"`)
+
+// TestACMEPebble: zeroserve obtains a certificate for zs.test from Pebble
+// over HTTP-01 (Pebble validates on zeroserve's HTTP listener) and over
+// TLS-ALPN-01 (on its TLS listener), the other challenge disabled; the
+// certificate verifies against Pebble's root, and both Go and curl get
+// "ok" over it. Each challenge runs on one of the I/O backends.
+func TestACMEPebble(t *testing.T) {
+	for _, c := range []struct{ name, io, disable string }{
+		{"http-01", "uring", "disable_tlsalpn_challenge"},
+		{"tls-alpn-01", "epoll", "disable_http_challenge"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			httpPort, tlsPort := freePort(t), freePort(t)
+			pb := startPebble(t, httpPort, tlsPort, 3600)
+			dir := t.TempDir()
+			site := fmt.Sprintf("zs.test {\n\ttls {\n\t\tissuer acme {\n\t\t\t%s\n\t\t}\n\t}\n\trespond \"ok\"\n}\n", c.disable)
+			cf := writeIn(t, dir, "Caddyfile", acmeCaddyfile(pb, httpPort, tlsPort, site))
+			zs := startProc(t, []string{"XDG_DATA_HOME=" + dir}, binary(t), "run", "--config", cf, "--io", c.io)
+			zs.waitLog(obtainedRE, 60*time.Second)
+			body, leaf, err := getTLS(t, tlsPort, "zs.test", pb.roots(t))
+			if err != nil || body != "ok" || leaf.DNSNames[0] != "zs.test" {
+				t.Fatalf("GET: %q %v; log:\n%s", body, err, zs.output())
+			}
+			want := map[string]string{"http-01": `"challenge_type":"http-01"`, "tls-alpn-01": `"challenge_type":"tls-alpn-01"`}[c.name]
+			if !strings.Contains(zs.output(), want) {
+				t.Errorf("log lacks %s:\n%s", want, zs.output())
+			}
+			// Caddy's storage layout under $XDG_DATA_HOME/caddy.
+			issuerDir := strings.NewReplacer("https://", "", ":", "-", "/", "-").Replace(pb.dir)
+			if _, err := os.Stat(filepath.Join(dir, "caddy", "certificates", issuerDir, "zs.test", "zs.test.crt")); err != nil {
+				t.Error(err)
+			}
+			if curl, err := exec.LookPath("curl"); err == nil {
+				root := filepath.Join(dir, "root.pem")
+				writeRoots(t, pb, root)
+				out, err := exec.Command(curl, "-sS", "--cacert", root, "--resolve", fmt.Sprintf("zs.test:%d:127.0.0.1", tlsPort), fmt.Sprintf("https://zs.test:%d/", tlsPort)).CombinedOutput()
+				if err != nil || string(out) != "ok" {
+					t.Errorf("curl: %q %v", out, err)
+				}
+			}
+		})
+	}
+}
+
+// writeRoots stores Pebble's root as PEM for curl.
+func writeRoots(t *testing.T, pb *pebble, file string) {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: poolOf(t, pb.caFile)}}}
+	resp, err := client.Get("https://" + pb.mgmt + "/roots/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if blk, _ := pem.Decode(b); blk == nil {
+		t.Fatalf("pebble root: %q", b)
+	}
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
