@@ -142,6 +142,17 @@ extern zs_s64 zs_respond(zs_u64 status, const void *body, zs_u64 body_len);
 extern zs_s64 zs_reverse_proxy(const char *url, zs_u64 url_len);
 /* Close the connection without a response. */
 extern zs_s64 zs_abort(void);
+/* Serve the request's path with Caddy's file_server semantics, configured
+ * by Caddy file_server JSON (root, index_names, hide, precompressed,
+ * canonical_uris, status_code, pass_thru, etag_file_extensions; "{}"
+ * serves the site tarball's own files with index.html, index.txt).
+ * 0: the file (or a canonical-URI redirect) is the response and ends the
+ * chain; 1: not found and pass_thru; 2: an error, with
+ * http.error.status_code, http.error.status_text and http.error.message
+ * in the metadata (the chain goes on; respond as you like). Change the
+ * path first (zs_req_set_uri) to serve another file. An invalid
+ * configuration traps. */
+extern zs_s64 zs_file_server(const char *cfg, zs_u64 cfg_len);
 /* 1 when this request already has a response, else 0. */
 extern zs_s64 zs_response_pending(void);
 /* Drop the pending response so the chain goes on. */

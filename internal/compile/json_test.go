@@ -140,8 +140,8 @@ func TestCompileErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, config, want string
 	}{
-		{"handler", jsonServer(`[{"handle":[{"handler":"file_server"}]}]`, ""),
-			`unsupported handler "file_server" at apps.http.servers.srv0.routes[0].handle[0]`},
+		{"handler", jsonServer(`[{"handle":[{"handler":"file_server","browse":{}}]}]`, ""),
+			`unsupported file_server field "browse" at apps.http.servers.srv0.routes[0].handle[0].browse`},
 		{"matcher", jsonServer(`[{"match":[{"expression":"{method} == 'GET'"}],"handle":[{"handler":"static_response"}]}]`, ""),
 			`unsupported matcher "expression" at apps.http.servers.srv0.routes[0].match[0].expression`},
 		{"not matcher", jsonServer(`[{"match":[{"not":[{"file":{}}]}],"handle":[{"handler":"static_response"}]}]`, ""),

@@ -2,6 +2,8 @@ package helpers
 
 import (
 	"strings"
+
+	"github.com/zeroserve/zeroserve/internal/static"
 )
 
 // Exchange is the state of one request shared by every script and callee
@@ -14,6 +16,12 @@ type Exchange struct {
 	Action Action
 	// Response is the response of ActionRespond.
 	Response Response
+	// File is the response of ActionFile (zs_file_server, Caddy's
+	// file_server): a file the server streams, then closes.
+	File *static.Response
+	// Site is the site's own files (a site tarball) that zs_file_server
+	// and file_server without a root serve; nil when there are none.
+	Site static.Source
 	// Upstream is the URL of ActionProxy (zs_reverse_proxy).
 	Upstream string
 	// Log receives the lines scripts log with zs_log; nil discards them.
@@ -52,6 +60,7 @@ const (
 	ActionRespond               // send Response
 	ActionAbort                 // close the connection without a response
 	ActionProxy                 // forward the request to Upstream
+	ActionFile                  // stream File
 )
 
 // Response is an in-memory response set by zs_respond.
@@ -64,6 +73,10 @@ type Response struct {
 func (ex *Exchange) Reset() {
 	ex.Req.Reset()
 	clear(ex.Meta)
+	if ex.File != nil {
+		ex.File.Close() // decided, but never sent (a trap after it)
+		ex.File = nil
+	}
 	ex.Action = ActionNone
 	ex.Response = Response{Body: ex.Response.Body[:0]}
 	ex.Upstream = ""

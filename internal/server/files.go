@@ -3,6 +3,7 @@ package server
 import (
 	"sync"
 
+	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/static"
 )
 
@@ -139,4 +140,34 @@ func (s *fileStream) release() {
 		chunkPool.Put(s.buf)
 		s.buf = nil
 	}
+}
+
+// serveFile sends the file response a script or Caddy's file_server chose
+// (helpers.ActionFile), with the zs.response.header.* metadata before its
+// own fields, after any response hooks, which may change the status and
+// fields. A hook asking to run the request again cannot be honoured once
+// a file is chosen: 500.
+func (s *Scripts) serveFile(w *ResponseWriter, r *Request, ex *helpers.Exchange, fuel uint64) {
+	res := ex.File
+	ex.File = nil
+	hr := helpers.HookResponse{Status: res.Status}
+	ex.ResponseHeaders(func(name, value string) { hr.Header = append(hr.Header, helpers.Field{Name: name, Value: value}) })
+	for _, f := range res.Header {
+		hr.Header = append(hr.Header, helpers.Field{Name: f.Name, Value: f.Value})
+	}
+	if len(ex.Hooks) > 0 {
+		helpers.RunHooks(ex, &hr, fuel)
+		if hr.ContinueRequest {
+			res.Close()
+			s.logf("[script_runtime] %s %s: zs_res_continue_request after a file response is not supported\n", r.MethodName(), r.Target())
+			w.WriteHeader(500)
+			return
+		}
+	}
+	res.Status = hr.Status
+	res.Header = res.Header[:0]
+	for _, f := range hr.Header {
+		res.Add(f.Name, f.Value)
+	}
+	WriteFile(w, r, res)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/http1"
 	"github.com/zeroserve/zeroserve/internal/script"
+	"github.com/zeroserve/zeroserve/internal/static"
 )
 
 // Scripts is the Handler that serves requests with a script chain
@@ -41,6 +42,9 @@ type Scripts struct {
 	Forward func(w *ResponseWriter, r *Request, upstream string, req *helpers.Request)
 	// Fallback answers requests no script decided; nil gives 404.
 	Fallback Handler
+	// Site is the site's own files (a site tarball), which zs_file_server
+	// and Caddy's file_server without a root serve; nil for none.
+	Site static.Source
 	// Log receives script log lines (zs_log) and trap reports; nil
 	// discards them. Lines are written by a goroutine of its own, so a
 	// slow Log never blocks a loop.
@@ -111,6 +115,7 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
 	}()
 	sr.scratch = fillRequest(&ex.Req, r, sr.scratch)
 	ex.Config = s.Config
+	ex.Site = s.Site
 	fuel := s.Fuel
 	if fuel == 0 {
 		fuel = script.DefaultFuel
@@ -128,6 +133,10 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
 		}
 		if ex.Action == helpers.ActionProxy {
 			s.forward(w, r, ex)
+			return
+		}
+		if ex.Action == helpers.ActionFile {
+			s.serveFile(w, r, ex, fuel) // files.go
 			return
 		}
 		if ex.Action == helpers.ActionNone && s.Fallback != nil {
