@@ -16,11 +16,9 @@ import (
 // (helpers.CheckCaddyConfig), so a compiled object never meets a
 // configuration its helper refuses.
 
-// matcherConfig returns zs_caddy_match's JSON for a matcher set at path;
-// trusted says the server has trusted proxies (client_ip then needs the
-// client-IP headers, not implemented).
-func matcherConfig(path string, ms *caddyconf.MatcherSet, trusted bool) (string, error) {
-	if err := checkMatcherSet(path, ms, trusted); err != nil {
+// matcherConfig returns zs_caddy_match's JSON for a matcher set at path.
+func matcherConfig(path string, ms *caddyconf.MatcherSet) (string, error) {
+	if err := checkMatcherSet(path, ms); err != nil {
 		return "", err
 	}
 	js, err := marshal(ms)
@@ -36,26 +34,42 @@ func matcherConfig(path string, ms *caddyconf.MatcherSet, trusted bool) (string,
 	return js, nil
 }
 
-// checkMatcherSet rejects the matchers the helpers do not implement.
-func checkMatcherSet(path string, ms *caddyconf.MatcherSet, trusted bool) error {
-	for _, m := range []struct {
-		name string
-		set  bool
-	}{
-		{"expression", ms.Expression != nil},
-		{"file", ms.File != nil},
-		{"client_ip", ms.ClientIP != nil && trusted},
-	} {
-		if m.set {
-			return &caddyconf.UnsupportedError{Kind: "matcher", Name: m.name, Path: path + "." + m.name}
+// checkMatcherSet rejects, naming its JSON path, an expression outside
+// the CEL subset the helpers evaluate (helpers.CheckCaddyExpression).
+func checkMatcherSet(path string, ms *caddyconf.MatcherSet) error {
+	if ms.Expression != nil {
+		if err := helpers.CheckCaddyExpression(ms.Expression.Expr, ms.Expression.Name); err != nil {
+			return &Error{Path: path + ".expression", Msg: err.Error()}
 		}
 	}
 	for i := range ms.Not {
-		if err := checkMatcherSet(fmt.Sprintf("%s.not[%d]", path, i), &ms.Not[i], trusted); err != nil {
+		if err := checkMatcherSet(fmt.Sprintf("%s.not[%d]", path, i), &ms.Not[i]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// clientIPConfig returns zs_caddy_client_ip's JSON for a server with
+// trusted proxies (static ranges only), "" for one without.
+func clientIPConfig(sp *caddyconf.ServerProgram) (string, error) {
+	srv := sp.Server
+	if srv.TrustedProxies == nil || srv.TrustedProxies.Value == nil {
+		return "", nil
+	}
+	path := "apps.http.servers." + sp.Name + ".trusted_proxies"
+	static, ok := srv.TrustedProxies.Value.(*caddyconf.StaticIPRanges)
+	if !ok {
+		return "", &caddyconf.UnsupportedError{Kind: "IP range source", Name: srv.TrustedProxies.Value.ModuleName(), Path: path}
+	}
+	js, err := marshal(helpers.CaddyClientIP{Ranges: static.Ranges, Headers: srv.ClientIPHeaders, Strict: srv.TrustedProxiesStrict > 0})
+	if err != nil {
+		return "", &Error{Path: path, Msg: err.Error()}
+	}
+	if err := helpers.CheckCaddyClientIP([]byte(js)); err != nil {
+		return "", &Error{Path: path, Msg: err.Error()}
+	}
+	return js, nil
 }
 
 // handlerConfigs maps a handler's module name to the function that turns

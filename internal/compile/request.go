@@ -12,6 +12,8 @@ import (
 // request emits the request section: what Caddy's Server.ServeHTTP does
 // around the server's route lists.
 //
+//	[r1, r2 = &cfg, len                   ; with trusted proxies: the client IP
+//	 call zs_caddy_client_ip]
 //	[r1 = snapshot; call zs_caddy_error]  ; with error routes: keep the request
 //	<routes>                              ; inline list, result in r0
 //	if r0 == 1 goto done                  ; answered or aborted
@@ -33,6 +35,12 @@ func (c *compiler) request() error {
 		}
 	}
 	end, errEnd, empty, done := c.e.NewLabel(), c.e.NewLabel(), c.e.NewLabel(), c.e.NewLabel()
+	if js, err := clientIPConfig(sp); err != nil {
+		return err
+	} else if js != "" {
+		c.e.LoadString(bpf.R1, bpf.R2, js)
+		c.e.CallHelper("zs_caddy_client_ip")
+	}
 	if sp.Errors != nil {
 		c.e.Mov64Imm(bpf.R1, helpers.CaddyErrorSnapshot)
 		c.e.CallHelper("zs_caddy_error")

@@ -227,7 +227,7 @@ func (c *compiler) routeFunc(l Label, r *caddyconf.LoweredRoute, src *caddyconf.
 	if len(r.Match) > 0 {
 		matched := c.e.NewLabel()
 		for i, ms := range r.Match {
-			js, err := matcherConfig(fmt.Sprintf("%s.match[%d]", r.Path, i), ms, c.server.Server.TrustedProxies != nil)
+			js, err := matcherConfig(fmt.Sprintf("%s.match[%d]", r.Path, i), ms)
 			if err != nil {
 				return err
 			}

@@ -16,8 +16,9 @@ import (
 )
 
 // matchSet is a parsed matcher set (caddyconf.MatcherSet): every matcher
-// present must match. The compiler emits one only with the matchers
-// implemented here (host, path, path_regexp, method, header, query, not).
+// present must match. Every matcher of Caddy's standard set is here;
+// the file matcher is in caddy_match_file.go, the expression matcher in
+// caddy_match_expr.go.
 type matchSet struct {
 	host       []string
 	path       []string
@@ -32,8 +33,10 @@ type matchSet struct {
 	protocol   string
 	vars       map[string][]string
 	varsRE     []headerRE // vars_regexp, sorted by key
-	remoteIP   *ipRanges  // remote_ip, and client_ip without trusted proxies
+	remoteIP   *ipRanges
 	clientIP   *ipRanges
+	file       *fileMatcher
+	expr       *exprMatcher
 }
 
 // ipRanges are the prefixes (and zones) of a remote_ip or client_ip
@@ -111,26 +114,45 @@ func zsCaddyMatch(c *vm.Context, p, n, _, _, _ uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return boolResult(ms.match(k.Ex)), nil
+	ok, err := ms.match(k.Ex)
+	if err != nil {
+		return 0, fmt.Errorf("zs_caddy_match: %w", err)
+	}
+	return boolResult(ok), nil
 }
 
 func parseMatchSet(b []byte) (*matchSet, error) {
-	var raw caddyconf.MatcherSet
+	var raw wireMatchSet
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, err
 	}
 	return newMatchSet(&raw)
 }
 
+// wireMatchSet reads a caddyconf.MatcherSet as the compiler writes it:
+// the expression matcher is a string or an object.
+type wireMatchSet struct {
+	caddyconf.MatcherSet
+	Expression *wireExpression `json:"expression,omitempty"`
+	Not        []wireMatchSet  `json:"not,omitempty"`
+}
+
+// wireExpression is a caddyconf.MatchExpression in either JSON form.
+type wireExpression caddyconf.MatchExpression
+
+// UnmarshalJSON reads "expr" or {"expr": ..., "name": ...}.
+func (w *wireExpression) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*w = wireExpression{}
+		return json.Unmarshal(b, &w.Expr)
+	}
+	type plain caddyconf.MatchExpression
+	return json.Unmarshal(b, (*plain)(w))
+}
+
 // newMatchSet checks and prepares a matcher set, rejecting matchers it
 // does not implement.
-func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
-	switch {
-	case raw.Expression != nil:
-		return nil, fmt.Errorf("matcher expression is not supported")
-	case raw.File != nil:
-		return nil, fmt.Errorf("matcher file is not supported")
-	}
+func newMatchSet(raw *wireMatchSet) (*matchSet, error) {
 	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil, protocol: raw.Protocol, vars: raw.Vars}
 	var err error
 	if ms.remoteIP, err = newIPRanges(raw.RemoteIP); err != nil {
@@ -178,6 +200,16 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 		}
 		ms.pathRE, ms.pathREName = re, raw.PathRegexp.Name
 	}
+	if raw.File != nil {
+		if ms.file, err = newFileMatcher(raw.File); err != nil {
+			return nil, err
+		}
+	}
+	if raw.Expression != nil {
+		if ms.expr, err = newExprMatcher(raw.Expression.Expr, raw.Expression.Name); err != nil {
+			return nil, err
+		}
+	}
 	for i := range raw.Not {
 		sub, err := newMatchSet(&raw.Not[i])
 		if err != nil {
@@ -189,55 +221,60 @@ func newMatchSet(raw *caddyconf.MatcherSet) (*matchSet, error) {
 }
 
 // match reports whether the request of ex matches every matcher of ms,
-// in Caddy's order of evaluation for the ones with side effects.
-func (ms *matchSet) match(ex *Exchange) bool {
+// in Caddy's order of evaluation for the ones with side effects; an
+// expression that fails to evaluate is an error.
+func (ms *matchSet) match(ex *Exchange) (bool, error) {
 	repl := replacer{ex}
 	if ms.host != nil && !matchHost(ms.host, ex, repl) {
-		return false
+		return false, nil
 	}
 	if ms.path != nil && !matchPath(ms.path, ex.Req.Path, repl) {
-		return false
+		return false, nil
 	}
 	if ms.method != nil && !slices.Contains(ms.method, ex.Req.Method) {
-		return false
+		return false, nil
 	}
 	if ms.header != nil && !matchHeader(ms.header, ex, repl) {
-		return false
+		return false, nil
 	}
 	if ms.hasQuery && !matchQuery(ms.query, ex.Req.RawQuery, repl) {
-		return false
+		return false, nil
 	}
 	if ms.protocol != "" && !matchProtocol(ms.protocol, &ex.Req) {
-		return false
+		return false, nil
 	}
 	if len(ms.vars) > 0 && !matchVars(ms.vars, ex, repl) {
-		return false
+		return false, nil
 	}
 	if ms.varsRE != nil && !matchVarsRE(ms.varsRE, ex, repl) {
-		return false
+		return false, nil
 	}
-	// Without trusted proxies (the compiler rejects client_ip with them)
-	// the client IP is the peer's, as Caddy's server sets it.
 	if ms.remoteIP != nil && !ms.remoteIP.match(ex.Req.Peer) {
-		return false
+		return false, nil
 	}
-	if ms.clientIP != nil && !ms.clientIP.match(ex.Req.Peer) {
-		return false
+	if ms.clientIP != nil && !ms.clientIP.match(varString(ex, clientIPVar)) {
+		return false, nil
 	}
 	for _, sub := range ms.not {
-		if sub.match(ex) {
-			return false
+		if ok, err := sub.match(ex); ok || err != nil {
+			return false, err
 		}
 	}
 	if ms.pathRE != nil && !matchRegexp(ms.pathRE, ms.pathREName, cleanPath(decodedPath(ex.Req.Path)), ex) {
-		return false
+		return false, nil
 	}
 	for _, h := range ms.headerRE {
 		if !matchHeaderRE(h, ex) {
-			return false
+			return false, nil
 		}
 	}
-	return true
+	if ms.file != nil && !ms.file.match(ex, repl) {
+		return false, nil
+	}
+	if ms.expr != nil {
+		return ms.expr.match(ex)
+	}
+	return true, nil
 }
 
 // matchHeaderRE is one field of Caddy's MatchHeaderRE: some value of the
@@ -266,7 +303,7 @@ func varValue(key string, ex *Exchange, repl replacer) string {
 		v, _ := repl.get(strings.Trim(key, "{}"))
 		return v
 	}
-	switch v := ex.caddy.vars[key].(type) {
+	switch v := varAny(ex, key).(type) {
 	case nil:
 		return ""
 	case string:

@@ -19,8 +19,15 @@ import (
 //	.uri.path, .uri.query, .uri.prefixed_query, .remote, .remote.host,
 //	.remote.port, .header.<Field>, .uri.query.<param>, .host.labels.<N>,
 //	.uri.path.<N>
-//	http.vars.<name>, http.regexp.<...> (captures of path_regexp)
+//	.proto, .proto_name, .uri_escaped, .uri.path_escaped,
+//	.uri.query_escaped, .uri.path.file, .uri.path.dir,
+//	.uri.path.file.base, .uri.path.file.ext, .uuid, .cookie.<name>,
+//	.remote.host/<bits>[,<bits6>] (caddy_placeholder_request.go)
+//	http.vars.<name> (client_ip and trusted_proxy as Caddy's server sets
+//	them: caddy_clientip.go), http.regexp.<...> (captures of regexp
+//	matchers), http.matchers.file.* (the file matcher's result)
 //	http.error.status_code, .status_text, .message (in error routes)
+//	env.*, system.*, time.now*, file.* (caddy_placeholder_global.go)
 //	the destinations of map handlers that ran
 
 // PlaceholderKind says how the compiler treats a placeholder key.
@@ -49,11 +56,23 @@ func CaddyPlaceholder(key string) PlaceholderKind {
 		"http.request.uri.path", "http.request.uri.query",
 		"http.request.uri.prefixed_query", "http.request.remote",
 		"http.request.remote.host", "http.request.remote.port",
-		"http.error.status_code", "http.error.status_text", "http.error.message":
+		"http.error.status_code", "http.error.status_text", "http.error.message",
+		"http.request.proto", "http.request.proto_name", "http.request.uri_escaped",
+		"http.request.uri.path_escaped", "http.request.uri.query_escaped",
+		"http.request.uri.path.file", "http.request.uri.path.dir",
+		"http.request.uri.path.file.base", "http.request.uri.path.file.ext",
+		"http.request.uuid":
 		return PlaceholderSupported
 	}
+	if isGlobalPlaceholder(key) {
+		return PlaceholderSupported
+	}
+	if strings.HasPrefix(key, "system.") || strings.HasPrefix(key, "time.") {
+		return PlaceholderUnknown
+	}
 	for _, p := range []string{"http.request.header.", "http.request.uri.query.", "http.vars.", "http.regexp.",
-		"http.request.host.labels.", "http.request.uri.path."} {
+		"http.request.host.labels.", "http.request.uri.path.", "http.request.cookie.",
+		"http.request.remote.host/", "http.matchers.file."} {
 		if strings.HasPrefix(key, p) && len(key) > len(p) {
 			return PlaceholderSupported
 		}
@@ -82,6 +101,12 @@ type replacer struct{ ex *Exchange }
 
 // get returns the value of key and whether Caddy knows it.
 func (r replacer) get(key string) (string, bool) {
+	if !strings.HasPrefix(key, "http.") {
+		if v, ok := globalPlaceholder(key); ok {
+			return v, true
+		}
+		return r.mapped(key)
+	}
 	req := &r.ex.Req
 	host, _ := req.Get("Host")
 	switch key {
@@ -123,6 +148,9 @@ func (r replacer) get(key string) (string, bool) {
 	case "http.request.remote.port":
 		_, port, _ := net.SplitHostPort(req.Peer)
 		return port, true
+	}
+	if v, ok := r.requestPlaceholder(key); ok {
+		return v, true
 	}
 	if field, ok := strings.CutPrefix(key, "http.request.header."); ok {
 		// As Caddy: values of the field joined by ","; Host is not in
@@ -168,12 +196,12 @@ func (r replacer) get(key string) (string, bool) {
 		return parts[n], true
 	}
 	if name, ok := strings.CutPrefix(key, "http.vars."); ok {
-		return placeholderString(r.ex.caddy.vars[name]), true
+		return varString(r.ex, name), true
 	}
 	if strings.HasPrefix(key, "http.error.") {
 		return r.errorPlaceholder(key)
 	}
-	if strings.HasPrefix(key, "http.regexp.") {
+	if strings.HasPrefix(key, "http.regexp.") || strings.HasPrefix(key, "http.matchers.file.") {
 		if v, ok := r.ex.caddy.captures[key]; ok {
 			return v, true
 		}

@@ -30,8 +30,11 @@ func TestReplacer(t *testing.T) {
 	}
 	for key, want := range map[string]PlaceholderKind{
 		"http.request.host": PlaceholderSupported, "http.request.header.X": PlaceholderSupported,
-		"http.request.cookie.a": PlaceholderUnsupported, "time.now": PlaceholderUnsupported,
-		"env.HOME": PlaceholderUnsupported, "host": PlaceholderUnknown, "3": PlaceholderUnknown,
+		"http.request.cookie.a": PlaceholderSupported, "time.now": PlaceholderSupported,
+		"env.HOME": PlaceholderSupported, "host": PlaceholderUnknown, "3": PlaceholderUnknown,
+		"time.later": PlaceholderUnknown, "system.cpu": PlaceholderUnknown, "file./etc/x": PlaceholderSupported,
+		"http.request.tls.version": PlaceholderUnsupported, "http.request.body": PlaceholderUnsupported,
+		"http.request.remote.host/24": PlaceholderSupported, "http.matchers.file.relative": PlaceholderSupported,
 	} {
 		if got := CaddyPlaceholder(key); got != want {
 			t.Errorf("CaddyPlaceholder(%q) = %v, want %v", key, got, want)
