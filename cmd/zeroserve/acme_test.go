@@ -107,8 +107,12 @@ func acmeCaddyfile(pb *pebble, httpPort, tlsPort int, site string) string {
 // verifying the chain against roots; it returns the body and the leaf.
 func getTLS(t *testing.T, port int, name string, roots *x509.CertPool, certs ...tls.Certificate) (string, *x509.Certificate, error) {
 	t.Helper()
+	cfg := &tls.Config{ServerName: name, RootCAs: roots}
+	if len(certs) > 0 { // sent even when the server's CA list does not name its issuer
+		cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &certs[0], nil }
+	}
 	tr := &http.Transport{
-		TLSClientConfig: &tls.Config{ServerName: name, RootCAs: roots, Certificates: certs},
+		TLSClientConfig: cfg,
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, network, "127.0.0.1:"+itoa(port))
 		},
