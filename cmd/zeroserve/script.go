@@ -23,7 +23,7 @@ import (
 func init() {
 	register(&command{
 		name:  "script",
-		usage: "script [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--script-code-size-limit BYTES] [--script-env A,B] " + serveUsage + " FILE.c|FILE.o | --caddy FILE",
+		usage: "script [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--script-code-size-limit BYTES] [--script-env A,B] [--reload-signal-file F] " + serveUsage + " FILE.c|FILE.o | --caddy FILE",
 		short: "Serve a standalone eBPF script (C, compiled with clang, or an object), or a Caddyfile compiled to eBPF (--caddy), after any --plugin scripts.",
 		run:   runScript,
 	})
@@ -38,6 +38,7 @@ type scriptFlags struct {
 	env         listFlag
 	rateBuckets int
 	memBudget   int64
+	reload      reloadFlags
 }
 
 func (f *scriptFlags) register(fs *flag.FlagSet) {
@@ -48,6 +49,7 @@ func (f *scriptFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.env, "script-env", "environment variables zs_env_get may read (comma-separated, repeatable); others read as empty")
 	fs.IntVar(&f.rateBuckets, "max-rate-limit-buckets", helpers.DefaultRateLimitBuckets, "keys zs_rate_limit tracks at most")
 	fs.Int64Var(&f.memBudget, "max-request-memory", helpers.DefaultMemoryBudget, "host memory, in bytes, the scripts of one request may allocate (JSON, metadata, headers)")
+	f.reload.register(fs)
 }
 
 // config returns the helpers' process-level configuration.
@@ -121,17 +123,17 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: zeroserve %s\n", commands["script"].usage)
 		return 2
 	}
-	chain, err := scf.load(files[0])
+	load := func() (*script.Chain, error) { return scf.load(files[0]) }
+	chain, err := load()
 	if err != nil {
 		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
 		return 1
 	}
-	defer chain.Close()
 	logLoaded(chain, stderr)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
-	return serveChain(&sf, &scf, chain, stderr, sigs)
+	return serveChain(&sf, &scf, chain, load, stderr, sigs)
 }
 
 // logLoaded logs one line per loaded script.
@@ -145,15 +147,20 @@ func logLoaded(chain *script.Chain, stderr io.Writer) {
 	}
 }
 
-// serveChain serves a loaded chain with the script flags' configuration
-// and the proxy engine for zs_reverse_proxy.
-func serveChain(sf *serveFlags, scf *scriptFlags, chain *script.Chain, stderr io.Writer, sigs <-chan os.Signal) int {
+// serveChain serves a loaded chain, which it owns, with the script flags'
+// configuration and the proxy engine for zs_reverse_proxy; SIGHUP and
+// --reload-signal-file swap in the chain load returns (hot reload).
+func serveChain(sf *serveFlags, scf *scriptFlags, chain *script.Chain, load func() (*script.Chain, error), stderr io.Writer, sigs <-chan os.Signal) int {
 	fwd, err := newForwarder()
 	if err != nil {
+		chain.Close()
 		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
 		return 1
 	}
-	return serve(sf, &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr}, stderr, sigs)
+	rl := server.NewReloadable(&server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr})
+	defer rl.Close()
+	defer watchReloads(scf.reload.signalFile, reloadChain(rl, load, stderr), stderr)()
+	return serve(sf, rl, stderr, sigs)
 }
 
 // checkPluginCalls checks, before serving, that every zeroserve_call of
