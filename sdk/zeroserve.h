@@ -313,7 +313,7 @@ extern zs_s64 zs_rate_limit(const char *key, zs_u64 key_len, zs_u64 per_sec,
  * host; 0 for none), body_hash, len (empty: UNSIGNED-PAYLOAD),
  * timestamp_ms, out, out_len. The result goes to out by the string-out
  * rule. -1 when a key is empty or over 256 bytes, the region, service or
- * method empty or over 64, the uri empty or over 1024, or expires_secs not
+ * method empty or over 64, the uri empty or over 8192, or expires_secs not
  * in 1..604800; -2 when the request cannot be canonicalised (bad
  * percent-encoding, no host header, a header value that is not a string).
  * The path and query are decoded and re-encoded the AWS way (s3: path

@@ -29,8 +29,8 @@ import (
 //
 // A call that fails (the callee traps, returns no handle, or the calls are
 // nested too deep), an unknown action and a malformed reply are a Caddy
-// error with status 500 (the error routes run, if any), logged with the
-// reason. The callee shares the request, metadata, hooks, memory budget
+// error with status 500 (the error routes run, if any); these and error
+// actions are logged (Exchange.Log) with the reason. The callee shares the request, metadata, hooks, memory budget
 // and fuel, as with zs_call.
 type CaddyZeroserveCall struct {
 	Script   string          `json:"script"`
@@ -199,6 +199,9 @@ func (z *zeroserveCall) apply(ex *Exchange, reply *jsonNode, own calleeOutcome) 
 			return 0, err
 		}
 		msg, _ := stringMember(reply, "message")
+		if ex.Log != nil {
+			ex.Log(z.script, fmt.Sprintf("zeroserve_call %s %s: error %d: %s", z.script, z.function, status, msg))
+		}
 		ex.caddy.raised = &caddyError{status: status, message: msg}
 		return CaddyError, nil
 	case "adopt_response":

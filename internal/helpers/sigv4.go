@@ -36,7 +36,7 @@ const SigV4ParamsSize = 144
 const (
 	sigv4MaxKey      = 256  // access key, secret key
 	sigv4MaxName     = 64   // region, service, method
-	sigv4MaxURI      = 1024 // path and query
+	sigv4MaxURI      = 8192 // path and query (an S3 key is up to 1024 bytes, 3072 percent-encoded)
 	sigv4MaxBodyHash = 128
 	sigv4MaxExpires  = 7 * 24 * 3600 // seconds, as AWS allows
 )

@@ -1,0 +1,1 @@
+aws-sigv4.c
