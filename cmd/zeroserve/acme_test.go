@@ -73,7 +73,7 @@ func startPebble(t *testing.T, httpPort, tlsPort, validity int) *pebble {
 		pebbleBin, "-config", cfgFile, "-dnsserver", dns)
 	waitDial(t, listen)
 	waitDial(t, mgmt)
-	return &pebble{dir: "https://" + listen + "/dir", caFile: ca.file, mgmt: mgmt, proc: p, tmp: tmp}
+	return &pebble{dir: "https://" + listen + "/dir", caFile: ca.file, mgmt: mgmt, proc: p}
 }
 
 // roots returns Pebble's issuing root, from its management endpoint.
@@ -93,7 +93,7 @@ func (pb *pebble) roots(t *testing.T) *x509.CertPool {
 	return pool
 }
 
-// orders counts the certificate orders Pebble finalized.
+// issued counts the certificates Pebble issued.
 func (pb *pebble) issued() int {
 	return strings.Count(pb.proc.output(), "Issued certificate serial")
 }
@@ -187,5 +187,60 @@ func writeRoots(t *testing.T, pb *pebble, file string) {
 	}
 	if err := os.WriteFile(file, b, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestACMEPebbleStorageReuse: a second start with the same storage serves
+// the stored certificate and orders nothing from the CA.
+func TestACMEPebbleStorageReuse(t *testing.T) {
+	httpPort, tlsPort := freePort(t), freePort(t)
+	pb := startPebble(t, httpPort, tlsPort, 3600)
+	dir := t.TempDir()
+	cf := writeIn(t, dir, "Caddyfile", acmeCaddyfile(pb, httpPort, tlsPort, "zs.test {\n\trespond \"ok\"\n}\n"))
+	roots := pb.roots(t)
+	var serials []string
+	for i, io := range backends {
+		zs := startProc(t, []string{"XDG_DATA_HOME=" + dir}, binary(t), "run", "--config", cf, "--io", io)
+		if i == 0 {
+			zs.waitLog(obtainedRE, 60*time.Second)
+		} else {
+			zs.waitLog(regexp.MustCompile(`listening on https://`), 60*time.Second)
+		}
+		body, leaf, err := getTLS(t, tlsPort, "zs.test", roots)
+		if err != nil || body != "ok" {
+			t.Fatalf("start %d: %q %v; log:\n%s", i, body, err, zs.output())
+		}
+		serials = append(serials, leaf.SerialNumber.String())
+		if log := zs.stop(); i == 1 && obtainedRE.MatchString(log) {
+			t.Errorf("second start obtained a certificate:\n%s", log)
+		}
+	}
+	if serials[0] != serials[1] || pb.issued() != 1 {
+		t.Errorf("serials %v, %d certificates issued; want one reused", serials, pb.issued())
+	}
+}
+
+var renewedRE = regexp.MustCompile(`"msg":"certificate renewed successfully"`)
+
+// TestACMEPebbleRenewal: with 30-second certificates and a one-second
+// renewal check, certmagic's maintenance renews the certificate while the
+// server runs, and the new one is served.
+func TestACMEPebbleRenewal(t *testing.T) {
+	httpPort, tlsPort := freePort(t), freePort(t)
+	pb := startPebble(t, httpPort, tlsPort, 30)
+	dir := t.TempDir()
+	cf := writeIn(t, dir, "Caddyfile", strings.Replace(acmeCaddyfile(pb, httpPort, tlsPort, "zs.test {\n\trespond \"ok\"\n}\n"),
+		"{\n", "{\n\trenew_interval 1s\n", 1))
+	zs := startProc(t, []string{"XDG_DATA_HOME=" + dir}, binary(t), "run", "--config", cf)
+	zs.waitLog(obtainedRE, 60*time.Second)
+	roots := pb.roots(t)
+	_, first, err := getTLS(t, tlsPort, "zs.test", roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zs.waitLog(renewedRE, 60*time.Second)
+	body, second, err := getTLS(t, tlsPort, "zs.test", roots)
+	if err != nil || body != "ok" || second.SerialNumber.Cmp(first.SerialNumber) == 0 {
+		t.Errorf("after renewal: %q %v, serial %v (was %v)", body, err, second.SerialNumber, first.SerialNumber)
 	}
 }
