@@ -8,6 +8,11 @@ import (
 	"github.com/zeroserve/zeroserve/internal/tlspipe"
 )
 
+// acmeTLSALPN is the ALPN protocol of ACME TLS-ALPN-01 validations. A
+// tls.Config whose GetConfigForClient offers it (internal/certs) answers
+// the validation in the handshake; the connection then closes.
+const acmeTLSALPN = "acme-tls/1"
+
 // maxHandshakeInput: with this much ciphertext received before the
 // handshake finished (a TLS 1.3 client may send its request right after its
 // Finished), receiving pauses until the handshake is done.
@@ -141,6 +146,10 @@ func (t *tlsConn) handshakeDone(c *conn, st tls.ConnectionState, err error) {
 	t.pipe.SetOnLoop()
 	t.state = st
 	c.clearDeadline()
+	if st.NegotiatedProtocol == acmeTLSALPN {
+		c.enterClosing() // the certificate was the answer; no HTTP here (RFC 8737 §3)
+		return
+	}
 	c.state = stateReadHead
 	c.resume()
 	t.read(c)
