@@ -49,7 +49,9 @@
 // after the server's port is replaced by "{PORT}" in headers and bodies.
 //
 // A case that zeroserve rejects with an unsupported error (a directive,
-// matcher, handler or field not implemented) is reported as skipped, not as
-// a difference; keep these few. A difference that is deliberate goes in
+// matcher, handler or field not implemented: *caddyfile.UnsupportedError,
+// *caddyconf.UnsupportedError, or a *compile.Error saying "not supported")
+// is reported as skipped, not as a difference; Caddy still serves it, so
+// the case is known to be valid. Any other rejection fails the case; keep these few. A difference that is deliberate goes in
 // the knownDifferences table (known_test.go) with its reason.
 package caddydiff

@@ -3,31 +3,53 @@ package helpers
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 )
 
-// CheckRewrite reports the parts of a rewrite handler this package does
-// not implement: strip_path_suffix, uri_substring, path_regexp, query
-// operations, and placeholders in the path part of uri (Caddy escapes
-// their values by rules not implemented here).
+// CheckRewrite reports a rewrite handler Caddy would refuse to provision:
+// an empty or invalid path_regexp, an invalid query search_regexp.
 func CheckRewrite(r *caddyconf.Rewrite) error {
-	switch {
-	case r.StripPathSuffix != "":
-		return fmt.Errorf("rewrite strip_path_suffix is not supported")
-	case len(r.URISubstring) > 0:
-		return fmt.Errorf("rewrite uri_substring is not supported")
-	case len(r.PathRegexp) > 0:
-		return fmt.Errorf("rewrite path_regexp is not supported")
-	case r.Query != nil:
-		return fmt.Errorf("rewrite query is not supported")
+	_, err := newRewriteHandler(r)
+	return err
+}
+
+// rewriteHandler is Caddy's rewrite handler, with its expressions
+// compiled once.
+type rewriteHandler struct {
+	cfg     *caddyconf.Rewrite
+	pathRe  []*regexp.Regexp // one per cfg.PathRegexp
+	queryRe []*regexp.Regexp // one per cfg.Query.Replace; nil without search_regexp
+}
+
+// newRewriteHandler compiles r's expressions as Caddy's Provision does.
+func newRewriteHandler(r *caddyconf.Rewrite) (*rewriteHandler, error) {
+	h := &rewriteHandler{cfg: r}
+	for i, rep := range r.PathRegexp {
+		if rep.Find == "" {
+			return nil, fmt.Errorf("rewrite: path_regexp find cannot be empty")
+		}
+		re, err := regexp.Compile(rep.Find)
+		if err != nil {
+			return nil, fmt.Errorf("rewrite: compiling regular expression %d: %v", i, err)
+		}
+		h.pathRe = append(h.pathRe, re)
 	}
-	path, _, _ := splitURI(r.URI)
-	if len(Placeholders(path)) > 0 {
-		return fmt.Errorf("rewrite uri %q: placeholders in the path are not supported", r.URI)
+	if r.Query != nil {
+		for _, rep := range r.Query.Replace {
+			var re *regexp.Regexp
+			if rep.SearchRegexp != "" {
+				var err error
+				if re, err = regexp.Compile(rep.SearchRegexp); err != nil {
+					return nil, fmt.Errorf("rewrite: query replace for %q: %v", rep.Key, err)
+				}
+			}
+			h.queryRe = append(h.queryRe, re)
+		}
 	}
-	return nil
+	return h, nil
 }
 
 // splitURI splits a rewrite URI as Caddy does: the path up to the first
@@ -44,11 +66,23 @@ func splitURI(uri string) (path, query string, parts [3]bool) {
 	return path, "", [3]bool{path != "", false, false}
 }
 
-// rewrite is Caddy's rewrite.Rewrite for method, uri and
-// strip_path_prefix. The request keeps its path percent-encoded, as Go's
+// requestURL returns the request's path and query as Go's url.URL holds
+// them in Caddy (Path decoded, RawPath the escaped form), so the rewrite
+// steps can follow Caddy's on the same representation.
+func requestURL(req *Request) *url.URL {
+	u := &url.URL{Path: req.Path, RawQuery: req.RawQuery}
+	if p, err := url.PathUnescape(req.Path); err == nil {
+		u.Path, u.RawPath = p, req.Path
+	}
+	return u
+}
+
+// rewrite is Caddy's rewrite.Rewrite: method, uri, strip_path_prefix,
+// strip_path_suffix, uri_substring, path_regexp, then the query
+// operations. The request keeps its path percent-encoded, as Go's
 // URL.EscapedPath gives it.
-func rewrite(r *caddyconf.Rewrite, ex *Exchange, repl replacer) error {
-	req := &ex.Req
+func (h *rewriteHandler) rewrite(ex *Exchange, repl replacer) error {
+	r, req := h.cfg, &ex.Req
 	if r.Method != "" {
 		m := strings.ToUpper(repl.replaceAll(r.Method))
 		if !isToken(m) {
@@ -56,33 +90,207 @@ func rewrite(r *caddyconf.Rewrite, ex *Exchange, repl replacer) error {
 		}
 		req.Method = m
 	}
+	u := requestURL(req)
 	if r.URI != "" {
-		path, query, parts := splitURI(r.URI)
-		if parts[0] {
-			// The path holds no placeholders (CheckRewrite).
-			if d, err := url.PathUnescape(path); err == nil {
-				path = d
-			}
-			req.Path = (&url.URL{Path: path}).EscapedPath()
-		}
-		if parts[1] {
-			req.RawQuery = buildQueryString(query, repl)
-		}
+		rewriteURI(u, r.URI, repl)
 	}
 	if r.StripPathPrefix != "" {
 		prefix := repl.replaceAll(r.StripPathPrefix)
 		if !strings.HasPrefix(prefix, "/") {
 			prefix = "/" + prefix
 		}
-		p := cleanPathMerge(req.Path, !strings.Contains(prefix, "//"))
-		if t := trimPathPrefix(p, prefix); t != p {
-			req.Path = canonicalPath(t)
+		merge := !strings.Contains(prefix, "//")
+		stripped := false
+		changePath(u, func(escaped string) string {
+			escaped = cleanPathMerge(escaped, merge)
+			t := trimPathPrefix(escaped, prefix)
+			stripped = stripped || t != escaped
+			return t
+		})
+		if stripped {
+			canonicalizePath(u)
 		}
+	}
+	if r.StripPathSuffix != "" {
+		suffix := repl.replaceAll(r.StripPathSuffix)
+		merge := !strings.Contains(suffix, "//")
+		stripped := false
+		changePath(u, func(escaped string) string {
+			escaped = cleanPathMerge(escaped, merge)
+			t := trimPathSuffix(escaped, suffix)
+			stripped = stripped || t != escaped
+			return t
+		})
+		if stripped {
+			canonicalizePath(u)
+		}
+	}
+	for _, rep := range r.URISubstring {
+		if rep.Find == "" {
+			continue
+		}
+		lim := rep.Limit
+		if lim == 0 {
+			lim = -1
+		}
+		find, with := repl.replaceAll(rep.Find), repl.replaceAll(rep.Replace)
+		merge := !strings.Contains(rep.Find, "//")
+		changePath(u, func(p string) string { return strings.Replace(cleanPathMerge(p, merge), find, with, lim) })
+		u.RawQuery = strings.Replace(u.RawQuery, find, with, lim)
+	}
+	for i, rep := range r.PathRegexp {
+		with := repl.replaceAll(rep.Replace)
+		changePath(u, func(p string) string { return h.pathRe[i].ReplaceAllString(p, with) })
+	}
+	if r.Query != nil {
+		h.queryOps(u, repl)
+	}
+	req.Path, req.RawQuery = u.EscapedPath(), u.RawQuery
+	if req.Path == "" {
+		req.Path = "/"
 	}
 	if strings.ContainsAny(req.RawQuery, " \r\n\x00#") || strings.ContainsAny(req.Path, " \r\n\x00?#") {
 		return fmt.Errorf("zs_caddy_handle: rewritten URI %q is invalid", req.URI())
 	}
 	return nil
+}
+
+// rewriteURI is the uri step of Caddy's rewrite: the parts the URI names
+// are replaced, placeholders expanded ({http.request.uri.path} and the
+// file matcher's paths in escaped form); a '?' that a placeholder brought
+// into the path starts the query when the URI names none.
+func rewriteURI(u *url.URL, uri string, repl replacer) {
+	path, query, parts := splitURI(uri)
+	var newPath string
+	injected := false
+	if path != "" {
+		path = strings.ReplaceAll(path, "{http.request.uri.path}", u.EscapedPath())
+		for _, key := range []string{"http.matchers.file.relative", "http.matchers.file.remainder"} {
+			if strings.Contains(path, "{"+key+"}") {
+				if v, ok := repl.get(key); ok {
+					path = strings.ReplaceAll(path, "{"+key+"}", strings.ReplaceAll(url.PathEscape(v), "%2F", "/"))
+				}
+			}
+		}
+		newPath = repl.replaceAll(path)
+		newPath, _, _ = strings.Cut(newPath, "#")
+		if before, after, found := strings.Cut(newPath, "?"); found {
+			newPath = before
+			if query == "" {
+				// Braces from values are escaped so that the query
+				// builder does not expand them (as Caddy).
+				query = strings.NewReplacer("{", "%7B", "}", "%7D").Replace(after)
+				injected = true
+			}
+		}
+	}
+	var newQuery string
+	if query != "" {
+		newQuery = buildQueryString(query, repl)
+	}
+	if parts[0] {
+		if p, err := url.PathUnescape(newPath); err != nil {
+			u.Path = newPath
+		} else {
+			u.Path = p
+		}
+		u.RawPath = ""
+	}
+	if parts[1] || injected {
+		u.RawQuery = newQuery
+	}
+}
+
+// changePath is Caddy's: newVal edits the escaped path; the decoded path
+// follows it when the result decodes, else newVal edits the decoded path.
+func changePath(u *url.URL, newVal func(string) string) {
+	u.RawPath = newVal(u.EscapedPath())
+	if p, err := url.PathUnescape(u.RawPath); err == nil && p != "" {
+		u.Path = p
+	} else {
+		u.Path = newVal(u.Path)
+	}
+	if u.RawPath == defaultEscapedPath(u.Path) {
+		u.RawPath = ""
+	}
+}
+
+// canonicalizePath is Caddy's, after a strip: a leading slash and a
+// cleaned path (empty segments kept); the escaped form is kept only when
+// it still encodes the path.
+func canonicalizePath(u *url.URL) {
+	p := u.Path
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	p, _ = url.PathUnescape(cleanPathMerge(defaultEscapedPath(p), false))
+	raw := u.RawPath
+	if raw != "" {
+		if !strings.HasPrefix(raw, "/") {
+			raw = "/" + raw
+		}
+		d, err := url.PathUnescape(raw)
+		if err != nil || d != p || raw == defaultEscapedPath(p) {
+			raw = ""
+		}
+	}
+	u.Path, u.RawPath = p, raw
+}
+
+// defaultEscapedPath is the escaping url.URL gives p without a RawPath.
+func defaultEscapedPath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
+
+// queryOps is Caddy's queryOps.do: rename, set, add, replace, delete on
+// the parsed query, which is then encoded with its keys sorted.
+func (h *rewriteHandler) queryOps(u *url.URL, repl replacer) {
+	q := h.cfg.Query
+	query := u.Query()
+	for _, op := range q.Rename {
+		key, val := repl.replaceAll(op.Key), repl.replaceAll(op.Val)
+		if key == "" || val == "" || key == val {
+			continue
+		}
+		if vals, ok := query[key]; ok {
+			query[val] = vals
+			delete(query, key)
+		}
+	}
+	for _, op := range q.Set {
+		if key := repl.replaceAll(op.Key); key != "" {
+			query[key] = []string{repl.replaceAll(op.Val)}
+		}
+	}
+	for _, op := range q.Add {
+		if key := repl.replaceAll(op.Key); key != "" {
+			query[key] = append(query[key], repl.replaceAll(op.Val))
+		}
+	}
+	for i, op := range q.Replace {
+		key := repl.replaceAll(op.Key)
+		search, with := repl.replaceKnown(op.Search), repl.replaceKnown(op.Replace)
+		edit := func(v string) string {
+			if re := h.queryRe[i]; re != nil {
+				return re.ReplaceAllString(v, with)
+			}
+			return strings.ReplaceAll(v, search, with)
+		}
+		for name, vals := range query {
+			if key != "*" && name != key {
+				continue
+			}
+			for j := range vals {
+				vals[j] = edit(vals[j])
+			}
+		}
+	}
+	for _, d := range q.Delete {
+		if key := repl.replaceAll(d); key != "" {
+			delete(query, key)
+		}
+	}
+	u.RawQuery = query.Encode()
 }
 
 // trimPathPrefix is Caddy's: the escaped path loses prefix, compared
@@ -112,22 +320,39 @@ func trimPathPrefix(escaped, prefix string) string {
 	return escaped
 }
 
+// trimPathSuffix is Caddy's: the escaped path loses suffix, compared
+// case-insensitively from the right, escapes in the path decoded unless
+// the suffix has an escape at that point.
+func trimPathSuffix(escaped, suffix string) string {
+	i, j := len(escaped), len(suffix)
+	for i > 0 && j > 0 {
+		ch, step := escaped[i-1:i], 1
+		if i >= 3 && escaped[i-3] == '%' && !validEscapeAt(suffix, j-3) && !validEscapeAt(suffix, j-1) {
+			d, err := url.PathUnescape(escaped[i-3 : i])
+			if err != nil {
+				return escaped
+			}
+			ch, step = d, 3
+		}
+		if !strings.EqualFold(ch, suffix[j-1:j]) {
+			return escaped
+		}
+		i -= step
+		j--
+	}
+	if j <= 0 {
+		return escaped[:i]
+	}
+	return escaped
+}
+
 // validEscapeAt reports whether s has a percent-escape at i.
 func validEscapeAt(s string, i int) bool {
-	if i+3 > len(s) || s[i] != '%' {
+	if i < 0 || i+3 > len(s) || s[i] != '%' {
 		return false
 	}
 	_, err := url.PathUnescape(s[i : i+3])
 	return err == nil
-}
-
-// canonicalPath is Caddy's canonicalizePath after a strip, on the escaped
-// form: a leading slash and a cleaned path (empty segments kept).
-func canonicalPath(p string) string {
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	return cleanPathMerge(p, false)
 }
 
 // buildQueryString is Caddy's rewrite query builder: placeholders in keys
@@ -180,16 +405,10 @@ func buildQueryString(qs string, repl replacer) string {
 
 func init() {
 	registerCaddyHandler("rewrite", configOf(func(r *caddyconf.Rewrite) (caddyRunner, error) {
-		if err := CheckRewrite(r); err != nil {
-			return nil, err
-		}
-		return rewriteHandler{r}, nil
+		return newRewriteHandler(r)
 	}))
 }
 
-// rewriteHandler is Caddy's rewrite handler.
-type rewriteHandler struct{ cfg *caddyconf.Rewrite }
-
-func (h rewriteHandler) run(ex *Exchange, repl replacer) (uint64, error) {
-	return CaddyContinue, rewrite(h.cfg, ex, repl)
+func (h *rewriteHandler) run(ex *Exchange, repl replacer) (uint64, error) {
+	return CaddyContinue, h.rewrite(ex, repl)
 }

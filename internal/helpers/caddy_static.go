@@ -3,7 +3,9 @@ package helpers
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -87,6 +89,11 @@ func staticResponse(s *CaddyStaticResponse, ex *Exchange, repl replacer) (uint64
 		return 0, fmt.Errorf("zs_caddy_handle: static_response status %d outside 200..999", status)
 	}
 	writeHeader(ex, status)
+	if body != "" && status != 204 && status != 304 && !slices.ContainsFunc(ex.ResponseHeader, isContentType) {
+		// A deferred operation deleted the type: Go's net/http, under
+		// Caddy, then sniffs one from the body.
+		ex.ResponseHeader = append(ex.ResponseHeader, Field{"Content-Type", http.DetectContentType([]byte(body))})
+	}
 	if len(body) > MaxBodyBytes {
 		return 0, fmt.Errorf("zs_caddy_handle: body of %d bytes over the %d-byte limit", len(body), MaxBodyBytes)
 	}
@@ -94,6 +101,9 @@ func staticResponse(s *CaddyStaticResponse, ex *Exchange, repl replacer) (uint64
 	ex.Action = ActionRespond
 	return CaddyStop, nil
 }
+
+// isContentType reports whether f is a Content-Type field.
+func isContentType(f Field) bool { return strings.EqualFold(f.Name, "Content-Type") }
 
 // contentType is the type Caddy's static_response gives a body when none
 // is set: JSON for a valid JSON object or array, else plain text.
