@@ -50,6 +50,9 @@ var caddyNamespaces = []string{"http.", "env.", "system.", "time.", "file.", "tl
 
 // CaddyPlaceholder classifies a placeholder key (without braces).
 func CaddyPlaceholder(key string) PlaceholderKind {
+	if key == "http.auth.user.id" { // set by authentication (caddy_auth.go)
+		return PlaceholderSupported
+	}
 	switch key {
 	case "http.request.method", "http.request.scheme", "http.request.host",
 		"http.request.hostport", "http.request.port", "http.request.uri",
@@ -200,6 +203,9 @@ func (r replacer) get(key string) (string, bool) {
 	}
 	if strings.HasPrefix(key, "http.error.") {
 		return r.errorPlaceholder(key)
+	}
+	if key == "http.auth.user.id" {
+		return r.ex.User, r.ex.User != ""
 	}
 	if strings.HasPrefix(key, "http.regexp.") || strings.HasPrefix(key, "http.matchers.file.") {
 		if v, ok := r.ex.caddy.captures[key]; ok {

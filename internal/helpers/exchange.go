@@ -45,6 +45,12 @@ type Exchange struct {
 	// Encoding is the response compression the last encode handler chose
 	// (caddy_encode.go; read it with ResponseEncoding).
 	Encoding Encoding
+	// User is the user an authentication handler accepted
+	// ({http.auth.user.id}, the access log's user_id), "" when none.
+	User string
+	// BodyLength is the length of the request body the server read
+	// (request_body's max_size).
+	BodyLength int64
 
 	caddy caddyState // per-request state of the zs_caddy_* helpers
 	root  Call       // the Call RootCall hands out
@@ -84,7 +90,7 @@ func (ex *Exchange) Reset() {
 	ex.Hooks = nil
 	clear(ex.ResponseHeader)
 	ex.ResponseHeader = ex.ResponseHeader[:0]
-	ex.Encoding = Encoding{}
+	ex.Encoding, ex.User, ex.BodyLength = Encoding{}, "", 0
 	ex.caddy.reset()
 }
 

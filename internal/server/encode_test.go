@@ -13,11 +13,11 @@ import (
 
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/loop"
+	"github.com/zeroserve/zeroserve/internal/script"
 )
 
 // encodeSite is a Caddyfile whose responses the encode handler sees:
-// static responses of several sizes and types, and /stream, "proxied"
-// to the streaming handler below.
+// static responses of several sizes and types.
 var encodeSite = `:80 {
 	encode gzip zstd
 	@big path /big /big-typed /no-transform /etagged
@@ -29,7 +29,6 @@ var encodeSite = `:80 {
 	respond /small "tiny"
 	respond /notmod 304
 	respond /empty 200
-	reverse_proxy /stream 127.0.0.1:9
 }`
 
 // encodeStreamer streams parts of the size the query's "part=N" gives
@@ -109,8 +108,27 @@ func rawGet(t *testing.T, s *Server, method, path string, hdr ...string) (*http.
 func TestEncode(t *testing.T) {
 	big := strings.Repeat("compress me please ", 40)
 	backends(t, func(t *testing.T, b loop.Backend) {
-		h := compiledScripts(t, encodeSite)
-		h.Forward = func(w *ResponseWriter, r *Request, _ string, _ *helpers.Request) { encodeStreamer.ServeHTTP1(w, r) }
+		site := compiledScripts(t, encodeSite)
+		enc := compiledScripts(t, ":80 {\n\tencode gzip zstd\n}").Chain
+		// /stream: the encode handler's choice, then encodeStreamer.
+		h := HandlerFunc(func(w *ResponseWriter, r *Request) {
+			if !bytes.HasPrefix(r.Path(), []byte("/stream")) {
+				site.ServeHTTP1(w, r)
+				return
+			}
+			ex := &helpers.Exchange{Meta: map[string]string{}}
+			ex.Req.Method, ex.Req.Path = "GET", "/"
+			ex.Req.Header = []helpers.Field{{Name: "Accept-Encoding", Value: string(r.Header().Get("Accept-Encoding"))}}
+			if err := enc.Run(ex, script.DefaultFuel); err != nil {
+				panic(err)
+			}
+			e, ok := ex.ResponseEncoding()
+			if !ok {
+				panic("no encoding chosen")
+			}
+			w.Encode(e)
+			encodeStreamer.ServeHTTP1(w, r)
+		})
 		s := startServer(t, b, Config{Handler: h})
 		for _, c := range []struct {
 			method, path, accept string

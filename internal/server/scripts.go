@@ -114,6 +114,7 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
 		s.pool.Put(sr)
 	}()
 	sr.scratch = fillRequest(&ex.Req, r, sr.scratch)
+	ex.BodyLength = int64(len(r.Body()))
 	ex.Config = s.Config
 	ex.Site = s.Site
 	fuel := s.Fuel
@@ -126,6 +127,9 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
 			w.WriteHeader(500)
 			w.AddHeader("Content-Type", "text/plain; charset=utf-8")
 			return
+		}
+		if e, ok := ex.ResponseEncoding(); ok {
+			w.Encode(e)
 		}
 		if ex.Action == helpers.ActionAbort {
 			w.Abort()
