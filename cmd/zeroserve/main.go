@@ -55,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	c, ok := commands[name]
-	if !ok && (strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".o") || strings.HasPrefix(name, "-")) {
+	if !ok && (strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".o") || strings.HasSuffix(name, ".tar") || strings.HasPrefix(name, "-")) {
 		// The original's top level: `zeroserve [flags] script.c`.
 		return commands["script"].run(args, stdout, stderr)
 	}

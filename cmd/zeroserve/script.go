@@ -23,7 +23,7 @@ import (
 func init() {
 	register(&command{
 		name:  "script",
-		usage: "script [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--script-code-size-limit BYTES] [--script-env A,B] [--reload-signal-file F] " + serveUsage + " FILE.c|FILE.o | --caddy FILE",
+		usage: "script [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--script-code-size-limit BYTES] [--script-env A,B] [--reload-signal-file F] " + serveUsage + " FILE.c|FILE.o | [--index NAME] [--try-html] SITE.tar | --caddy FILE",
 		short: "Serve a standalone eBPF script (C, compiled with clang, or an object), or a Caddyfile compiled to eBPF (--caddy), after any --plugin scripts.",
 		run:   runScript,
 	})
@@ -108,6 +108,8 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 	sf.register(fs)
 	scf.register(fs)
 	cf.register(fs, "caddy")
+	var stf siteFlags // site.go
+	stf.register(fs)
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
@@ -118,6 +120,9 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		return serveCaddy(&sf, &scf, &cf, stderr)
+	}
+	if len(files) == 1 && filepath.Ext(files[0]) == ".tar" {
+		return serveSite(&sf, &scf, &stf, files[0], stderr)
 	}
 	if len(files) != 1 || (filepath.Ext(files[0]) != ".c" && filepath.Ext(files[0]) != ".o") {
 		fmt.Fprintf(stderr, "usage: zeroserve %s\n", commands["script"].usage)
