@@ -294,8 +294,8 @@ func TestServeCaddyReverseProxy(t *testing.T) {
 		})
 	}
 	bad := filepath.Join(dir, "Bad")
-	os.WriteFile(bad, []byte(":8080 {\n\treverse_proxy 127.0.0.1:1 {\n\t\tlb_policy first\n\t}\n}\n"), 0o644)
-	if code, _, errOut := runCmd("compile", "--config", bad, "-o", filepath.Join(dir, "x.o")); code != 1 || !strings.Contains(errOut, `unsupported reverse_proxy field "load_balancing"`) {
-		t.Errorf("lb_policy: exit %d, %q", code, errOut)
+	os.WriteFile(bad, []byte(":8080 {\n\treverse_proxy 127.0.0.1:1 {\n\t\trequest_buffers 4k\n\t}\n}\n"), 0o644)
+	if code, _, errOut := runCmd("compile", "--config", bad, "-o", filepath.Join(dir, "x.o")); code != 1 || !strings.Contains(errOut, `unsupported reverse_proxy field "request_buffers"`) {
+		t.Errorf("request_buffers: exit %d, %q", code, errOut)
 	}
 }

@@ -1,8 +1,18 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"iter"
+	"net/http"
+	"os"
+	"regexp"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/proxy"
@@ -13,43 +23,334 @@ import (
 // it, URLs are parsed per request.
 const maxCachedUpstreams = 1024
 
-// newForwarder returns the server.Scripts Forward function: it proxies a
-// request to the upstream a script chose with zs_reverse_proxy, through one
-// process-wide proxy engine (its connection pools are per event loop).
-func newForwarder() (func(w *server.ResponseWriter, r *server.Request, upstream string, req *helpers.Request), error) {
+// forwarder bridges the script layer's proxy decisions to the proxy
+// engine: zs_reverse_proxy's URL through one process-wide proxy (its
+// connection pools are per event loop), Caddy's reverse_proxy through a
+// Balancer made once per handler configuration.
+type forwarder struct {
+	p      *proxy.Proxy
+	cache  sync.Map // URL -> *scriptUpstream
+	cached atomic.Int64
+}
+
+// scriptUpstream is a zs_reverse_proxy URL, parsed, and the one-backend
+// balancer used when the response has edits to apply.
+type scriptUpstream struct {
+	u    *proxy.Upstream
+	once sync.Once
+	b    *proxy.Balancer
+	err  error
+}
+
+// caddyEngine is the proxy engine's state for one reverse_proxy handler.
+type caddyEngine struct {
+	p *proxy.Proxy
+	b *proxy.Balancer
+}
+
+// newForwarder returns the server.Scripts Forward function.
+func newForwarder() (func(w *server.ResponseWriter, r *server.Request, ex *helpers.Exchange, fuel uint64, release func()), error) {
 	p, err := proxy.New(proxy.Config{})
 	if err != nil {
 		return nil, err
 	}
-	var cache sync.Map // URL -> *proxy.Upstream
-	var cached atomic.Int64
-	return func(w *server.ResponseWriter, r *server.Request, upstream string, req *helpers.Request) {
-		var u *proxy.Upstream
-		if v, ok := cache.Load(upstream); ok {
-			u = v.(*proxy.Upstream)
-		} else {
-			var err error
-			if u, err = proxy.ParseUpstream(upstream); err != nil {
-				w.WriteHeader(502)
-				w.AddHeader("Content-Type", "text/plain; charset=utf-8")
-				w.WriteString("502 Bad Gateway: zs_reverse_proxy: " + err.Error() + "\n")
-				return
-			}
-			if cached.Add(1) <= maxCachedUpstreams {
-				cache.Store(upstream, u)
-			}
-		}
-		p.Forward(w, r, u, &proxy.Outgoing{
-			Method:   req.Method,
-			Path:     req.Path,
-			RawQuery: req.RawQuery,
-			Header: func(yield func(string, string) bool) {
-				for _, f := range req.Header {
-					if !yield(f.Name, f.Value) {
-						return
+	f := &forwarder{p: p}
+	return f.forward, nil
+}
+
+func (f *forwarder) forward(w *server.ResponseWriter, r *server.Request, ex *helpers.Exchange, fuel uint64, release func()) {
+	if ex.Proxy != nil {
+		f.caddy(w, r, ex, fuel, release)
+		return
+	}
+	su, err := f.upstream(ex.Upstream)
+	if err != nil {
+		release()
+		failText(w, 502, "zs_reverse_proxy: "+err.Error())
+		return
+	}
+	if !ex.HasResponseEdits() {
+		f.p.Forward(w, r, su.u, outgoing(ex, ex.Req.Header))
+		release() // Forward copied the request
+		return
+	}
+	su.once.Do(func() {
+		su.b, su.err = proxy.NewBalancer(proxy.BalancerConfig{
+			Backends: []proxy.BackendConfig{{Dial: su.u.HostPort(), URL: ex.Upstream}},
+			Policy:   proxy.FirstPolicy{},
+		})
+	})
+	if su.err != nil {
+		release()
+		failText(w, 502, "zs_reverse_proxy: "+su.err.Error())
+		return
+	}
+	f.p.Balance(w, r, su.b, trip(ex, fuel, release))
+}
+
+// upstream returns the parsed URL, from the cache when possible.
+func (f *forwarder) upstream(raw string) (*scriptUpstream, error) {
+	if v, ok := f.cache.Load(raw); ok {
+		return v.(*scriptUpstream), nil
+	}
+	u, err := proxy.ParseUpstream(raw)
+	if err != nil {
+		return nil, err
+	}
+	su := &scriptUpstream{u: u}
+	if f.cached.Add(1) <= maxCachedUpstreams {
+		v, _ := f.cache.LoadOrStore(raw, su)
+		su = v.(*scriptUpstream)
+	}
+	return su, nil
+}
+
+// caddy forwards through the reverse_proxy handler's balancer.
+func (f *forwarder) caddy(w *server.ResponseWriter, r *server.Request, ex *helpers.Exchange, fuel uint64, release func()) {
+	v, err := ex.Proxy.Engine(func(rp *helpers.CaddyReverseProxy) (any, error) { return f.newCaddyEngine(rp) })
+	if err != nil {
+		release()
+		failText(w, 502, "reverse_proxy: "+err.Error())
+		return
+	}
+	e := v.(*caddyEngine)
+	e.p.Balance(w, r, e.b, trip(ex, fuel, release))
+}
+
+// trip is the proxy.Trip of ex: its request with header_up per backend,
+// the chain's response edits, and release when it is over.
+func trip(ex *helpers.Exchange, fuel uint64, release func()) *proxy.Trip {
+	host, _ := ex.Req.Get("Host")
+	return &proxy.Trip{
+		Selection: proxy.Selection{
+			RemoteIP: ex.Req.Peer,
+			ClientIP: ex.ClientIP(),
+			URI:      ex.Req.URI(),
+			Host:     host,
+			TLS:      ex.Req.TLS,
+			Header: func(name string) string {
+				for _, f := range ex.Req.Header {
+					if strings.EqualFold(f.Name, name) {
+						return f.Value
 					}
 				}
+				return ""
 			},
-		})
-	}, nil
+			Cookie: func(name string) (string, bool) {
+				for _, f := range ex.Req.Header {
+					if !strings.EqualFold(f.Name, "Cookie") {
+						continue
+					}
+					cs, _ := http.ParseCookie(f.Value)
+					for _, c := range cs {
+						if c.Name == name {
+							return c.Value, true
+						}
+					}
+				}
+				return "", false
+			},
+		},
+		Request: func(k *proxy.Backend) *proxy.Outgoing {
+			return outgoing(ex, ex.ProxyRequestHeader(upstreamOf(k)))
+		},
+		Head: func(h *proxy.Head) {
+			fields := make([]helpers.Field, len(h.Header))
+			for i, f := range h.Header {
+				fields[i] = helpers.Field{Name: f.Name, Value: f.Value}
+			}
+			res, err := ex.ProxiedResponse(h.Status, fields, upstreamOf(h.Backend), h.Failed, fuel)
+			if err != nil {
+				if ex.Log != nil {
+					ex.Log("proxy", err.Error())
+				}
+				h.Status, h.Header = 500, h.Header[:0]
+				return
+			}
+			h.Status, h.Header = res.Status, h.Header[:0]
+			for _, f := range res.Header {
+				switch strings.ToLower(f.Name) {
+				case "content-length", "transfer-encoding", "connection", "keep-alive":
+					continue // the server frames the response
+				}
+				h.Header = append(h.Header, proxy.HeaderField{Name: f.Name, Value: f.Value})
+			}
+		},
+		Done: release,
+	}
+}
+
+// upstreamOf describes k for the {http.reverse_proxy.upstream.*}
+// placeholders (nil for no backend).
+func upstreamOf(k *proxy.Backend) *helpers.ProxyUpstream {
+	if k == nil {
+		return nil
+	}
+	return &helpers.ProxyUpstream{Dial: k.Dial, Requests: k.Requests(), MaxRequests: k.MaxRequests, Fails: k.Fails()}
+}
+
+// outgoing is ex's request with header fields h.
+func outgoing(ex *helpers.Exchange, h []helpers.Field) *proxy.Outgoing {
+	return &proxy.Outgoing{
+		Method:   ex.Req.Method,
+		Path:     ex.Req.Path,
+		RawQuery: ex.Req.RawQuery,
+		Header:   fieldSeq(h),
+	}
+}
+
+func fieldSeq(h []helpers.Field) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, f := range h {
+			if !yield(f.Name, f.Value) {
+				return
+			}
+		}
+	}
+}
+
+// failText answers status with a text body naming the reason.
+func failText(w *server.ResponseWriter, status int, msg string) {
+	w.WriteHeader(status)
+	w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+	w.WriteString(fmt.Sprintf("%d %s: %s\n", status, http.StatusText(status), msg))
+}
+
+// newCaddyEngine makes the proxy (its own when the handler has a
+// transport block) and the balancer of a reverse_proxy handler. The
+// balancer's health checks stop when the handler's configuration (its
+// program) is garbage.
+func (f *forwarder) newCaddyEngine(rp *helpers.CaddyReverseProxy) (*caddyEngine, error) {
+	e := &caddyEngine{p: f.p}
+	scheme := "http://"
+	var tlsCfg *tls.Config
+	if t := rp.Transport; t != nil {
+		cfg := proxy.Config{
+			DialTimeout: t.DialTimeout,
+			ReadTimeout: t.ReadTimeout,
+			IdleTimeout: t.IdleTimeout,
+		}
+		if cfg.ReadTimeout == 0 {
+			cfg.ReadTimeout = t.ResponseHeaderTimeout
+		}
+		cfg.MaxIdleConns = t.MaxIdleConnsPerHost
+		if t.TLS != nil {
+			scheme = "https://"
+			var err error
+			if tlsCfg, err = upstreamTLS(t.TLS); err != nil {
+				return nil, err
+			}
+			cfg.TLS = tlsCfg
+		}
+		p, err := proxy.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		e.p = p
+	}
+	bc := proxy.BalancerConfig{
+		Retries:     rp.Retries,
+		TryDuration: rp.TryDuration,
+		TryInterval: rp.TryInterval,
+	}
+	for _, u := range rp.Upstreams {
+		bc.Backends = append(bc.Backends, proxy.BackendConfig{Dial: u.Dial, URL: scheme + u.Dial, MaxRequests: u.MaxRequests})
+	}
+	if rp.Policy != nil {
+		bc.Policy = policyOf(rp.Policy)
+	}
+	if ph := rp.Passive; ph != nil {
+		bc.Passive = proxy.PassiveHealth{
+			FailDuration:          time.Duration(ph.FailDuration),
+			MaxFails:              ph.MaxFails,
+			UnhealthyStatus:       ph.UnhealthyStatus,
+			UnhealthyLatency:      time.Duration(ph.UnhealthyLatency),
+			UnhealthyRequestCount: ph.UnhealthyRequestCount,
+		}
+	}
+	if a := rp.Active; a != nil {
+		ah := &proxy.ActiveHealth{
+			URI: a.URI, Port: a.Port, Upstream: a.Upstream, Method: a.Method, Body: a.Body,
+			Headers: a.Headers, FollowRedirects: a.FollowRedirects, Interval: a.Interval,
+			Timeout: a.Timeout, Passes: a.Passes, Fails: a.Fails, MaxSize: a.MaxSize,
+			ExpectStatus: a.ExpectStatus, TLS: tlsCfg,
+		}
+		if a.ExpectBody != "" {
+			re, err := regexp.Compile(a.ExpectBody)
+			if err != nil {
+				return nil, err
+			}
+			ah.ExpectBody = re
+		}
+		bc.Active = ah
+	}
+	b, err := proxy.NewBalancer(bc)
+	if err != nil {
+		return nil, err
+	}
+	e.b = b
+	runtime.AddCleanup(rp, func(b *proxy.Balancer) { b.Close() }, b)
+	return e, nil
+}
+
+// policyOf converts a selection policy (the helpers checked its name and
+// options).
+func policyOf(p *helpers.CaddyLBPolicy) proxy.Policy {
+	fallback := func() proxy.Policy {
+		if p.Fallback == nil {
+			return proxy.RandomPolicy{}
+		}
+		return policyOf(p.Fallback)
+	}
+	switch p.Name {
+	case "round_robin":
+		return &proxy.RoundRobinPolicy{}
+	case "weighted_round_robin":
+		return &proxy.WeightedRoundRobinPolicy{Weights: p.Weights}
+	case "least_conn":
+		return proxy.LeastConnPolicy{}
+	case "first":
+		return proxy.FirstPolicy{}
+	case "ip_hash":
+		return proxy.IPHashPolicy{}
+	case "client_ip_hash":
+		return proxy.ClientIPHashPolicy{}
+	case "uri_hash":
+		return proxy.URIHashPolicy{}
+	case "random_choose":
+		return proxy.RandomChoosePolicy{Choose: p.Choose}
+	case "query":
+		return proxy.QueryPolicy{Key: p.Key, Fallback: fallback()}
+	case "header":
+		return proxy.HeaderPolicy{Field: p.Field, Fallback: fallback()}
+	case "cookie":
+		name := p.Cookie
+		if name == "" {
+			name = "lb"
+		}
+		return proxy.CookiePolicy{Name: name, Secret: p.Secret, MaxAge: p.MaxAge, Fallback: fallback()}
+	}
+	return proxy.RandomPolicy{}
+}
+
+// upstreamTLS is the TLS configuration for https upstreams.
+func upstreamTLS(t *helpers.CaddyProxyTLS) (*tls.Config, error) {
+	cfg := &tls.Config{InsecureSkipVerify: t.InsecureSkipVerify, ServerName: t.ServerName}
+	pems := append([]string(nil), t.RootCAPEM...)
+	for _, file := range t.RootCAPEMFiles {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("tls root_ca_pem_files: %v", err)
+		}
+		pems = append(pems, string(b))
+	}
+	if len(pems) > 0 {
+		cfg.RootCAs = x509.NewCertPool()
+		for _, p := range pems {
+			if !cfg.RootCAs.AppendCertsFromPEM([]byte(p)) {
+				return nil, fmt.Errorf("tls: no PEM certificate in a root CA")
+			}
+		}
+	}
+	return cfg, nil
 }

@@ -50,6 +50,9 @@ var caddyNamespaces = []string{"http.", "env.", "system.", "time.", "file.", "tl
 
 // CaddyPlaceholder classifies a placeholder key (without braces).
 func CaddyPlaceholder(key string) PlaceholderKind {
+	if ProxyPlaceholderSupported(key) {
+		return PlaceholderSupported
+	}
 	if key == "http.auth.user.id" { // set by authentication (caddy_auth.go)
 		return PlaceholderSupported
 	}
@@ -104,6 +107,9 @@ type replacer struct{ ex *Exchange }
 
 // get returns the value of key and whether Caddy knows it.
 func (r replacer) get(key string) (string, bool) {
+	if v, ok := r.ex.proxyPlaceholder(key); ok {
+		return v, true
+	}
 	if !strings.HasPrefix(key, "http.") {
 		if v, ok := globalPlaceholder(key); ok {
 			return v, true

@@ -2,34 +2,384 @@ package helpers
 
 import (
 	"fmt"
+	"net"
+	"net/netip"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
+
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
 )
 
-// CaddyReverseProxy configures the part of Caddy's reverse_proxy zeroserve
-// runs so far: one upstream, "http://host:port". The compiler rejects every
-// other field. As Caddy does without trusted_proxies, the request's own
-// X-Forwarded-For, -Proto and -Host are replaced by the ones the proxy adds
-// (client address, scheme, Host).
+// CaddyReverseProxy configures Caddy's reverse_proxy as the compiler
+// converts it (compile/handler_proxy.go, which rejects what is not here):
+// static upstreams, a selection policy, retries, health checks,
+// header_up/header_down, trusted proxies and the http transport's
+// timeouts, keep-alive and TLS. The handler only decides: the server's
+// Forward runs the proxy engine with it (ex.Proxy), keeping the Exchange
+// until the response is over.
 type CaddyReverseProxy struct {
-	URL string `json:"url"`
+	// Upstreams are the backends, in order.
+	Upstreams []CaddyUpstream `json:"upstreams"`
+	// Policy is the selection policy; nil is random.
+	Policy *CaddyLBPolicy `json:"policy,omitempty"`
+	// Retries, TryDuration and TryInterval are lb_retries,
+	// lb_try_duration and lb_try_interval.
+	Retries     int           `json:"retries,omitempty"`
+	TryDuration time.Duration `json:"try_duration,omitempty"`
+	TryInterval time.Duration `json:"try_interval,omitempty"`
+	// Passive and Active are the health checks.
+	Passive *caddyconf.PassiveHealthChecks `json:"passive,omitempty"`
+	Active  *CaddyActiveHealth             `json:"active,omitempty"`
+	// HeaderUp edits the request sent upstream (per try, so that
+	// {http.reverse_proxy.upstream.*} names the backend tried).
+	HeaderUp *caddyconf.HeaderOps `json:"header_up,omitempty"`
+	// HeaderDown edits the upstream's response header (require: only
+	// matching responses), before it is relayed.
+	HeaderDown *caddyconf.RespHeaderOps `json:"header_down,omitempty"`
+	// TrustedProxies are ranges whose X-Forwarded-* are kept (appended
+	// to), as the server's own trusted proxies are.
+	TrustedProxies []string `json:"trusted_proxies,omitempty"`
+	// Transport tunes the connections to upstreams.
+	Transport *CaddyProxyTransport `json:"transport,omitempty"`
+
+	up      *headerOps
+	down    *respHeaderOps
+	trusted []netip.Prefix
+
+	engineOnce sync.Once
+	engine     any
+	engineErr  error
+}
+
+// CaddyUpstream is one static upstream.
+type CaddyUpstream struct {
+	// Dial is "host:port".
+	Dial string `json:"dial"`
+	// MaxRequests caps its requests in flight (0: no cap).
+	MaxRequests int `json:"max_requests,omitempty"`
+}
+
+// CaddyLBPolicy is a selection policy: Name is Caddy's policy name; the
+// other fields are the options of the policies that have them.
+type CaddyLBPolicy struct {
+	Name     string         `json:"name"`
+	Key      string         `json:"key,omitempty"`      // query
+	Field    string         `json:"field,omitempty"`    // header
+	Cookie   string         `json:"cookie,omitempty"`   // cookie: its name
+	Secret   string         `json:"secret,omitempty"`   // cookie
+	MaxAge   time.Duration  `json:"max_age,omitempty"`  // cookie
+	Choose   int            `json:"choose,omitempty"`   // random_choose
+	Weights  []int          `json:"weights,omitempty"`  // weighted_round_robin
+	Fallback *CaddyLBPolicy `json:"fallback,omitempty"` // query, header, cookie
+}
+
+// CaddyActiveHealth is Caddy's active health checks (URI covers the
+// deprecated path).
+type CaddyActiveHealth struct {
+	URI             string              `json:"uri,omitempty"`
+	Port            int                 `json:"port,omitempty"`
+	Upstream        string              `json:"upstream,omitempty"`
+	Method          string              `json:"method,omitempty"`
+	Body            string              `json:"body,omitempty"`
+	Headers         map[string][]string `json:"headers,omitempty"`
+	FollowRedirects bool                `json:"follow_redirects,omitempty"`
+	Interval        time.Duration       `json:"interval,omitempty"`
+	Timeout         time.Duration       `json:"timeout,omitempty"`
+	Passes          int                 `json:"passes,omitempty"`
+	Fails           int                 `json:"fails,omitempty"`
+	MaxSize         int64               `json:"max_size,omitempty"`
+	ExpectStatus    int                 `json:"expect_status,omitempty"`
+	ExpectBody      string              `json:"expect_body,omitempty"`
+}
+
+// CaddyProxyTransport is the part of Caddy's http transport zeroserve
+// runs (HTTP/1.1 only).
+type CaddyProxyTransport struct {
+	DialTimeout           time.Duration `json:"dial_timeout,omitempty"`
+	ResponseHeaderTimeout time.Duration `json:"response_header_timeout,omitempty"`
+	ReadTimeout           time.Duration `json:"read_timeout,omitempty"`
+	// KeepAliveOff disables pooling upstream connections.
+	KeepAliveOff        bool          `json:"keep_alive_off,omitempty"`
+	IdleTimeout         time.Duration `json:"idle_timeout,omitempty"`
+	MaxIdleConnsPerHost int           `json:"max_idle_conns_per_host,omitempty"`
+	// TLS enables https to the upstreams.
+	TLS *CaddyProxyTLS `json:"tls,omitempty"`
+}
+
+// CaddyProxyTLS is TLS to upstreams.
+type CaddyProxyTLS struct {
+	InsecureSkipVerify bool     `json:"insecure_skip_verify,omitempty"`
+	ServerName         string   `json:"server_name,omitempty"`
+	RootCAPEMFiles     []string `json:"root_ca_pem_files,omitempty"`
+	// RootCAPEM are PEM roots given inline (Caddy's ca "inline").
+	RootCAPEM []string `json:"root_ca_pem,omitempty"`
 }
 
 func init() {
-	registerCaddyHandler("reverse_proxy", configOf(func(rp *CaddyReverseProxy) (caddyRunner, error) {
-		if !strings.HasPrefix(rp.URL, "http://") {
-			return nil, fmt.Errorf("reverse_proxy needs an http:// upstream URL")
+	registerCaddyHandler("reverse_proxy", configOf(newCaddyReverseProxy))
+}
+
+func newCaddyReverseProxy(rp *CaddyReverseProxy) (caddyRunner, error) {
+	if len(rp.Upstreams) == 0 {
+		return nil, fmt.Errorf("reverse_proxy without upstreams")
+	}
+	for _, u := range rp.Upstreams {
+		if _, port, err := net.SplitHostPort(u.Dial); err != nil || port == "" {
+			return nil, fmt.Errorf("reverse_proxy upstream %q: want host:port", u.Dial)
 		}
-		return rp, nil
-	}))
+	}
+	for p := rp.Policy; p != nil; p = p.Fallback {
+		if !validPolicy(p) {
+			return nil, fmt.Errorf("reverse_proxy: selection policy %q is not supported or lacks its option", p.Name)
+		}
+	}
+	if a := rp.Active; a != nil && a.ExpectBody != "" {
+		if _, err := regexp.Compile(a.ExpectBody); err != nil {
+			return nil, fmt.Errorf("reverse_proxy: expect_body: %v", err)
+		}
+	}
+	var err error
+	if rp.up, err = newHeaderOps(rp.HeaderUp); err != nil {
+		return nil, fmt.Errorf("reverse_proxy header_up: %v", err)
+	}
+	if d := rp.HeaderDown; d != nil {
+		if d.Deferred {
+			return nil, fmt.Errorf("reverse_proxy header_down: deferred is not a reverse_proxy option")
+		}
+		ops, err := newHeaderOps(&d.HeaderOps)
+		if err != nil {
+			return nil, fmt.Errorf("reverse_proxy header_down: %v", err)
+		}
+		rp.down = &respHeaderOps{ops: ops, require: d.Require}
+	}
+	for _, s := range rp.TrustedProxies {
+		p, err := parseRange(s)
+		if err != nil {
+			return nil, fmt.Errorf("reverse_proxy trusted_proxies: %v", err)
+		}
+		rp.trusted = append(rp.trusted, p)
+	}
+	return rp, nil
+}
+
+func validPolicy(p *CaddyLBPolicy) bool {
+	switch p.Name {
+	case "random", "round_robin", "least_conn", "first", "ip_hash", "client_ip_hash", "uri_hash", "cookie":
+		return true
+	case "random_choose":
+		return p.Choose >= 2
+	case "weighted_round_robin":
+		return len(p.Weights) > 0
+	case "query":
+		return p.Key != ""
+	case "header":
+		return p.Field != ""
+	}
+	return false
+}
+
+// parseRange parses an IP or a CIDR range.
+func parseRange(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		return netip.ParsePrefix(s)
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// Engine returns the proxy engine's state for this handler, made by make
+// on first use and kept as long as the handler's configuration (one per
+// loaded program): the server side keeps its balancer here, as helpers
+// cannot import the proxy engine.
+func (rp *CaddyReverseProxy) Engine(make func(*CaddyReverseProxy) (any, error)) (any, error) {
+	rp.engineOnce.Do(func() { rp.engine, rp.engineErr = make(rp) })
+	return rp.engine, rp.engineErr
 }
 
 func (rp *CaddyReverseProxy) run(ex *Exchange, _ replacer) (uint64, error) {
 	if ex.Action != ActionNone {
 		return 0, fmt.Errorf("zs_caddy_handle: reverse_proxy: the request already has a response")
 	}
-	for _, f := range [...]string{"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"} {
-		ex.Req.Delete(f)
-	}
-	ex.Action, ex.Upstream = ActionProxy, rp.URL
+	rp.forwardedHeaders(&ex.Req, ex.caddy.vars["trusted_proxy"] == true)
+	ex.Action, ex.Proxy = ActionProxy, rp
 	return CaddyStop, nil
+}
+
+// forwardedHeaders sets X-Forwarded-For, -Proto and -Host as Caddy's
+// addForwardedHeaders: from a trusted proxy (the server's trusted_proxy
+// variable, or this handler's trusted_proxies) the client IP is appended
+// to the prior X-Forwarded-For and the prior -Proto and -Host are kept;
+// otherwise all three are replaced.
+func (rp *CaddyReverseProxy) forwardedHeaders(req *Request, trusted bool) {
+	ip, _, err := net.SplitHostPort(req.Peer)
+	if err != nil {
+		ip = ""
+	}
+	ip, _, _ = strings.Cut(ip, "%")
+	if a, err := netip.ParseAddr(ip); err == nil && !trusted {
+		for _, p := range rp.trusted {
+			if p.Contains(a.Unmap()) {
+				trusted = true
+				break
+			}
+		}
+	}
+	if ip == "" && !trusted {
+		for _, f := range [...]string{"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"} {
+			req.Delete(f)
+		}
+		return
+	}
+	prior, ok := req.Get("X-Forwarded-For")
+	switch {
+	case trusted && ok && prior != "" && ip != "":
+		req.Set("X-Forwarded-For", prior+", "+ip)
+	case trusted && ok && prior != "":
+		req.Set("X-Forwarded-For", prior)
+	case ip != "":
+		req.Set("X-Forwarded-For", ip)
+	}
+	proto := "http"
+	if req.TLS {
+		proto = "https"
+	}
+	if v := lastValue(req.Header, "X-Forwarded-Proto"); trusted && v != "" {
+		proto = v
+	}
+	req.Set("X-Forwarded-Proto", proto)
+	host, _ := req.Get("Host")
+	if v := lastValue(req.Header, "X-Forwarded-Host"); trusted && v != "" {
+		host = v
+	}
+	req.Set("X-Forwarded-Host", host)
+}
+
+// lastValue returns the last value of the field name, or "".
+func lastValue(h []Field, name string) string {
+	v := ""
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			v = f.Value
+		}
+	}
+	return v
+}
+
+// ProxyUpstream is the backend of a proxy try, for the
+// {http.reverse_proxy.upstream.*} placeholders.
+type ProxyUpstream struct {
+	// Dial is the backend's "host:port".
+	Dial string
+	// Requests, MaxRequests and Fails are its counters at the try.
+	Requests, MaxRequests, Fails int
+}
+
+// proxyPlaceholder returns {http.reverse_proxy.upstream.*} for the try
+// being made or answered; outside one Caddy does not know the keys.
+func (ex *Exchange) proxyPlaceholder(key string) (string, bool) {
+	name, ok := strings.CutPrefix(key, "http.reverse_proxy.upstream.")
+	u := ex.proxyUp
+	if !ok || u == nil {
+		return "", false
+	}
+	host, port, _ := net.SplitHostPort(u.Dial)
+	switch name {
+	case "address", "hostport":
+		return u.Dial, true
+	case "host":
+		return host, true
+	case "port":
+		return port, true
+	case "requests":
+		return strconv.Itoa(u.Requests), true
+	case "max_requests":
+		return strconv.Itoa(u.MaxRequests), true
+	case "fails":
+		return strconv.Itoa(u.Fails), true
+	}
+	return "", false
+}
+
+// ProxyPlaceholderSupported reports whether key is one of the
+// {http.reverse_proxy.upstream.*} placeholders the proxy sets.
+func ProxyPlaceholderSupported(key string) bool {
+	switch key {
+	case "http.reverse_proxy.upstream.address", "http.reverse_proxy.upstream.hostport",
+		"http.reverse_proxy.upstream.host", "http.reverse_proxy.upstream.port",
+		"http.reverse_proxy.upstream.requests", "http.reverse_proxy.upstream.max_requests",
+		"http.reverse_proxy.upstream.fails":
+		return true
+	}
+	return false
+}
+
+// ProxyRequestHeader returns the header fields to send to the backend of
+// a try: the request's, with the reverse_proxy handler's header_up applied
+// (placeholders see up). Without header_up it is ex.Req.Header itself.
+func (ex *Exchange) ProxyRequestHeader(up *ProxyUpstream) []Field {
+	rp := ex.Proxy
+	if rp == nil || rp.up == nil {
+		return ex.Req.Header
+	}
+	ex.proxyUp = up
+	h := rp.up.apply(append([]Field(nil), ex.Req.Header...), replacer{ex})
+	ex.proxyUp = nil
+	return h
+}
+
+// ProxiedResponse turns a proxied response head (the upstream's status
+// and header; failed: no upstream response, a 502/503/504 with an empty
+// body) into the head to send, as Caddy and the script server do for
+// other responses: the reverse_proxy handler's header_down (if require
+// matches), then the response header the chain built (zs.response.header.*
+// metadata, Caddy header ops), the deferred header ops (not for failures,
+// as in Caddy, whose error path bypasses them), and the response hooks,
+// run now with fuel. A hook asking to run the request again
+// (zs_res_continue_request) cannot be honoured for a proxied response:
+// that is an error.
+//
+// It runs on the loop after the chain returned, so the scripts' programs
+// must still be loaded: the server keeps the chain (and ex) until the
+// proxied response is over.
+func (ex *Exchange) ProxiedResponse(status int, upstream []Field, up *ProxyUpstream, failed bool, fuel uint64) (*HookResponse, error) {
+	ex.proxyUp = up
+	defer func() { ex.proxyUp = nil }()
+	repl := replacer{ex}
+	if rp := ex.Proxy; rp != nil && rp.down != nil && !failed {
+		if rp.down.require == nil || responseMatches(rp.down.require, status, upstream) {
+			upstream = rp.down.ops.apply(upstream, repl)
+		}
+	}
+	res := &HookResponse{Status: status}
+	ex.ResponseHeaders(func(name, value string) { res.Header = append(res.Header, Field{Name: name, Value: value}) })
+	if !failed {
+		ex.ResponseHeader = append(ex.ResponseHeader, upstream...)
+		writeHeader(ex, status)
+	}
+	res.Header = append(res.Header, ex.ResponseHeader...)
+	if len(ex.Hooks) > 0 {
+		RunHooks(ex, res, fuel)
+		if res.ContinueRequest {
+			return nil, fmt.Errorf("zs_res_continue_request in a hook of a proxied response is not supported")
+		}
+	}
+	return res, nil
+}
+
+// ClientIP returns the client IP as Caddy's client_ip variable holds it
+// (trusted proxies applied, when the server has any), else the peer's IP.
+func (ex *Exchange) ClientIP() string {
+	if ip, ok := ex.caddy.vars["client_ip"].(string); ok && ip != "" {
+		return ip
+	}
+	if h, _, err := net.SplitHostPort(ex.Req.Peer); err == nil {
+		return h
+	}
+	return ex.Req.Peer
 }

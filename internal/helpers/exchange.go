@@ -24,6 +24,12 @@ type Exchange struct {
 	Site static.Source
 	// Upstream is the URL of ActionProxy (zs_reverse_proxy).
 	Upstream string
+	// Proxy is the Caddy reverse_proxy handler of ActionProxy, nil for
+	// zs_reverse_proxy.
+	Proxy *CaddyReverseProxy
+	// proxyUp is the backend of the proxy try placeholders see, nil
+	// outside ProxyRequestHeader and ProxiedResponse.
+	proxyUp *ProxyUpstream
 	// Log receives the lines scripts log with zs_log; nil discards them.
 	Log func(script, line string)
 	// Config is the process-level configuration of the helpers (config.go);
@@ -85,7 +91,7 @@ func (ex *Exchange) Reset() {
 	}
 	ex.Action = ActionNone
 	ex.Response = Response{Body: ex.Response.Body[:0]}
-	ex.Upstream = ""
+	ex.Upstream, ex.Proxy, ex.proxyUp = "", nil, nil
 	ex.Mem = MemBudget{}
 	ex.Hooks = nil
 	clear(ex.ResponseHeader)

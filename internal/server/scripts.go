@@ -36,10 +36,14 @@ type Scripts struct {
 	// Config is the helpers' process-level configuration (environment
 	// allow-list, rate limiter, memory budget); it outlives reloads.
 	Config *helpers.Config
-	// Forward proxies a request whose chain chose zs_reverse_proxy to the
-	// upstream URL, sending req (the request as the scripts left it); it
-	// finishes w itself, possibly later (Defer). nil answers 502.
-	Forward func(w *ResponseWriter, r *Request, upstream string, req *helpers.Request)
+	// Forward proxies a request whose chain chose to (zs_reverse_proxy:
+	// ex.Upstream; Caddy's reverse_proxy: ex.Proxy), sending ex.Req (the
+	// request as the chain left it) and applying the chain's response
+	// edits to the proxied response (helpers.Exchange.ProxiedResponse,
+	// with fuel for hooks). It finishes w itself, possibly later (Defer),
+	// and owns ex until it calls release, exactly once, on the loop, when
+	// the response is over. nil answers 502.
+	Forward func(w *ResponseWriter, r *Request, ex *helpers.Exchange, fuel uint64, release func())
 	// Fallback answers requests no script decided; nil gives 404.
 	Fallback Handler
 	// Site is the site's own files (a site tarball), which zs_file_server
@@ -108,10 +112,11 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
 		sr.ex.Log = func(name, line string) { s.logf("[user_log] %s: %s\n", name, line) }
 	}
 	ex := &sr.ex
+	kept := false // a proxied response keeps sr until it is over
 	defer func() {
-		ex.Reset()
-		sr.res = helpers.HookResponse{Header: sr.res.Header[:0]}
-		s.pool.Put(sr)
+		if !kept {
+			s.release(sr)
+		}
 	}()
 	sr.scratch = fillRequest(&ex.Req, r, sr.scratch)
 	ex.BodyLength = int64(len(r.Body()))
@@ -136,7 +141,7 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
 			return
 		}
 		if ex.Action == helpers.ActionProxy {
-			s.forward(w, r, ex)
+			kept = s.forward(w, r, sr, fuel)
 			return
 		}
 		if ex.Action == helpers.ActionFile {
@@ -184,20 +189,31 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
 }
 
 // forward hands a proxied request (zs_reverse_proxy, Caddy's
-// reverse_proxy) to Forward. Changes to the response (hooks, response
-// header metadata or ops) cannot be applied to a proxied response yet, so
-// using them together is an error, not a silent omission.
-func (s *Scripts) forward(w *ResponseWriter, r *Request, ex *helpers.Exchange) {
-	switch {
-	case ex.HasResponseEdits():
-		s.logf("[script_runtime] %s %s: a proxied response with response hooks or response header changes is not supported yet\n", r.MethodName(), r.Target())
-		w.WriteHeader(500)
-	case s.Forward == nil:
+// reverse_proxy) to Forward, which applies the chain's response edits
+// (hooks, response header metadata and ops) to the upstream's response
+// and keeps sr until the response is over. It reports whether Forward
+// took sr.
+//
+// Response hooks of a proxied response run after ServeHTTP1 returned, on
+// the loop, in the programs of ex.Caller (the chain): that chain must stay
+// loaded until release runs. A server that swaps chains (hot reload) must
+// hold its reference to the request's chain until then, not only until
+// ServeHTTP1 returns.
+func (s *Scripts) forward(w *ResponseWriter, r *Request, sr *scriptsRequest, fuel uint64) bool {
+	if s.Forward == nil {
 		s.logf("[script_runtime] %s %s: zs_reverse_proxy: this server has no proxy\n", r.MethodName(), r.Target())
 		w.WriteHeader(502)
-	default:
-		s.Forward(w, r, ex.Upstream, &ex.Req)
+		return false
 	}
+	s.Forward(w, r, &sr.ex, fuel, func() { s.release(sr) })
+	return true
+}
+
+// release recycles sr once its request is over.
+func (s *Scripts) release(sr *scriptsRequest) {
+	sr.ex.Reset()
+	sr.res = helpers.HookResponse{Header: sr.res.Header[:0]}
+	s.pool.Put(sr)
 }
 
 // fillRequest copies what scripts see of r into req. The strings share
