@@ -203,13 +203,15 @@ func (b *builder) policy(ap *caddyconf.AutomationPolicy, path string) (*policy, 
 		return nil, err
 	}
 	magic := certmagic.New(b.m.cache, tpl)
+	var iss []certmagic.Issuer // replacing the default certmagic.New put in
 	for _, s := range specs {
 		if s.acme != nil {
-			magic.Issuers = append(magic.Issuers, certmagic.NewACMEIssuer(magic, *s.acme))
+			iss = append(iss, certmagic.NewACMEIssuer(magic, *s.acme))
 			continue
 		}
-		magic.Issuers = append(magic.Issuers, b.internalIssuer(s.internal, storage))
+		iss = append(iss, b.internalIssuer(s.internal, storage))
 	}
+	magic.Issuers = iss
 	return &policy{subjects: ap.Subjects, magic: magic, onDemand: ap.OnDemand}, nil
 }
 
