@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/caddyserver/certmagic"
+	"go.uber.org/zap"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 )
@@ -89,7 +90,7 @@ func (m *Manager) AutoHTTPS(cfg *caddyconf.Config) error {
 					continue
 				}
 				if !auto.IgnoreLoadedCertificates && m.HasCertificateFor(d) {
-					m.logger.Info("skipping automatic certificate management: a loaded certificate covers the name")
+					m.logger.Info("skipping automatic certificate management: a loaded certificate covers the name", zap.String("domain", d), zap.String("server_name", name))
 					continue
 				}
 				certNames[d] = true

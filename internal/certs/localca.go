@@ -28,12 +28,12 @@ const (
 	leafBackdate         = time.Minute
 )
 
-// LocalCA is a certificate authority kept in certificate storage in
+// localCA is a certificate authority kept in certificate storage in
 // Caddy's pki layout, pki/authorities/<id>/{root,intermediate}.{crt,key}:
 // a long-lived root and a short-lived intermediate that signs leaves and
 // is renewed when a fifth of its lifetime is left. A CA Caddy created is
 // reused as is.
-type LocalCA struct {
+type localCA struct {
 	id      string
 	storage certmagic.Storage
 
@@ -44,9 +44,9 @@ type LocalCA struct {
 	interKey crypto.Signer
 }
 
-// OpenLocalCA loads the CA id from storage, creating what is missing.
-func OpenLocalCA(ctx context.Context, storage certmagic.Storage, id string) (*LocalCA, error) {
-	ca := &LocalCA{id: id, storage: storage}
+// openLocalCA loads the CA id from storage, creating what is missing.
+func openLocalCA(ctx context.Context, storage certmagic.Storage, id string) (*localCA, error) {
+	ca := &localCA{id: id, storage: storage}
 	lock := "pki_" + id
 	if err := storage.Lock(ctx, lock); err != nil {
 		return nil, fmt.Errorf("certs: local CA %q: lock: %w", id, err)
@@ -66,19 +66,16 @@ func OpenLocalCA(ctx context.Context, storage certmagic.Storage, id string) (*Lo
 	return ca, nil
 }
 
-// RootKey is the storage key of the root certificate (PEM): clients that
+// rootFile is the storage key of the root certificate (PEM): clients that
 // trust it trust every certificate this CA issues.
-func (ca *LocalCA) RootKey() string { return ca.key("root.crt") }
-
-// Root returns the root certificate.
-func (ca *LocalCA) Root() *x509.Certificate { return ca.root }
+func (ca *localCA) rootFile() string { return ca.key("root.crt") }
 
 var errNotStored = errors.New("not stored")
 
-func (ca *LocalCA) key(name string) string { return path.Join("pki", "authorities", ca.id, name) }
+func (ca *localCA) key(name string) string { return path.Join("pki", "authorities", ca.id, name) }
 
 // load reads a certificate and key pair ("root" or "intermediate").
-func (ca *LocalCA) load(ctx context.Context, name string) (*x509.Certificate, crypto.Signer, error) {
+func (ca *localCA) load(ctx context.Context, name string) (*x509.Certificate, crypto.Signer, error) {
 	if !ca.storage.Exists(ctx, ca.key(name+".crt")) {
 		return nil, nil, errNotStored
 	}
@@ -107,7 +104,7 @@ func (ca *LocalCA) load(ctx context.Context, name string) (*x509.Certificate, cr
 
 // loadIntermediate loads the intermediate, replacing it when it is
 // missing, not signed by the root, or near its end.
-func (ca *LocalCA) loadIntermediate(ctx context.Context) error {
+func (ca *localCA) loadIntermediate(ctx context.Context) error {
 	c, k, err := ca.load(ctx, "intermediate")
 	if err != nil && !errors.Is(err, errNotStored) {
 		return err
@@ -127,7 +124,7 @@ func needsRenewal(c *x509.Certificate, now time.Time) bool {
 }
 
 // create makes a CA certificate: self-signed when parent is nil.
-func (ca *LocalCA) create(ctx context.Context, name string, parent *x509.Certificate, parentKey crypto.Signer) (*x509.Certificate, crypto.Signer, error) {
+func (ca *localCA) create(ctx context.Context, name string, parent *x509.Certificate, parentKey crypto.Signer) (*x509.Certificate, crypto.Signer, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, nil, err
@@ -194,7 +191,7 @@ type internalIssuer struct {
 	logger       *zap.Logger
 
 	mu sync.Mutex
-	ca *LocalCA
+	ca *localCA
 }
 
 // localCAID is the ID of Caddy's default local CA.
@@ -212,13 +209,13 @@ func (ii *internalIssuer) Issue(ctx context.Context, csr *x509.CertificateReques
 	ii.mu.Lock()
 	defer ii.mu.Unlock()
 	if ii.ca == nil {
-		ca, err := OpenLocalCA(ctx, ii.storage, localCAID)
+		ca, err := openLocalCA(ctx, ii.storage, localCAID)
 		if err != nil {
 			return nil, err
 		}
 		ii.ca = ca
 		ii.logger.Info("local CA ready: clients that trust its root certificate trust the certificates of `tls internal`",
-			zap.String("root", storageFile(ii.storage, ca.RootKey())), zap.String("root_common_name", ca.root.Subject.CommonName))
+			zap.String("root", storageFile(ii.storage, ca.rootFile())), zap.String("root_common_name", ca.root.Subject.CommonName))
 	}
 	ca := ii.ca
 	ca.mu.Lock()

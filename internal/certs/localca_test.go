@@ -39,7 +39,7 @@ func TestLocalCA(t *testing.T) {
 	dir := t.TempDir()
 	st := &certmagic.FileStorage{Path: dir}
 	ctx := context.Background()
-	ca, err := OpenLocalCA(ctx, st, "local")
+	ca, err := openLocalCA(ctx, st, "local")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestLocalCA(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	again, err := OpenLocalCA(ctx, st, "local")
+	again, err := openLocalCA(ctx, st, "local")
 	if err != nil || !again.root.Equal(ca.root) || !again.inter.Equal(ca.inter) {
 		t.Fatalf("reopened CA differs: %v", err)
 	}
