@@ -81,17 +81,25 @@ func startZeroserve(chain *script.Chain, port int, backend loop.Backend) (*serve
 
 // newForwarder returns a server.Scripts Forward function on one proxy
 // engine, as cmd/zeroserve's (upstream URLs parsed per request).
-func newForwarder() (func(w *server.ResponseWriter, r *server.Request, upstream string, req *helpers.Request), error) {
+func newForwarder() (func(w *server.ResponseWriter, r *server.Request, ex *helpers.Exchange, fuel uint64, release func()), error) {
 	p, err := proxy.New(proxy.Config{})
 	if err != nil {
 		return nil, err
 	}
-	return func(w *server.ResponseWriter, r *server.Request, upstream string, req *helpers.Request) {
+	return func(w *server.ResponseWriter, r *server.Request, ex *helpers.Exchange, _ uint64, release func()) {
+		defer release() // Forward copies the request
+		upstream := ex.Upstream
+		if ex.Proxy != nil {
+			// Stopgap: the first upstream only; cmd/zeroserve's bridge
+			// (balancing, header_up/down, response edits) is not importable.
+			upstream = "http://" + ex.Proxy.Upstreams[0].Dial
+		}
 		u, err := proxy.ParseUpstream(upstream)
 		if err != nil {
 			w.WriteHeader(502)
 			return
 		}
+		req := &ex.Req
 		p.Forward(w, r, u, &proxy.Outgoing{
 			Method:   req.Method,
 			Path:     req.Path,
