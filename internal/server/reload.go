@@ -9,12 +9,12 @@ import (
 // Reloadable is a Handler that serves requests with Scripts and the chain
 // of its current generation, and swaps in a new chain atomically (hot
 // reload, the original's SIGHUP). A request runs entirely on the
-// generation it started with: the chain runs synchronously inside
-// ServeHTTP1 (response hooks and zs_call too), and what Scripts hands to
-// Forward afterwards (the upstream URL, the request's fields) is no
-// longer the chain's. A generation's chain is closed once it is no longer
-// current and its last request has returned; the helpers' Config (rate
-// limiter state) belongs to Scripts and so outlives reloads.
+// generation it started with: it holds the generation until Scripts
+// releases the request, which for a proxied response is when the response
+// is over (its response hooks run then, on the loop). A generation's chain
+// is closed once it is no longer current and its last request is over;
+// the helpers' Config (rate limiter state) belongs to Scripts and so
+// outlives reloads.
 type Reloadable struct {
 	scripts *Scripts
 	cur     atomic.Pointer[generation]
@@ -85,8 +85,7 @@ func (rl *Reloadable) ServeHTTP1(w *ResponseWriter, r *Request) {
 		w.WriteHeader(503) // after Close: the server is stopping
 		return
 	}
-	defer g.release()
-	rl.scripts.serve(w, r, g.chain)
+	rl.scripts.serve(w, r, g.chain, g) // released with the request
 }
 
 // acquire takes a reference on the current generation, or returns nil

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/loop"
 	"github.com/zeroserve/zeroserve/internal/script"
 )
@@ -121,5 +122,42 @@ func TestReloadUnderLoad(t *testing.T) {
 		}
 		srv.Close()
 		rl.Close()
+	})
+}
+
+// TestReloadProxiedHoldsGeneration: a proxied request keeps its generation
+// until Forward releases it (its response hooks may still run), not only
+// until ServeHTTP1 returns.
+func TestReloadProxiedHoldsGeneration(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		h, err := script.NewHelpers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := compileStatic(t, `{"apps":{"http":{"servers":{"srv0":{"listen":[":0"],"routes":[{"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"127.0.0.1:1"}]}]}]}}}}}`)
+		s, err := script.LoadObject("caddy", e, h, script.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases := make(chan func(), 1)
+		rl := NewReloadable(&Scripts{Chain: script.NewChain(s), Forward: func(w *ResponseWriter, r *Request, ex *helpers.Exchange, fuel uint64, release func()) {
+			w.WriteString("proxied")
+			releases <- release // the response is over later
+		}})
+		srv := startServer(t, b, Config{Handler: rl})
+		if _, body := get(t, srv, "/"); body != "proxied" {
+			t.Fatalf("got %q", body)
+		}
+		rl.Swap(respondChain(t, "gen 2"))
+		if _, body := get(t, srv, "/"); body != "gen 2" || rl.Closed() != 0 {
+			t.Fatalf("after the swap: %q, %d closed; want generation 1 held by the proxied request", body, rl.Closed())
+		}
+		release := <-releases
+		onLoop := make(chan struct{})
+		srv.workers[0].lp.Post(func() { release(); close(onLoop) })
+		<-onLoop
+		if rl.Closed() != 1 {
+			t.Fatalf("released: %d closed, want 1", rl.Closed())
+		}
 	})
 }

@@ -65,6 +65,7 @@ type scriptsRequest struct {
 	ex      helpers.Exchange
 	scratch []byte
 	res     helpers.HookResponse
+	gen     *generation // Reloadable's generation the request runs on, or nil
 }
 
 // maxContinues bounds how often zs_res_continue_request may run a request
@@ -101,16 +102,18 @@ func (s *Scripts) logf(format string, args ...any) {
 }
 
 // ServeHTTP1 runs the chain for r.
-func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) { s.serve(w, r, s.Chain) }
+func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) { s.serve(w, r, s.Chain, nil) }
 
-// serve runs chain for r (Reloadable passes its current generation's).
-func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain) {
+// serve runs chain for r. g, from Reloadable, is chain's generation: it is
+// released with the request (release), after a proxied response too.
+func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain, g *generation) {
 	s.start()
 	sr, _ := s.pool.Get().(*scriptsRequest)
 	if sr == nil {
 		sr = &scriptsRequest{ex: helpers.Exchange{Meta: map[string]string{}}}
 		sr.ex.Log = func(name, line string) { s.logf("[user_log] %s: %s\n", name, line) }
 	}
+	sr.gen = g
 	ex := &sr.ex
 	kept := false // a proxied response keeps sr until it is over
 	defer func() {
@@ -211,6 +214,10 @@ func (s *Scripts) forward(w *ResponseWriter, r *Request, sr *scriptsRequest, fue
 
 // release recycles sr once its request is over.
 func (s *Scripts) release(sr *scriptsRequest) {
+	if sr.gen != nil {
+		sr.gen.release()
+		sr.gen = nil
+	}
 	sr.ex.Reset()
 	sr.res = helpers.HookResponse{Header: sr.res.Header[:0]}
 	s.pool.Put(sr)
