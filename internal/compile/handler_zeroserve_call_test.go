@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
@@ -11,6 +12,13 @@ import (
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/script"
 	"github.com/zeroserve/zeroserve/internal/vm"
+)
+
+// testdata/zcplug.c, compiled once per test run.
+var (
+	zcplugOnce sync.Once
+	zcplugObj  []byte
+	zcplugErr  error
 )
 
 // loadWithPlugin loads testdata/zcplug.c (compiled by clang) and then the
@@ -24,7 +32,11 @@ func loadWithPlugin(t *testing.T, elf []byte, jit vm.JITMode) *script.Chain {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plug, err := script.LoadFile("testdata/zcplug.c", h, script.Options{JIT: jit})
+	zcplugOnce.Do(func() { zcplugObj, zcplugErr = script.CompileC("testdata/zcplug.c") })
+	if zcplugErr != nil {
+		t.Fatal(zcplugErr)
+	}
+	plug, err := script.LoadObject("zcplug", zcplugObj, h, script.Options{JIT: jit})
 	if err != nil {
 		t.Fatal(err)
 	}
