@@ -47,7 +47,9 @@ type listFunc struct {
 //
 //	route_<path>:
 //	    [r1, r2 = &group, len; r3 = 0; call zs_caddy_group; if r0 != 0 goto skip]
-//	    r1, r2 = &set_json, len; call zs_caddy_match; if r0 != 0 goto matched
+//	    r1, r2 = &set_json, len; call zs_caddy_match
+//	    if r0 == 3 goto stop              ; the matcher returned an error
+//	    if r0 != 0 goto matched
 //	    ...                               ; one call per matcher set (OR)
 //	skip: r0 = 0; exit
 //	matched:
@@ -233,6 +235,7 @@ func (c *compiler) routeFunc(l Label, r *caddyconf.LoweredRoute, src *caddyconf.
 			}
 			c.e.LoadString(bpf.R1, bpf.R2, js)
 			c.e.CallHelper("zs_caddy_match")
+			c.e.JumpImm(bpf.JumpJEQ, bpf.R0, resultError, stop) // a matcher's error
 			c.e.JumpImm(bpf.JumpJNE, bpf.R0, 0, matched)
 		}
 		c.e.Bind(skip)

@@ -102,9 +102,11 @@ type headerRE struct {
 	name  string
 }
 
-// zsCaddyMatch is zs_caddy_match(set, len) -> 0/1: whether the request
+// zsCaddyMatch is zs_caddy_match(set, len) -> 0/1/3: whether the request
 // matches the matcher set whose JSON (a caddyconf.MatcherSet) is at
-// (set, len). A path_regexp that matches records its captures.
+// (set, len), or CaddyError when a matcher returned an error (Caddy's
+// MatchWithError: the route then fails the request with it). A regexp
+// matcher that matches records its captures.
 func zsCaddyMatch(c *vm.Context, p, n, _, _, _ uint64) (uint64, error) {
 	k, err := current(c)
 	if err != nil {
@@ -116,9 +118,28 @@ func zsCaddyMatch(c *vm.Context, p, n, _, _, _ uint64) (uint64, error) {
 	}
 	ok, err := ms.match(k.Ex)
 	if err != nil {
-		return 0, fmt.Errorf("zs_caddy_match: %w", err)
+		k.Ex.caddy.raised = matcherError(err)
+		return CaddyError, nil
 	}
 	return boolResult(ok), nil
+}
+
+// statusError is a matcher's error with its HTTP status (Caddy's
+// caddyhttp.Error from a matcher).
+type statusError struct {
+	status  int
+	message string
+}
+
+func (e *statusError) Error() string { return e.message }
+
+// matcherError is the handler error a matcher's error raises: its own
+// status, else 500 as Caddy's server gives an error without one.
+func matcherError(err error) *caddyError {
+	if se, ok := err.(*statusError); ok {
+		return &caddyError{status: se.status, message: se.message}
+	}
+	return &caddyError{status: 500, message: err.Error()}
 }
 
 func parseMatchSet(b []byte) (*matchSet, error) {
@@ -268,8 +289,10 @@ func (ms *matchSet) match(ex *Exchange) (bool, error) {
 			return false, nil
 		}
 	}
-	if ms.file != nil && !ms.file.match(ex, repl) {
-		return false, nil
+	if ms.file != nil {
+		if ok, err := ms.file.match(ex, repl); !ok || err != nil {
+			return false, err
+		}
 	}
 	if ms.expr != nil {
 		return ms.expr.match(ex)

@@ -55,31 +55,30 @@ func newFileMatcher(raw *caddyconf.MatchFile) (*fileMatcher, error) {
 	default:
 		return nil, fmt.Errorf("file matcher: unknown try policy %s", m.policy)
 	}
-	for _, f := range m.tryFiles {
-		if isStatusFile(f) {
-			// Caddy answers the request with that status as an error; a
-			// matcher here can only match or not.
-			return nil, fmt.Errorf("file matcher: try_files %q (an error status) is not supported", f)
-		}
-	}
 	return m, nil
 }
 
-// isStatusFile reports whether a try_files entry is "=<status>".
-func isStatusFile(f string) bool {
+// statusFile returns the error of a try_files entry "=<status>" (Caddy's
+// parseErrorCode), nil for any other entry.
+func statusFile(f string) error {
 	if len(f) < 2 || f[0] != '=' {
-		return false
+		return nil
 	}
 	code, err := strconv.Atoi(f[1:])
-	return err == nil && code >= 100 && code <= 999
+	if err != nil || code < 100 || code > 999 {
+		return nil
+	}
+	return &statusError{status: code, message: f[1:]}
 }
 
 // globEscaper escapes glob characters in placeholder values, as Caddy's
 // globSafeRepl.
 var globEscaper = strings.NewReplacer("*", `\*`, "[", `\[`, "?", `\?`, `\`, `\\`)
 
-// match is MatchFile.selectFile.
-func (m *fileMatcher) match(ex *Exchange, repl replacer) bool {
+// match is MatchFile.selectFile: with the first_exist policies, a
+// try_files entry "=<status>" reached before a file exists is an error
+// with that status.
+func (m *fileMatcher) match(ex *Exchange, repl replacer) (bool, error) {
 	// Caddy: ReplaceAll(root, ".") (empty values become "."), cleaned.
 	root := filepath.Clean(scanPlaceholders(m.root, func(key string) (string, bool) {
 		if v, _ := repl.get(key); v != "" {
@@ -94,22 +93,25 @@ func (m *fileMatcher) match(ex *Exchange, repl replacer) bool {
 			last = len(m.tryFiles) - 1
 		}
 		for i, pattern := range m.tryFiles {
+			if err := statusFile(pattern); err != nil {
+				return false, err
+			}
 			cands := m.candidates(root, pattern, repl)
 			if i == last {
 				if len(cands) == 0 {
 					cands = []fileCandidate{m.literalCandidate(root, pattern, repl)}
 				}
 				m.setPlaceholders(ex, cands[0], false)
-				return true
+				return true, nil
 			}
 			for _, c := range cands {
 				if info, ok := strictFileExists(c.full); ok {
 					m.setPlaceholders(ex, c, info.IsDir())
-					return true
+					return true, nil
 				}
 			}
 		}
-		return false
+		return false, nil
 	}
 	var best fileCandidate
 	var bestInfo fs.FileInfo
@@ -128,10 +130,10 @@ func (m *fileMatcher) match(ex *Exchange, repl replacer) bool {
 		}
 	}
 	if bestInfo == nil {
-		return false
+		return false, nil
 	}
 	m.setPlaceholders(ex, best, bestInfo.IsDir())
-	return true
+	return true, nil
 }
 
 // candidates are the files a try_files pattern names: placeholders
