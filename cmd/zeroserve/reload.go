@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
+	"github.com/zeroserve/zeroserve/internal/certs"
 	"github.com/zeroserve/zeroserve/internal/script"
 	"github.com/zeroserve/zeroserve/internal/server"
 )
@@ -116,4 +119,118 @@ func oneLine(err error) string {
 		}
 	}
 	return s
+}
+
+// reloadConfig returns the reload function of `run --config`: the config
+// is parsed, given automatic HTTPS (by a certificate manager of its own,
+// which also checks the tls app; the running one is left alone), lowered
+// and compiled again, and each running server's routes are swapped for
+// its new ones, all servers or none. Listeners and TLS stay as they
+// started: a change to them is logged as needing a restart, and the
+// server's routes are reloaded still.
+func reloadConfig(sites []*site, running *caddyconf.Program, scf *scriptFlags, cf *caddyFlags, stderr io.Writer) func(trigger string) {
+	return func(trigger string) {
+		fmt.Fprintf(stderr, "%s: reloading plugins and config %s\n", trigger, cf.config)
+		prog, err := lowerForReload(cf, stderr)
+		chains := make([]*script.Chain, len(sites))
+		for i, s := range sites {
+			if err != nil {
+				break
+			}
+			sp := serverNamed(prog, s.name)
+			if sp == nil {
+				fmt.Fprintf(stderr, "reload: server %s is no longer in the config; it keeps its routes until a restart\n", s.name)
+				continue
+			}
+			if !sameListeners(serverNamed(running, s.name), sp) {
+				fmt.Fprintf(stderr, "reload: server %s: listener or TLS connection policy changes need a restart; reloading its routes only\n", s.name)
+			}
+			chains[i], err = siteChain(scf, prog, sp)
+			if err != nil {
+				err = fmt.Errorf("server %s: %w", s.name, err)
+			}
+		}
+		if err != nil {
+			for _, c := range chains {
+				if c != nil {
+					c.Close()
+				}
+			}
+			fmt.Fprintf(stderr, "reload failed, previous config kept: %s\n", oneLine(err))
+			return
+		}
+		if !jsonEqual(tlsApp(running), tlsApp(prog)) {
+			fmt.Fprintf(stderr, "reload: tls app changes need a restart\n")
+		}
+		for _, sp := range prog.Servers {
+			if serverNamed(running, sp.Name) == nil && (cf.server == "" || sp.Name == cf.server) {
+				fmt.Fprintf(stderr, "reload: server %s is new; it needs a restart to listen\n", sp.Name)
+			}
+		}
+		for i, s := range sites {
+			if chains[i] != nil {
+				logLoaded(chains[i], stderr)
+				fmt.Fprintf(stderr, "reloaded server %s: generation %d serves new requests\n", s.name, s.rl.Swap(chains[i]))
+			}
+		}
+		running = prog
+	}
+}
+
+// lowerForReload parses the config, applies automatic HTTPS with a
+// certificate manager made (and stopped) for the purpose, and lowers it.
+func lowerForReload(cf *caddyFlags, stderr io.Writer) (*caddyconf.Program, error) {
+	cfg, err := parseConfig(cf.config, cf.adapter, stderr)
+	if err != nil {
+		return nil, err
+	}
+	httpPort, httpsPort := certs.Ports(cfg)
+	cm, err := certs.New(cfg, certs.Options{HTTPPort: httpPort, HTTPSPort: httpsPort})
+	if err != nil {
+		return nil, err
+	}
+	defer cm.Stop()
+	if err := cm.AutoHTTPS(cfg); err != nil {
+		return nil, err
+	}
+	return caddyconf.Lower(cfg)
+}
+
+// serverNamed returns the server of prog named name, or nil.
+func serverNamed(prog *caddyconf.Program, name string) *caddyconf.ServerProgram {
+	for _, sp := range prog.Servers {
+		if sp.Name == name {
+			return sp
+		}
+	}
+	return nil
+}
+
+// sameListeners reports whether a and b listen on the same addresses
+// with the same TLS connection policies.
+func sameListeners(a, b *caddyconf.ServerProgram) bool {
+	if a == nil || b == nil || len(a.Listen) != len(b.Listen) {
+		return false
+	}
+	for i := range a.Listen {
+		if a.Listen[i].Raw != b.Listen[i].Raw {
+			return false
+		}
+	}
+	return jsonEqual(a.Server.TLSConnectionPolicies, b.Server.TLSConnectionPolicies)
+}
+
+// tlsApp returns the config's tls app, or nil.
+func tlsApp(prog *caddyconf.Program) *caddyconf.TLSApp {
+	if prog.Config == nil || prog.Config.Apps == nil {
+		return nil
+	}
+	return prog.Config.Apps.TLS
+}
+
+// jsonEqual compares two config values by their JSON.
+func jsonEqual(a, b any) bool {
+	ja, erra := json.Marshal(a)
+	jb, errb := json.Marshal(b)
+	return erra == nil && errb == nil && bytes.Equal(ja, jb)
 }

@@ -231,3 +231,53 @@ func TestReloadUnderLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestReloadRunConfig: `run --config` reloads a changed Caddyfile's routes
+// on SIGHUP; a listener change is logged as needing a restart (the routes
+// still reload); a Caddyfile that does not adapt keeps the old routes and
+// names the file and line. On both backends.
+func TestReloadRunConfig(t *testing.T) {
+	for _, io := range []string{"uring", "epoll"} {
+		t.Run(io, func(t *testing.T) {
+			cf := filepath.Join(t.TempDir(), "Caddyfile")
+			write := func(port int, body string) {
+				os.WriteFile(cf, []byte(fmt.Sprintf("{\n\tauto_https off\n}\n:%d {\n\trespond %q\n}\n", port, body)), 0o644)
+			}
+			port := freePort(t)
+			write(port, "one")
+			_, proc, lg, stop := startWatched(t, "run", "--config", cf, "--io", io, "--disable-request-logging")
+			defer stop()
+			url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+			if code, body := getBody(t, url); code != 200 || body != "one" {
+				t.Fatalf("before reloading: %d %q", code, body)
+			}
+			runReloaded := regexp.MustCompile(`reloaded server srv0: generation (\d+) serves new requests`)
+
+			write(port, "two")
+			proc.Signal(syscall.SIGHUP)
+			lg.waitCount(t, runReloaded, 1)
+			if code, body := getBody(t, url); code != 200 || body != "two" {
+				t.Fatalf("after SIGHUP: %d %q", code, body)
+			}
+			lg.waitCount(t, closedRE, 1)
+
+			write(port+1, "three")
+			proc.Signal(syscall.SIGHUP)
+			lg.waitCount(t, runReloaded, 2)
+			lg.waitCount(t, regexp.MustCompile(`server srv0: listener or TLS connection policy changes need a restart`), 1)
+			if code, body := getBody(t, url); code != 200 || body != "three" {
+				t.Fatalf("after a listener change: %d %q, want the new routes on the old listener", code, body)
+			}
+
+			os.WriteFile(cf, []byte(fmt.Sprintf(":%d {\n\trespond \"x\"\n\tno_such_directive\n}\n", port)), 0o644)
+			proc.Signal(syscall.SIGHUP)
+			m := lg.waitCount(t, failedRE, 1)
+			if !strings.Contains(m[0][1], "no_such_directive") || !strings.Contains(m[0][1], "Caddyfile:3") {
+				t.Errorf("failure line %q does not name the directive and Caddyfile:3", m[0][1])
+			}
+			if code, body := getBody(t, url); code != 200 || body != "three" {
+				t.Fatalf("after a failed reload: %d %q", code, body)
+			}
+		})
+	}
+}

@@ -134,7 +134,7 @@ func (f *caddyFlags) loadChain(scf *scriptFlags, stderr io.Writer) (*script.Chai
 // site is one server of the config, compiled and listening.
 type site struct {
 	name    string
-	chain   *script.Chain
+	rl      *server.Reloadable // the compiled routes, swapped by reloads
 	servers []*server.Server
 }
 
@@ -173,7 +173,7 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 			for _, srv := range s.servers {
 				srv.Close()
 			}
-			s.chain.Close()
+			s.rl.Close()
 		}
 	}()
 	found := false
@@ -199,6 +199,7 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
 		return 1
 	}
+	defer watchReloads(scf.reload.signalFile, reloadConfig(sites, prog, scf, cf, stderr), stderr)()
 	sig := <-sigs
 	fmt.Fprintf(stderr, "%v: shutting down (grace %v)\n", sig, sf.grace)
 	code := 0
@@ -224,6 +225,52 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 // each of its addresses: TLS where certs.ListenerTLS says so, plain HTTP
 // (answering ACME HTTP-01 challenges before routing) elsewhere.
 func startSite(sf *serveFlags, scf *scriptFlags, cfg *caddyconf.Config, prog *caddyconf.Program, sp *caddyconf.ServerProgram, cm *certs.Manager, stderr io.Writer) (*site, error) {
+	chain, err := siteChain(scf, prog, sp)
+	if err != nil {
+		return nil, err
+	}
+	logLoaded(chain, stderr)
+	fwd, err := newForwarder()
+	if err != nil {
+		chain.Close()
+		return nil, err
+	}
+	s := &site{name: sp.Name, rl: server.NewReloadable(&server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr})}
+	path := "apps.http.servers." + sp.Name
+	for i, l := range sp.Listen {
+		addr, err := listenAddr(l)
+		if err != nil {
+			return s, fmt.Errorf("%s.listen[%d]: %w", path, i, err)
+		}
+		scfg, err := sf.config(s.rl, stderr)
+		if err != nil {
+			return s, err
+		}
+		scfg.Addr, scfg.TLSAddr, scfg.TLS = "", "", nil
+		if certs.ListenerTLS(cfg, sp.Server, int(l.StartPort)) {
+			if scfg.TLS, err = cm.ServerTLS(sp.Server, path); err != nil {
+				return s, err
+			}
+			scfg.TLSAddr = addr
+		} else {
+			scfg.Addr = addr
+			scfg.Handler = &acmeHTTP{Handler: s.rl, certs: cm}
+		}
+		srv, err := server.New(scfg)
+		if err != nil {
+			return s, err
+		}
+		if err := srv.Start(); err != nil {
+			return s, err
+		}
+		s.servers = append(s.servers, srv)
+	}
+	return s, nil
+}
+
+// siteChain compiles one server of the config and loads it after the
+// plugins.
+func siteChain(scf *scriptFlags, prog *caddyconf.Program, sp *caddyconf.ServerProgram) (*script.Chain, error) {
 	obj, err := compile.Compile(prog, compile.Options{Server: sp.Name})
 	if err != nil {
 		return nil, err
@@ -249,43 +296,7 @@ func startSite(sf *serveFlags, scf *scriptFlags, cfg *caddyconf.Config, prog *ca
 		compiled.Program().Close()
 		return nil, err
 	}
-	s := &site{name: sp.Name, chain: script.NewChain(append(plugins.Scripts(), compiled)...)}
-	logLoaded(s.chain, stderr)
-	fwd, err := newForwarder()
-	if err != nil {
-		return s, err
-	}
-	handler := &server.Scripts{Chain: s.chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr}
-	path := "apps.http.servers." + sp.Name
-	for i, l := range sp.Listen {
-		addr, err := listenAddr(l)
-		if err != nil {
-			return s, fmt.Errorf("%s.listen[%d]: %w", path, i, err)
-		}
-		scfg, err := sf.config(handler, stderr)
-		if err != nil {
-			return s, err
-		}
-		scfg.Addr, scfg.TLSAddr, scfg.TLS = "", "", nil
-		if certs.ListenerTLS(cfg, sp.Server, int(l.StartPort)) {
-			if scfg.TLS, err = cm.ServerTLS(sp.Server, path); err != nil {
-				return s, err
-			}
-			scfg.TLSAddr = addr
-		} else {
-			scfg.Addr = addr
-			scfg.Handler = &acmeHTTP{Scripts: handler, certs: cm}
-		}
-		srv, err := server.New(scfg)
-		if err != nil {
-			return s, err
-		}
-		if err := srv.Start(); err != nil {
-			return s, err
-		}
-		s.servers = append(s.servers, srv)
-	}
-	return s, nil
+	return script.NewChain(append(plugins.Scripts(), compiled)...), nil
 }
 
 // listenAddr turns a parsed listen address into the server's form.
@@ -312,9 +323,9 @@ var acmeChallengePrefix = []byte("/.well-known/acme-challenge/")
 
 // acmeHTTP answers ACME HTTP-01 challenges on a plain HTTP listener before
 // the routes run (Caddy does the same); every other request, and every
-// handler interface of Scripts, goes to the compiled config.
+// handler interface of the site's handler, goes to the compiled config.
 type acmeHTTP struct {
-	*server.Scripts
+	server.Handler
 	certs *certs.Manager
 }
 
@@ -332,5 +343,5 @@ func (h *acmeHTTP) ServeHTTP1(w *server.ResponseWriter, r *server.Request) {
 			return
 		}
 	}
-	h.Scripts.ServeHTTP1(w, r)
+	h.Handler.ServeHTTP1(w, r)
 }
