@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -279,5 +280,26 @@ func TestReloadRunConfig(t *testing.T) {
 				t.Fatalf("after a failed reload: %d %q", code, body)
 			}
 		})
+	}
+}
+
+// TestReloadSiteTarRejected: hot reload of a site tarball is not
+// implemented, and --reload-signal-file with one says so.
+func TestReloadSiteTarRejected(t *testing.T) {
+	code, _, errOut := runCmd("--reload-signal-file", filepath.Join(t.TempDir(), "r"), "site.tar")
+	if code != 2 || !strings.Contains(errOut, "hot reload of a site tarball is not implemented yet") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"load script a.c: clang: exit status 1\na.c:3:10: error: use of undeclared identifier 'x'\n  return x;\n1 error generated.\n", "load script a.c: clang: exit status 1: a.c:3:10: error: use of undeclared identifier 'x'"},
+		{"first\nsecond", "first"},
+	} {
+		if got := oneLine(errors.New(c.in)); got != c.want {
+			t.Errorf("oneLine(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }

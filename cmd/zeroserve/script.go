@@ -122,6 +122,13 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 		return serveCaddy(&sf, &scf, &cf, stderr)
 	}
 	if len(files) == 1 && filepath.Ext(files[0]) == ".tar" {
+		if scf.reload.signalFile != "" {
+			fmt.Fprintf(stderr, "zeroserve: --reload-signal-file: hot reload of a site tarball is not implemented yet\n")
+			return 2
+		}
+		defer watchReloads("", func(trigger string) {
+			fmt.Fprintf(stderr, "%s: hot reload of a site tarball is not implemented yet; still serving the loaded %s\n", trigger, files[0])
+		}, stderr)()
 		return serveSite(&sf, &scf, &stf, files[0], stderr)
 	}
 	if len(files) != 1 || (filepath.Ext(files[0]) != ".c" && filepath.Ext(files[0]) != ".o") {
