@@ -114,6 +114,9 @@ func (tr *trip) try() {
 	} else {
 		viewOf(&x.view, tr.r)
 	}
+	if x.inflight > 0 {
+		x.req = nil // the kernel may still read the last try's request
+	}
 	var err error
 	x.req, x.target, err = appendRequest(x.req[:0], x.target, &x.view, tr.r, u, noStream)
 	if err != nil {
