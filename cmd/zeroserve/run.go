@@ -29,7 +29,7 @@ import (
 func init() {
 	register(&command{
 		name:  "run",
-		usage: "run --config FILE [--adapter caddyfile|json] [--server NAME] [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--threads N] [--io auto|uring|epoll] [--grace DUR] [--disable-request-logging]",
+		usage: "run --config FILE [--adapter caddyfile|json] [--server NAME] [--reload-signal-file F] [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--threads N] [--io auto|uring|epoll] [--grace DUR] [--disable-request-logging]",
 		short: "Serve a Caddyfile (or Caddy JSON) on the addresses it names, compiled to eBPF.",
 		run:   runRun,
 	})
