@@ -72,6 +72,9 @@ var shorthandReplacer = strings.NewReplacer(shorthandPairs...)
 // in place, as Caddy does before any directive sees them.
 func expandShorthands(seg caddyfile.Segment) {
 	for i := range seg {
+		if strings.IndexByte(seg[i].Text, '{') < 0 {
+			continue // no placeholder: nothing to expand
+		}
 		text := shorthandReplacer.Replace(seg[i].Text)
 		for _, p := range prefixShorthands {
 			text = p.re.ReplaceAllString(text, p.repl)

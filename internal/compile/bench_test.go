@@ -7,6 +7,7 @@ import (
 
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/script"
+	"github.com/zeroserve/zeroserve/internal/vm"
 )
 
 // BenchmarkHostDispatch serves the first, the last and a missing host of
@@ -75,5 +76,22 @@ func BenchmarkRoute(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkStartup256 is the startup path of a 256-site Caddyfile (the
+// routing harness's sites): adapt, parse, lower, compile, write the ELF
+// object, load it (validate, link, JIT).
+func BenchmarkStartup256(b *testing.B) {
+	var src strings.Builder
+	for i := range 256 {
+		fmt.Fprintf(&src, "http://host%04d.bench {\n\t@api path /api/*\n\trespond @api \"api %d\" 200\n", i, i)
+		fmt.Fprintf(&src, "\t@item path_regexp item ^/items/([a-z0-9-]+)$\n\trespond @item \"item %d\" 200\n", i)
+		fmt.Fprintf(&src, "\thandle /static/* {\n\t\trespond \"static %d\" 200\n\t}\n\trespond \"root %d\" 200\n}\n", i, i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		elf := compileCaddyfile(b, src.String())
+		load(b, elf, vm.JITAuto).Close()
 	}
 }

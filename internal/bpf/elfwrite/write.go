@@ -282,15 +282,17 @@ func (w *writer) encode() []byte {
 		w.addSection(rs)
 	}
 	strtab := []byte{0}
+	strOffsets := map[string]uint32{}
 	addStr := func(s string) uint32 {
 		if s == "" {
 			return 0
 		}
-		if i := bytes.Index(strtab, append([]byte(s), 0)); i > 0 && strtab[i-1] == 0 {
-			return uint32(i)
+		if off, ok := strOffsets[s]; ok {
+			return off
 		}
 		off := uint32(len(strtab))
 		strtab = append(append(strtab, s...), 0)
+		strOffsets[s] = off
 		return off
 	}
 	var symb bytes.Buffer
