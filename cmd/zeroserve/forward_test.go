@@ -33,6 +33,7 @@ func TestServeCaddyLoadBalancing(t *testing.T) {
 			}
 			hits[i].Add(1)
 			w.Header().Set("X-Secret", "s")
+			w.Header().Set("X-Late", "upstream")
 			fmt.Fprintf(w, "up%d up=%s", i, r.Header.Get("X-Up"))
 		}))
 		defer ups[i].Close()
@@ -48,6 +49,10 @@ func TestServeCaddyLoadBalancing(t *testing.T) {
 }
 :8080 {
 	header X-Edge edge
+	header {
+		-X-Late
+		defer
+	}
 	handle /rr/* {
 		reverse_proxy %s %s {
 			lb_policy round_robin
@@ -100,7 +105,7 @@ func TestServeCaddyLoadBalancing(t *testing.T) {
 				if strings.HasPrefix(body, "up1") {
 					up = "up1 up=" + addr(1)
 				}
-				if resp.StatusCode != 200 || body != up || resp.Header.Get("X-Down") != "yes" || resp.Header.Get("X-Secret") != "" || resp.Header.Get("X-Edge") != "edge" {
+				if resp.StatusCode != 200 || body != up || resp.Header.Get("X-Down") != "yes" || resp.Header.Get("X-Secret") != "" || resp.Header.Get("X-Edge") != "edge" || resp.Header.Get("X-Late") != "" {
 					t.Fatalf("round_robin: %d %q %v", resp.StatusCode, body, resp.Header)
 				}
 			}
@@ -134,6 +139,67 @@ func TestServeCaddyLoadBalancing(t *testing.T) {
 			}
 			if resp, _ := get(t, base, "/dead/x"); resp.StatusCode != 503 {
 				t.Errorf("request with every upstream down: %d, want 503", resp.StatusCode)
+			}
+		})
+	}
+}
+
+// TestServeScriptProxyHooks: a script that forwards with zs_reverse_proxy
+// and registers a response hook gets the hook run on the proxied
+// response (it sees the upstream's header and changes the status), and
+// its zs.response.header.* metadata added, on both loops; for a failed
+// upstream the hook sees the 502.
+func TestServeScriptProxyHooks(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-From", "up")
+		fmt.Fprint(w, "proxied body")
+	}))
+	defer upstream.Close()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	down := "http://" + ln.Addr().String()
+	ln.Close()
+	src := filepath.Join(t.TempDir(), "hookproxy.c")
+	os.WriteFile(src, []byte(`#include "zeroserve.h"
+ZS_ENTRY zs_u64 entry(void) {
+  char up[128];
+  zs_s64 n = zs_req_header(ZS_STR("x-upstream"), up, sizeof up);
+  if (n <= 0 || n >= (zs_s64)sizeof up)
+    return zs_respond(400, ZS_STR("no upstream"));
+  zs_req_delete_header(ZS_STR("x-upstream"));
+  zs_meta_set(ZS_STR("zs.response.header.X-Meta"), ZS_STR("m"));
+  zs_res_hook(ZS_STR(""), ZS_STR("edit"), zs_json_new_object());
+  zs_reverse_proxy(up, n);
+  return 0;
+}
+ZS_CALL_ENTRY(edit, input) {
+  char v[8];
+  zs_s64 n = zs_res_header(ZS_STR("X-From"), v, sizeof v);
+  if (n == 2)
+    zs_res_set_status(zs_res_status() + 1);
+  else
+    zs_res_set_status(zs_res_status() + 2);
+  return input;
+}
+`), 0o644)
+	for _, io := range []string{"uring", "epoll"} {
+		t.Run(io, func(t *testing.T) {
+			base, _, stop := startBinary(t, "--addr", "127.0.0.1:0", "--io", io, src)
+			defer stop()
+			for _, c := range []struct {
+				upstream, body string
+				status         int
+			}{{upstream.URL, "proxied body", 201}, {down, "", 504}} {
+				req, _ := http.NewRequest("GET", "http://"+base+"/x", nil)
+				req.Header.Set("X-Upstream", c.upstream)
+				resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := readAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != c.status || body != c.body || resp.Header.Get("X-Meta") != "m" {
+					t.Errorf("upstream %s: %d %q %v, want %d %q with X-Meta", c.upstream, resp.StatusCode, body, resp.Header, c.status, c.body)
+				}
 			}
 		})
 	}
