@@ -74,8 +74,7 @@ func serveSite(sf *serveFlags, scf *scriptFlags, stf *siteFlags, tarPath string,
 		return 1
 	}
 	site := &static.Site{Source: t, Index: stf.index, TryHTML: stf.tryHTML}
-	h := &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr,
-		Fallback: &server.Files{Site: site}, Site: t}
+	h := &server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr, Site: site}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)

@@ -185,6 +185,9 @@ func TestServeSiteTarball(t *testing.T) {
 			if resp, _ := get("/fsx"); resp.Header.Get("X-Site") != "yes" || resp.Header.Get("Vary") != "Accept-Encoding" {
 				t.Errorf("zs_file_server response header: %v", resp.Header)
 			}
+			if resp, _ := get("/about"); resp.Header.Get("X-Site") != "yes" {
+				t.Errorf("site file: no zs.response.header.x-site: %v", resp.Header)
+			}
 			resp, _ := get("/docs/a.txt")
 			etag := resp.Header.Get("Etag")
 			if len(etag) != 34 || resp.Header.Get("Last-Modified") == "" || resp.Header.Get("Accept-Ranges") != "bytes" {

@@ -142,6 +142,16 @@ func (s *fileStream) release() {
 	}
 }
 
+// siteFile makes the site's file for the request, as the scripts left it,
+// the exchange's response (ActionFile).
+func (s *Scripts) siteFile(ex *helpers.Exchange) {
+	req := static.Request{Method: ex.Req.Method, Header: func(name string) string {
+		v, _ := ex.Req.Get(name)
+		return v
+	}}
+	ex.File, ex.Action = s.Site.Serve(req, ex.Req.Path), helpers.ActionFile
+}
+
 // serveFile sends the file response a script or Caddy's file_server chose
 // (helpers.ActionFile), with the zs.response.header.* metadata before its
 // own fields, after any response hooks, which may change the status and

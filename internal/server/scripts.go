@@ -46,9 +46,11 @@ type Scripts struct {
 	Forward func(w *ResponseWriter, r *Request, ex *helpers.Exchange, fuel uint64, release func())
 	// Fallback answers requests no script decided; nil gives 404.
 	Fallback Handler
-	// Site is the site's own files (a site tarball), which zs_file_server
-	// and Caddy's file_server without a root serve; nil for none.
-	Site static.Source
+	// Site is the site's own files (a site tarball): a request no script
+	// answered gets its file (files.go), with the zs.response.header.*
+	// metadata and hooks, instead of Fallback; zs_file_server and Caddy's
+	// file_server without a root serve its Source. nil for none.
+	Site *static.Site
 	// Log receives script log lines (zs_log) and trap reports; nil
 	// discards them. Lines are written by a goroutine of its own, so a
 	// slow Log never blocks a loop.
@@ -124,7 +126,9 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain, g *g
 	sr.scratch = fillRequest(&ex.Req, r, sr.scratch)
 	ex.BodyLength = int64(len(r.Body()))
 	ex.Config = s.Config
-	ex.Site = s.Site
+	if s.Site != nil {
+		ex.Site = s.Site.Source
+	}
 	fuel := s.Fuel
 	if fuel == 0 {
 		fuel = script.DefaultFuel
@@ -146,6 +150,9 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain, g *g
 		if ex.Action == helpers.ActionProxy {
 			kept = s.forward(w, r, sr, fuel)
 			return
+		}
+		if ex.Action == helpers.ActionNone && s.Site != nil {
+			s.siteFile(ex) // files.go
 		}
 		if ex.Action == helpers.ActionFile {
 			s.serveFile(w, r, ex, fuel) // files.go
