@@ -7,28 +7,6 @@ import (
 	"github.com/zeroserve/zeroserve/internal/static"
 )
 
-// Files serves a static site (`zeroserve site.tar`, the script chain's
-// fallback): static.Site decides the response and WriteFile streams it.
-type Files struct {
-	Site *static.Site
-}
-
-// ServeHTTP1 serves the file r's path names.
-func (h *Files) ServeHTTP1(w *ResponseWriter, r *Request) {
-	WriteFile(w, r, h.Site.Serve(StaticRequest(r), string(r.RawPath())))
-}
-
-// WantsBody reports false: a file response never depends on the body.
-func (h *Files) WantsBody(*Request) bool { return false }
-
-// StaticRequest returns what static serving reads of r.
-func StaticRequest(r *Request) static.Request {
-	return static.Request{
-		Method: string(r.MethodName()),
-		Header: func(name string) string { return string(r.Header().Get(name)) },
-	}
-}
-
 // Streaming a file: a body up to smallBody bytes is read at once into the
 // response; a larger one is read in chunks of fileChunk bytes with
 // positional reads, on the loop, while less than streamHigh bytes wait to
@@ -45,10 +23,10 @@ const (
 
 var chunkPool = sync.Pool{New: func() any { b := make([]byte, fileChunk); return &b }}
 
-// WriteFile sends res (status, header fields, body parts) on w and closes
+// writeFile sends res (status, header fields, body parts) on w and closes
 // it. A read error before anything is sent gives a 500; after the head is
 // sent it cuts the connection, so the client sees a short body.
-func WriteFile(w *ResponseWriter, r *Request, res *static.Response) {
+func writeFile(w *ResponseWriter, r *Request, res *static.Response) {
 	w.WriteHeader(res.Status)
 	for _, f := range res.Header {
 		w.AddHeader(f.Name, f.Value)
@@ -179,5 +157,5 @@ func (s *Scripts) serveFile(w *ResponseWriter, r *Request, ex *helpers.Exchange,
 	for _, f := range hr.Header {
 		res.Add(f.Name, f.Value)
 	}
-	WriteFile(w, r, res)
+	writeFile(w, r, res)
 }
