@@ -49,8 +49,9 @@ type pebble struct {
 
 // startPebble starts pebble-challtestsrv (DNS: every name is 127.0.0.1)
 // and Pebble, validating HTTP-01 on httpPort and TLS-ALPN-01 on tlsPort
-// of 127.0.0.1; certificates are valid for validity seconds.
-func startPebble(t *testing.T, httpPort, tlsPort, validity int) *pebble {
+// of 127.0.0.1; certificates are valid for validity seconds. With eab
+// (key ID -> base64url MAC key), accounts need an external account binding.
+func startPebble(t *testing.T, httpPort, tlsPort, validity int, eab map[string]string) *pebble {
 	t.Helper()
 	pebbleBin, challBin := lookTool(t, "pebble"), lookTool(t, "pebble-challtestsrv")
 	tmp := t.TempDir()
@@ -63,7 +64,7 @@ func startPebble(t *testing.T, httpPort, tlsPort, validity int) *pebble {
 	cfg := map[string]any{"pebble": map[string]any{
 		"listenAddress": listen, "managementListenAddress": mgmt,
 		"certificate": crt, "privateKey": key, "httpPort": httpPort, "tlsPort": tlsPort,
-		"ocspResponderURL": "", "externalAccountBindingRequired": false,
+		"ocspResponderURL": "", "externalAccountBindingRequired": eab != nil, "externalAccountMACKeys": eab,
 		"retryAfter": map[string]int{"authz": 1, "order": 1}, "keyAlgorithm": "ecdsa",
 		"profiles": map[string]any{"default": map[string]any{"description": "test", "validityPeriod": validity}},
 	}}
@@ -141,7 +142,7 @@ func TestACMEPebble(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			httpPort, tlsPort := freePort(t), freePort(t)
-			pb := startPebble(t, httpPort, tlsPort, 3600)
+			pb := startPebble(t, httpPort, tlsPort, 3600, nil)
 			dir := t.TempDir()
 			site := fmt.Sprintf("zs.test {\n\ttls {\n\t\tissuer acme {\n\t\t\t%s\n\t\t}\n\t}\n\trespond \"ok\"\n}\n", c.disable)
 			cf := writeIn(t, dir, "Caddyfile", acmeCaddyfile(pb, httpPort, tlsPort, site))
@@ -194,7 +195,7 @@ func writeRoots(t *testing.T, pb *pebble, file string) {
 // the stored certificate and orders nothing from the CA.
 func TestACMEPebbleStorageReuse(t *testing.T) {
 	httpPort, tlsPort := freePort(t), freePort(t)
-	pb := startPebble(t, httpPort, tlsPort, 3600)
+	pb := startPebble(t, httpPort, tlsPort, 3600, nil)
 	dir := t.TempDir()
 	cf := writeIn(t, dir, "Caddyfile", acmeCaddyfile(pb, httpPort, tlsPort, "zs.test {\n\trespond \"ok\"\n}\n"))
 	roots := pb.roots(t)
@@ -227,7 +228,7 @@ var renewedRE = regexp.MustCompile(`"msg":"certificate renewed successfully"`)
 // server runs, and the new one is served.
 func TestACMEPebbleRenewal(t *testing.T) {
 	httpPort, tlsPort := freePort(t), freePort(t)
-	pb := startPebble(t, httpPort, tlsPort, 30)
+	pb := startPebble(t, httpPort, tlsPort, 30, nil)
 	dir := t.TempDir()
 	cf := writeIn(t, dir, "Caddyfile", strings.Replace(acmeCaddyfile(pb, httpPort, tlsPort, "zs.test {\n\trespond \"ok\"\n}\n"),
 		"{\n", "{\n\trenew_interval 1s\n", 1))
@@ -242,5 +243,21 @@ func TestACMEPebbleRenewal(t *testing.T) {
 	body, second, err := getTLS(t, tlsPort, "zs.test", roots)
 	if err != nil || body != "ok" || second.SerialNumber.Cmp(first.SerialNumber) == 0 {
 		t.Errorf("after renewal: %q %v, serial %v (was %v)", body, err, second.SerialNumber, first.SerialNumber)
+	}
+}
+
+// TestACMEPebbleEAB: with a CA that requires external account binding,
+// `acme_eab` gets the account, and the certificate, as in Caddy.
+func TestACMEPebbleEAB(t *testing.T) {
+	httpPort, tlsPort := freePort(t), freePort(t)
+	const kid, mac = "kid-1", "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"
+	pb := startPebble(t, httpPort, tlsPort, 3600, map[string]string{kid: mac})
+	dir := t.TempDir()
+	cf := writeIn(t, dir, "Caddyfile", strings.Replace(acmeCaddyfile(pb, httpPort, tlsPort, "zs.test {\n\trespond \"ok\"\n}\n"),
+		"{\n", fmt.Sprintf("{\n\tacme_eab {\n\t\tkey_id %s\n\t\tmac_key %s\n\t}\n", kid, mac), 1))
+	zs := startProc(t, []string{"XDG_DATA_HOME=" + dir}, binary(t), "run", "--config", cf, "--io", "epoll")
+	zs.waitLog(obtainedRE, 60*time.Second)
+	if body, _, err := getTLS(t, tlsPort, "zs.test", pb.roots(t)); err != nil || body != "ok" {
+		t.Fatalf("GET: %q %v", body, err)
 	}
 }
