@@ -83,7 +83,12 @@ func (a *accessLog) init(lw *logWriter, worker int) {
 // logRequest appends the access-log line of c's finished request:
 // time, request id (worker-sequence), peer, scheme, method, target,
 // status, body bytes and the time since the head was complete.
+// With Caddy access logs (Config.CaddyLogs) the request is logged there
+// instead.
 func (w *worker) logRequest(c *conn, status, size int) {
+	if w.logCaddy(c, status, size, time.Now()) {
+		return
+	}
 	a := &w.log
 	if a.lw == nil {
 		return

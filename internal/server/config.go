@@ -66,6 +66,9 @@ type Config struct {
 	Log io.Writer
 	// AccessLog receives one line per request; nil disables it.
 	AccessLog io.Writer
+	// CaddyLogs, when set, logs requests as a Caddy config says
+	// (accesslog_caddy.go) instead of AccessLog's lines.
+	CaddyLogs *CaddyLogs
 }
 
 // DefaultMaxBodyBytes is the request body limit when Limits.MaxBodyBytes is

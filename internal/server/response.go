@@ -33,7 +33,8 @@ type ResponseWriter struct {
 	streamed int64  // body bytes sent, for the access log
 	onDrain  func() // see OnDrain
 
-	enc bodyEncoder // response compression (Encode, encode.go)
+	enc     bodyEncoder // response compression (Encode, encode.go)
+	logInfo accessInfo  // for the Caddy access log (SetAccessLog)
 }
 
 // reset prepares w for the next request, keeping its buffers.

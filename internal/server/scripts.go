@@ -143,6 +143,7 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain, g *g
 		if e, ok := ex.ResponseEncoding(); ok {
 			w.Encode(e)
 		}
+		w.SetAccessLog(ex.User, ex.LogSkip())
 		if ex.Action == helpers.ActionAbort {
 			w.Abort()
 			return
