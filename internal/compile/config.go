@@ -72,6 +72,17 @@ func clientIPConfig(sp *caddyconf.ServerProgram) (string, error) {
 	return js, nil
 }
 
+// usesOrigRequest reports whether a server's configuration reads the
+// original request ({http.request.orig_*}), which then needs the
+// snapshot of the request as it arrived.
+func usesOrigRequest(sp *caddyconf.ServerProgram) (bool, error) {
+	b, err := json.Marshal(sp.Server)
+	if err != nil {
+		return false, &Error{Path: "apps.http.servers." + sp.Name, Msg: err.Error()}
+	}
+	return bytes.Contains(b, []byte("http.request.orig_")), nil
+}
+
 // handlerConfigs maps a handler's module name to the function that turns
 // its Caddy configuration into the configuration its helper reads; each
 // handler's file registers itself (handler_<name>.go).

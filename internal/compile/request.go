@@ -14,7 +14,8 @@ import (
 //
 //	[r1, r2 = &cfg, len                   ; with trusted proxies: the client IP
 //	 call zs_caddy_client_ip]
-//	[r1 = snapshot; call zs_caddy_error]  ; with error routes: keep the request
+//	[r1 = snapshot; call zs_caddy_error]  ; with error routes or {http.request.orig_*}:
+//	                                      ; keep the request
 //	<routes>                              ; inline list, result in r0
 //	if r0 == 1 goto done                  ; answered or aborted
 //	if r0 != 3 goto empty                 ; 0 or 2: nobody answered
@@ -41,7 +42,11 @@ func (c *compiler) request() error {
 		c.e.LoadString(bpf.R1, bpf.R2, js)
 		c.e.CallHelper("zs_caddy_client_ip")
 	}
-	if sp.Errors != nil {
+	orig, err := usesOrigRequest(sp)
+	if err != nil {
+		return err
+	}
+	if sp.Errors != nil || orig {
 		c.e.Mov64Imm(bpf.R1, helpers.CaddyErrorSnapshot)
 		c.e.CallHelper("zs_caddy_error")
 	}

@@ -22,7 +22,9 @@ import (
 //	.proto, .proto_name, .uri_escaped, .uri.path_escaped,
 //	.uri.query_escaped, .uri.path.file, .uri.path.dir,
 //	.uri.path.file.base, .uri.path.file.ext, .uuid, .cookie.<name>,
-//	.remote.host/<bits>[,<bits6>] (caddy_placeholder_request.go)
+//	.remote.host/<bits>[,<bits6>], .orig_method, .orig_uri[.path[.<N>,
+//	.file, .file_escaped, .dir], .query, .prefixed_query]
+//	(caddy_placeholder_request.go)
 //	http.vars.<name> (client_ip and trusted_proxy as Caddy's server sets
 //	them: caddy_clientip.go), http.regexp.<...> (captures of regexp
 //	matchers), http.matchers.file.* (the file matcher's result)
@@ -67,7 +69,10 @@ func CaddyPlaceholder(key string) PlaceholderKind {
 		"http.request.uri.path_escaped", "http.request.uri.query_escaped",
 		"http.request.uri.path.file", "http.request.uri.path.dir",
 		"http.request.uri.path.file.base", "http.request.uri.path.file.ext",
-		"http.request.uuid":
+		"http.request.uuid", "http.request.orig_method", "http.request.orig_uri",
+		"http.request.orig_uri.path", "http.request.orig_uri.path.file",
+		"http.request.orig_uri.path.file_escaped", "http.request.orig_uri.path.dir",
+		"http.request.orig_uri.query", "http.request.orig_uri.prefixed_query":
 		return PlaceholderSupported
 	}
 	if isGlobalPlaceholder(key) {
@@ -78,7 +83,7 @@ func CaddyPlaceholder(key string) PlaceholderKind {
 	}
 	for _, p := range []string{"http.request.header.", "http.request.uri.query.", "http.vars.", "http.regexp.",
 		"http.request.host.labels.", "http.request.uri.path.", "http.request.cookie.",
-		"http.request.remote.host/", "http.matchers.file."} {
+		"http.request.remote.host/", "http.matchers.file.", "http.request.orig_uri.path."} {
 		if strings.HasPrefix(key, p) && len(key) > len(p) {
 			return PlaceholderSupported
 		}

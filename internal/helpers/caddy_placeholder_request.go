@@ -14,8 +14,8 @@ import (
 
 // requestPlaceholder answers the http.request.* keys of Caddy's HTTP
 // replacer that the core switch of replacer.get does not: protocol
-// names, escaped forms, path pieces, cookies, the request UUID and
-// remote-address prefixes.
+// names, escaped forms, path pieces, cookies, the request UUID,
+// remote-address prefixes and the original request.
 func (r replacer) requestPlaceholder(key string) (string, bool) {
 	req := &r.ex.Req
 	switch key {
@@ -43,6 +43,9 @@ func (r replacer) requestPlaceholder(key string) (string, bool) {
 		return path.Ext(decodedPath(req.Path)), true
 	case "http.request.uuid":
 		return r.uuid(), true
+	}
+	if strings.HasPrefix(key, "http.request.orig_") {
+		return r.origPlaceholder(key)
 	}
 	if name, ok := strings.CutPrefix(key, "http.request.cookie."); ok {
 		return cookieValue(req, name), true
@@ -112,4 +115,55 @@ func remotePrefix(peer, bitsBoth string) string {
 		return ""
 	}
 	return p.String()
+}
+
+// origPlaceholder answers {http.request.orig_*}: the request as it
+// arrived (method, path, query), kept by the snapshot the compiled
+// server takes first when its configuration uses these placeholders
+// (zs_caddy_error CaddyErrorSnapshot); without one, the request as it is.
+func (r replacer) origPlaceholder(key string) (string, bool) {
+	or := r.ex.caddy.orig
+	if or.Method == "" {
+		or = r.ex.Req
+	}
+	p := decodedPath(or.Path)
+	switch key {
+	case "http.request.orig_method":
+		return or.Method, true
+	case "http.request.orig_uri":
+		return or.URI(), true
+	case "http.request.orig_uri.path":
+		return p, true
+	case "http.request.orig_uri.path.file":
+		_, file := path.Split(p)
+		return file, true
+	case "http.request.orig_uri.path.file_escaped":
+		_, file := path.Split(or.Path)
+		return file, true
+	case "http.request.orig_uri.path.dir":
+		dir, _ := path.Split(p)
+		return dir, true
+	case "http.request.orig_uri.query":
+		return or.RawQuery, true
+	case "http.request.orig_uri.prefixed_query":
+		if or.RawQuery == "" {
+			return "", true
+		}
+		return "?" + or.RawQuery, true
+	}
+	if idx, ok := strings.CutPrefix(key, "http.request.orig_uri.path."); ok {
+		n, err := strconv.Atoi(idx)
+		if err != nil || n < 0 {
+			return "", false
+		}
+		parts := strings.Split(p, "/")
+		if len(parts) > 0 && parts[0] == "" {
+			parts = parts[1:]
+		}
+		if n >= len(parts) {
+			return "", true
+		}
+		return parts[n], true
+	}
+	return "", false
 }
