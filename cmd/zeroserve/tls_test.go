@@ -227,3 +227,21 @@ func TestRunOnDemand(t *testing.T) {
 		})
 	}
 }
+
+// TestRunFailingOrder: an ACME order that cannot succeed (the CA is down)
+// is logged and retried while the server keeps serving its other sites.
+func TestRunFailingOrder(t *testing.T) {
+	dir := t.TempDir()
+	httpPort, tlsPort, caPort := freePort(t), freePort(t), freePort(t)
+	zs := startRun(t, dir, fmt.Sprintf("{\n\thttp_port %d\n\thttps_port %d\n\tacme_ca https://127.0.0.1:%d/dir\n}\n\n"+
+		"acme.test {\n\trespond \"acme\"\n}\n\nlocal.test {\n\ttls internal\n\trespond \"local\"\n}\n", httpPort, tlsPort, caPort), "epoll", tlsPort)
+	zs.waitLog(regexp.MustCompile(`"msg":"will retry".*acme\.test`), 60*time.Second)
+	zs.waitLog(obtainedRE, 30*time.Second)
+	root := filepath.Join(dir, "caddy", "pki", "authorities", "local", "root.crt")
+	if body, _, err := getTLS(t, tlsPort, "local.test", poolOf(t, root)); err != nil || body != "local" {
+		t.Fatalf("local.test: %q %v; log:\n%s", body, err, zs.output())
+	}
+	if _, err := handshake(tlsPort, &tls.Config{ServerName: "acme.test", InsecureSkipVerify: true}); err == nil {
+		t.Error("acme.test has a certificate although its CA is down")
+	}
+}
