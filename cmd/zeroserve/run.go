@@ -136,6 +136,7 @@ type site struct {
 	name    string
 	rl      *server.Reloadable // the compiled routes, swapped by reloads
 	servers []*server.Server
+	logs    *server.CaddyLogs // the server's access logs, nil without
 }
 
 // serveConfig serves every server of the config (only --server's, when
@@ -173,6 +174,7 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 			for _, srv := range s.servers {
 				srv.Close()
 			}
+			s.logs.Close()
 			s.rl.Close()
 		}
 	}()
@@ -237,6 +239,14 @@ func startSite(sf *serveFlags, scf *scriptFlags, cfg *caddyconf.Config, prog *ca
 	}
 	s := &site{name: sp.Name, rl: server.NewReloadable(&server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr})}
 	path := "apps.http.servers." + sp.Name
+	logs, warnings, err := server.NewCaddyLogs(cfg, sp.Server)
+	if err != nil {
+		return s, err
+	}
+	s.logs = logs
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "zeroserve: warning: %s\n", w)
+	}
 	for i, l := range sp.Listen {
 		addr, err := listenAddr(l)
 		if err != nil {
@@ -247,6 +257,7 @@ func startSite(sf *serveFlags, scf *scriptFlags, cfg *caddyconf.Config, prog *ca
 			return s, err
 		}
 		scfg.Addr, scfg.TLSAddr, scfg.TLS = "", "", nil
+		scfg.CaddyLogs = logs
 		if certs.ListenerTLS(cfg, sp.Server, int(l.StartPort)) {
 			if scfg.TLS, err = cm.ServerTLS(sp.Server, path); err != nil {
 				return s, err
