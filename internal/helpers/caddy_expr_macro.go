@@ -2,6 +2,7 @@ package helpers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 )
@@ -273,7 +274,7 @@ func (m *exprMacro) build(in macroInput) (*matchSet, error) {
 	case "client_ip":
 		raw.ClientIP = &caddyconf.MatchIP{Ranges: s}
 	case "protocol":
-		raw.Protocol = s[0]
+		raw.Protocol = strings.ToLower(s[0])
 	case "path_regexp":
 		name, rest := named(2)
 		raw.PathRegexp = &caddyconf.MatchRegexp{Name: name, Pattern: rest[0]}

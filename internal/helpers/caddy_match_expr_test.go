@@ -170,3 +170,34 @@ func TestExprCaptures(t *testing.T) {
 		}
 	}
 }
+
+// TestExprEscapes follows Caddy's celmatcher_test.go on escaped
+// placeholders in macro arguments: \{x} is rewritten to {x} before CEL
+// parses the text, so the matcher expands it (or, escaped once more,
+// keeps it literal), and a "\{" left in a CEL string is a bad escape.
+func TestExprEscapes(t *testing.T) {
+	for _, tc := range []struct {
+		expr, field string
+		want        bool
+	}{
+		{`header({'Field': '\\\{foobar}'})`, "{foobar}", true},
+		{`header({'Field': '\{http.request.uri.path}'})`, "/foo", true},
+		{`header({'Field': '\{http.request.uri.path}'})`, "{http.request.uri.path}", false},
+		{`protocol('HTTPs')`, "", true},
+	} {
+		ex := exprRequest()
+		ex.Req.Path = "/foo"
+		ex.Req.Header = append(ex.Req.Header, Field{"Field", tc.field})
+		m, err := newExprMatcher(tc.expr, "")
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
+		if got, err := m.match(ex); got != tc.want || err != nil {
+			t.Errorf("%s with Field %q = %v, %v; want %v", tc.expr, tc.field, got, err, tc.want)
+		}
+	}
+	if _, err := newExprMatcher(`header({'Field': '\\{foobar}'})`, ""); err == nil {
+		t.Error("a bad escape left by placeholder rewriting was accepted")
+	}
+}
