@@ -114,3 +114,37 @@ func TestReverseProxyConfigRejects(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReverseProxyConfig: any reverse_proxy handler JSON the strict model
+// accepts is converted or rejected with an error, never a panic, and a
+// converted one is accepted by the helper that runs it.
+func FuzzReverseProxyConfig(f *testing.F) {
+	for _, s := range []string{
+		`{"upstreams":[{"dial":"10.0.0.1:80"},{"dial":"[::1]:81","max_requests":3}],"load_balancing":{"selection_policy":{"policy":"cookie","name":"c","fallback":{"policy":"header","field":"X"}},"retries":2,"try_duration":1000}}`,
+		`{"upstreams":[{"dial":"a:1"}],"health_checks":{"active":{"uri":"/h","interval":5,"expect_body":"ok("},"passive":{"fail_duration":1,"unhealthy_status":[5]}},"headers":{"request":{"set":{"Host":["{http.reverse_proxy.upstream.hostport}"]}},"response":{"require":{"status_code":[2]},"delete":["X"]}}}`,
+		`{"upstreams":[{"dial":"a:1"}],"transport":{"protocol":"http","tls":{"ca":{"provider":"file","pem_files":["x"]}},"versions":["1.1","2"],"keep_alive":{"enabled":false}},"trusted_proxies":["1.2.3.0/24","bad"]}`,
+		`{"upstreams":[{"dial":"a:1"}],"load_balancing":{"selection_policy":{"policy":"weighted_round_robin","weights":[0,-1]}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := caddyconf.Parse([]byte(jsonServer(`[{"handle":[{"handler":"reverse_proxy",`+strings.TrimPrefix(string(data), "{")+`]}]`, "")))
+		if err != nil || len(cfg.Apps.HTTP.Servers["srv0"].Routes) == 0 {
+			return
+		}
+		rp, ok := cfg.Apps.HTTP.Servers["srv0"].Routes[0].Handle[0].Value.(*caddyconf.ReverseProxy)
+		if !ok {
+			return
+		}
+		conv, err := reverseProxyConfig("handler", rp)
+		if err != nil {
+			return
+		}
+		body, err := marshal(conv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, _ := marshal(helpers.CaddyHandler{Handler: "reverse_proxy", Config: json.RawMessage(body)})
+		_ = helpers.CheckCaddyConfig("zs_caddy_handle", []byte(js)) // may reject (bad regexp, range): never panic
+	})
+}
