@@ -179,6 +179,13 @@ extern zs_s64 zs_response_clear(void);
 /* A handle to the parsed document, or -1 when it is not valid JSON (or is
  * nested deeper than 256 levels). */
 extern zs_s64 zs_json_parse(const char *data, zs_u64 len);
+/* The site tarball's file path (its tar key verbatim: "data/x.json", not
+ * "/data/x.json") parsed as JSON; -1 without a site tarball, for a missing
+ * file, one over 4 MiB or one that is not JSON. */
+extern zs_s64 zs_load_static_json(const char *path, zs_u64 len);
+/* {"size": bytes, "etag": "<32 hex digits>", "mtime": unix seconds} of
+ * the site tarball's file path (same path rule); -1 as above. */
+extern zs_s64 zs_load_file_metadata(const char *path, zs_u64 len);
 /* Re-points h at its tree's root and makes it valid again. */
 extern zs_s64 zs_json_reset(zs_s64 h);
 /* A new cursor to the member key, or -1 (not an object, missing key, key

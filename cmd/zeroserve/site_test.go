@@ -30,6 +30,7 @@ func siteTree(t *testing.T) string {
 		"docs/a.txt":                 "0123456789",
 		"img/logo.png":               "\x89PNG fake",
 		"data.bin":                   "\x00\x01\x02",
+		"data/x.json":                `{"k":"value"}`,
 		".zeroserve/scripts/10-fs.c": fsScript,
 	} {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -55,6 +56,23 @@ ZS_ENTRY zs_u64 entry(void) {
       zs_s64 m = zs_meta_get(ZS_STR("http.error.status_code"), st, sizeof st);
       zs_respond(299, st, m);
     }
+  } else if (n == 5 && p[1] == 'm' && p[2] == 'e' && p[3] == 't' && p[4] == 'a') {
+    zs_s64 h = zs_load_file_metadata(ZS_STR("data/x.json"));
+    zs_s64 bad = zs_load_file_metadata(ZS_STR("/data/x.json"));
+    char et[40], out[4];
+    zs_u64 size = 0; /* unsigned: clang 14's BPF backend has no signed division */
+    zs_s64 el = zs_json_read_string(zs_json_get(h, ZS_STR("etag")), et, sizeof et);
+    zs_json_read_i64(zs_json_get(h, ZS_STR("size")), (zs_s64 *)&size, 8);
+    out[0] = '0' + size / 10;
+    out[1] = '0' + size % 10;
+    out[2] = el == 32 ? 'y' : 'n';
+    out[3] = bad == -1 ? 'y' : 'n';
+    zs_respond(200, out, 4);
+  } else if (n == 5 && p[1] == 'j' && p[2] == 's' && p[3] == 'o' && p[4] == 'n') {
+    char out[16];
+    zs_s64 h = zs_load_static_json(ZS_STR("data/x.json"));
+    zs_s64 l = zs_json_read_string(zs_json_get(h, ZS_STR("k")), out, sizeof out);
+    if (zs_load_static_json(ZS_STR("data.bin")) == -1 && l > 0 && l < 16) zs_respond(200, out, l);
   }
   return 0;
 }
@@ -110,7 +128,7 @@ func TestPackRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	want := ".zeroserve/ .zeroserve/scripts/ .zeroserve/scripts/10-fs.o about.html data.bin docs/ docs/a.txt docs/index.html img/ img/logo.png index.html"
+	want := ".zeroserve/ .zeroserve/scripts/ .zeroserve/scripts/10-fs.o about.html data.bin data/ data/x.json docs/ docs/a.txt docs/index.html img/ img/logo.png index.html"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("entries %s\nwant    %s", got, want)
 	}
@@ -174,6 +192,8 @@ func TestServeSiteTarball(t *testing.T) {
 				{"/data.bin", "\x00\x01\x02", "application/octet-stream", 200},
 				{"/fsx", "0123456789", "text/plain; charset=utf-8", 200},
 				{"/miss", "404", "", 299},
+				{"/meta", "13yy", "", 200},
+				{"/json", "value", "", 200},
 				{"/nope", "404 page not found\n", "text/plain; charset=utf-8", 404},
 				{"/.zeroserve/scripts/10-fs.o", "404 page not found\n", "text/plain; charset=utf-8", 404},
 			} {
