@@ -40,7 +40,8 @@ type matchSet struct {
 }
 
 // ipRanges are the prefixes (and zones) of a remote_ip or client_ip
-// matcher, as Caddy's provisionCidrsZonesFromRanges makes them.
+// matcher, as Caddy's provisionCidrsZonesFromRanges makes them (global
+// placeholders expanded once, at load).
 type ipRanges struct {
 	prefixes []netip.Prefix
 	zones    []string
@@ -52,9 +53,12 @@ func newIPRanges(m *caddyconf.MatchIP) (*ipRanges, error) {
 	}
 	r := &ipRanges{}
 	for _, s := range m.Ranges {
-		if len(Placeholders(s)) > 0 {
-			return nil, fmt.Errorf("placeholders in IP ranges are not supported: %q", s)
-		}
+		// Caddy expands the ranges when it loads the configuration, with
+		// the global placeholders only ({env.*}, {system.*}, ...).
+		s = scanPlaceholders(s, func(key string) (string, bool) {
+			v, _ := globalPlaceholder(key)
+			return v, true
+		}, true)
 		s, zone, _ := strings.Cut(s, "%")
 		var p netip.Prefix
 		var err error

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
 )
 
 // TestPlaceholdersRequest checks the http.request.* keys of
@@ -113,5 +115,22 @@ func TestPlaceholdersGlobal(t *testing.T) {
 	unix, _ := r.get("time.now.unix")
 	if n, _ := strconv.ParseInt(unix, 10, 64); n < before.Unix() {
 		t.Errorf("{time.now.unix} = %s, before %d", unix, before.Unix())
+	}
+}
+
+// TestIPRangePlaceholders checks that remote_ip and client_ip ranges
+// expand global placeholders once, at load, as Caddy's
+// provisionCidrsZonesFromRanges does; other placeholders become empty.
+func TestIPRangePlaceholders(t *testing.T) {
+	t.Setenv("ZS_RANGE_TEST", "198.51.100.0/24")
+	r, err := newIPRanges(&caddyconf.MatchIP{Ranges: []string{"{env.ZS_RANGE_TEST}"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.match("198.51.100.9:1") || r.match("192.0.2.1:1") {
+		t.Errorf("{env.ZS_RANGE_TEST} ranges = %v", r.prefixes)
+	}
+	if _, err := newIPRanges(&caddyconf.MatchIP{Ranges: []string{"{http.request.host}"}}); err == nil {
+		t.Error("a request placeholder in a range was accepted (Caddy expands it to empty: an invalid address)")
 	}
 }
