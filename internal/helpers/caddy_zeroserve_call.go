@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/zeroserve/zeroserve/internal/static"
 	"github.com/zeroserve/zeroserve/internal/vm"
 )
 
@@ -25,7 +26,7 @@ import (
 //	{"action":"abort"}                                     close, no response
 //	{"action":"error","status":N,"message":"..."}          a Caddy error (handle_errors)
 //	{"action":"adopt_response"}                            the callee's own zs_respond,
-//	                                                       zs_reverse_proxy or zs_abort
+//	                                                       zs_reverse_proxy or zs_file_server
 //
 // A call that fails (the callee traps, returns no handle, or the calls are
 // nested too deep), an unknown action and a malformed reply are a Caddy
@@ -92,9 +93,13 @@ func (z *zeroserveCall) runGuest(c *vm.Context, k *Call) (uint64, error) {
 	reply, own, err := z.call(c, k)
 	if err == nil {
 		var r uint64
-		if r, err = z.apply(ex, reply, own); err == nil {
+		r, err = z.apply(ex, reply, &own)
+		own.release()
+		if err == nil {
 			return r, nil
 		}
+	} else {
+		own.release()
 	}
 	var f *callFailure
 	if !errors.As(err, &f) {
@@ -107,17 +112,33 @@ func (z *zeroserveCall) runGuest(c *vm.Context, k *Call) (uint64, error) {
 	return CaddyError, nil
 }
 
-// calleeOutcome is what the callee decided for the request itself
-// (zs_respond, zs_reverse_proxy, zs_abort), kept for adopt_response.
+// calleeOutcome is what a run decided for the request itself (zs_respond,
+// zs_reverse_proxy, zs_file_server, zs_abort): the callee's, kept for
+// adopt_response, or the caller's, kept across the call.
 type calleeOutcome struct {
 	action   Action
 	response Response
 	upstream string
+	proxy    *CaddyReverseProxy
+	file     *static.Response
+}
+
+// takeOutcome takes the exchange's outcome out of it, leaving none.
+func (ex *Exchange) takeOutcome() calleeOutcome {
+	o := calleeOutcome{ex.Action, ex.Response, ex.Upstream, ex.Proxy, ex.File}
+	ex.Action, ex.Response, ex.Upstream, ex.Proxy, ex.File = ActionNone, Response{}, "", nil, nil
+	return o
+}
+
+// setOutcome puts o in the exchange.
+func (ex *Exchange) setOutcome(o calleeOutcome) {
+	ex.Action, ex.Response, ex.Upstream, ex.Proxy, ex.File = o.action, o.response, o.upstream, o.proxy, o.file
 }
 
 // call runs the callee on a copy of the input and returns its reply and
-// its own outcome; the exchange's response slot is as before the call
-// (but a zs_abort stands, as with zs_call).
+// its own outcome; the exchange's outcome is as before the call (but a
+// zs_abort stands, as with zs_call). A file the callee opened and the
+// handler does not adopt is closed by apply.
 func (z *zeroserveCall) call(c *vm.Context, k *Call) (*jsonNode, calleeOutcome, error) {
 	ex := k.Ex
 	var own calleeOutcome
@@ -141,15 +162,15 @@ func (z *zeroserveCall) call(c *vm.Context, k *Call) (*jsonNode, calleeOutcome, 
 	}
 	var calldata [8]byte
 	binary.LittleEndian.PutUint64(calldata[:], InputHandle)
-	action, resp, upstream := ex.Action, ex.Response, ex.Upstream
-	ex.Action, ex.Response = ActionNone, Response{}
+	caller := ex.takeOutcome()
 	fuel := c.FuelLeft()
 	r0, left, err := ex.Caller.RunCall(callee, z.script, z.function, calldata[:], fuel)
 	callee.FlushLog()
-	own = calleeOutcome{ex.Action, ex.Response, ex.Upstream}
-	if ex.Action != ActionAbort {
-		ex.Action, ex.Response, ex.Upstream = action, resp, upstream
+	own = ex.takeOutcome()
+	if own.action == ActionAbort {
+		caller.action = ActionAbort
 	}
+	ex.setOutcome(caller)
 	if cerr := c.Charge(fuel - left); cerr != nil {
 		return nil, own, cerr
 	}
@@ -166,8 +187,17 @@ func (z *zeroserveCall) call(c *vm.Context, k *Call) (*jsonNode, calleeOutcome, 
 	return out.node, own, nil
 }
 
-// apply carries out the reply's action.
-func (z *zeroserveCall) apply(ex *Exchange, reply *jsonNode, own calleeOutcome) (uint64, error) {
+// release closes a file the callee opened and nobody adopted.
+func (o *calleeOutcome) release() {
+	if o.file != nil {
+		o.file.Close()
+		o.file = nil
+	}
+}
+
+// apply carries out the reply's action; adopt_response moves the callee's
+// outcome own into the exchange.
+func (z *zeroserveCall) apply(ex *Exchange, reply *jsonNode, own *calleeOutcome) (uint64, error) {
 	if ex.Action == ActionAbort {
 		return CaddyStop, nil // the callee called zs_abort
 	}
@@ -205,12 +235,13 @@ func (z *zeroserveCall) apply(ex *Exchange, reply *jsonNode, own calleeOutcome) 
 		ex.caddy.raised = &caddyError{status: status, message: msg}
 		return CaddyError, nil
 	case "adopt_response":
-		if own.action != ActionRespond && own.action != ActionProxy {
+		if own.action != ActionRespond && own.action != ActionProxy && own.action != ActionFile {
 			return 0, &callFailure{"adopt_response, but the function made no response"}
 		}
-		ex.Action, ex.Response, ex.Upstream = own.action, own.response, own.upstream
-		if own.action == ActionRespond {
-			writeHeader(ex, own.response.Status)
+		ex.setOutcome(*own)
+		*own = calleeOutcome{}
+		if ex.Action == ActionRespond {
+			writeHeader(ex, ex.Response.Status)
 		}
 		return CaddyStop, nil
 	}

@@ -16,7 +16,7 @@ func applyReply(t testing.TB, reply string, own calleeOutcome) (*Exchange, uint6
 	}
 	ex := &Exchange{Meta: map[string]string{}}
 	z := &zeroserveCall{script: "s", function: "f"}
-	r, err := z.apply(ex, n, own)
+	r, err := z.apply(ex, n, &own)
 	return ex, r, err
 }
 
