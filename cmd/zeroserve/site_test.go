@@ -296,3 +296,57 @@ func TestServeLargeFileFlatRSS(t *testing.T) {
 		})
 	}
 }
+
+// TestServeCaddyFileServer: Caddy's file_server compiled from a Caddyfile
+// and served by the binary on both I/O backends (the differential suite in
+// internal/caddydiff compares the same features with real Caddy).
+func TestServeCaddyFileServer(t *testing.T) {
+	root := t.TempDir()
+	for name, body := range map[string]string{
+		"index.html": "home", "a.txt": "0123456789", "sub/index.html": "sub",
+		"secret.txt": "no", "app.js": "plain", "app.js.gz": "gzipped",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(body), 0o644)
+	}
+	cf := filepath.Join(t.TempDir(), "Caddyfile")
+	os.WriteFile(cf, []byte(":80 {\n\troot * "+root+"\n\tfile_server {\n\t\thide secret.txt\n\t\tprecompressed gzip\n\t}\n}\n"), 0o644)
+	noRedirect := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport: &http.Transport{DisableCompression: true}}
+	for _, ioMode := range []string{"uring", "epoll"} {
+		t.Run(ioMode, func(t *testing.T) {
+			addr, _, stop := startBinary(t, "--caddy", cf, "--addr", "127.0.0.1:0", "--io", ioMode)
+			defer stop()
+			for _, c := range []struct {
+				method, path, hdr, val string
+				status                 int
+				body, check, want      string
+			}{
+				{"GET", "/", "", "", 200, "home", "Content-Type", "text/html; charset=utf-8"},
+				{"GET", "/sub", "", "", 308, "<a href=\"/sub/\">Permanent Redirect</a>.\n\n", "Location", "/sub/"},
+				{"GET", "/a.txt/", "", "", 308, "<a href=\"/a.txt\">Permanent Redirect</a>.\n\n", "Location", "/a.txt"},
+				{"GET", "/a.txt", "Range", "bytes=1-2", 206, "12", "Content-Range", "bytes 1-2/10"},
+				{"GET", "/a.txt", "If-None-Match", "*", 304, "", "Vary", "Accept-Encoding"},
+				{"GET", "/secret.txt", "", "", 404, "", "", ""},
+				{"GET", "/app.js", "Accept-Encoding", "gzip", 200, "gzipped", "Content-Encoding", "gzip"},
+				{"GET", "/app.js", "", "", 200, "plain", "Content-Type", "text/javascript; charset=utf-8"},
+				{"POST", "/a.txt", "", "", 405, "", "Allow", "GET, HEAD"},
+			} {
+				req, _ := http.NewRequest(c.method, "http://"+addr+c.path, nil)
+				if c.hdr != "" {
+					req.Header.Set(c.hdr, c.val)
+				}
+				resp, err := noRedirect.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != c.status || string(b) != c.body || (c.check != "" && resp.Header.Get(c.check) != c.want) {
+					t.Errorf("%s %s %s: %d %q %s=%q, want %d %q %q", c.method, c.path, c.val, resp.StatusCode, b, c.check, resp.Header.Get(c.check), c.status, c.body, c.want)
+				}
+			}
+		})
+	}
+}
