@@ -179,6 +179,9 @@ func (w *wireExpression) UnmarshalJSON(b []byte) error {
 // does not implement.
 func newMatchSet(raw *wireMatchSet) (*matchSet, error) {
 	ms := &matchSet{host: raw.Host, method: raw.Method, header: raw.Header, query: raw.Query, hasQuery: raw.Query != nil, protocol: raw.Protocol, vars: raw.Vars}
+	if err := checkHosts(raw.Host); err != nil {
+		return nil, err
+	}
 	var err error
 	if ms.remoteIP, err = newIPRanges(raw.RemoteIP); err != nil {
 		return nil, err
@@ -410,6 +413,26 @@ func requestHost(ex *Exchange) string {
 		return host
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+}
+
+// checkHosts rejects a host matcher that names a host twice (ASCII case
+// folded), as Caddy's MatchHost.Provision does, and a non-ASCII name
+// (Caddy converts it to its IDNA ASCII form; not implemented here).
+func checkHosts(hosts []string) error {
+	seen := make(map[string]int, len(hosts))
+	for i, h := range hosts {
+		for j := 0; j < len(h); j++ {
+			if h[j] >= 0x80 {
+				return fmt.Errorf("host %q: non-ASCII host names (IDNA) are not supported", h)
+			}
+		}
+		n := strings.ToLower(h)
+		if first, ok := seen[n]; ok {
+			return fmt.Errorf("host at index %d is repeated at index %d: %s", first, i, h)
+		}
+		seen[n] = i
+	}
+	return nil
 }
 
 // matchHost is Caddy's MatchHost: case-insensitive names, "*" standing

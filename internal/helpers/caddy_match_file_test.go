@@ -112,3 +112,16 @@ func TestFileMatcher(t *testing.T) {
 		t.Error("unknown try policy accepted")
 	}
 }
+
+// TestHostMatcherChecks checks what Caddy's MatchHost.Provision rejects:
+// a repeated host (case-insensitive); and the IDNA names not implemented.
+func TestHostMatcherChecks(t *testing.T) {
+	for _, hosts := range [][]string{{"a.example", "A.example"}, {"bücher.example"}} {
+		if _, err := newMatchSet(&wireMatchSet{MatcherSet: caddyconf.MatcherSet{Host: hosts}}); err == nil {
+			t.Errorf("host %q accepted", hosts)
+		}
+	}
+	if _, err := newMatchSet(&wireMatchSet{MatcherSet: caddyconf.MatcherSet{Host: []string{"a.example", "*.example", "{env.X}"}}}); err != nil {
+		t.Error(err)
+	}
+}
