@@ -35,15 +35,26 @@ func (f *reloadFlags) register(fs *flag.FlagSet) {
 // original.
 const signalFilePoll = time.Second
 
-// watchReloads calls reload with what triggered it on every SIGHUP and,
-// when signalFile is set, whenever that file's content differs from what
-// the previous read saw (a file that is missing or unreadable is skipped
-// until it can be read again; its content when watching starts is the
+// reloadWatch turns SIGHUP into reloads.
+type reloadWatch struct {
+	hup chan os.Signal
+}
+
+// catchReloads starts catching SIGHUP, which then no longer ends the
+// process; one that arrives before watch runs is served by it.
+func catchReloads() *reloadWatch {
+	w := &reloadWatch{hup: make(chan os.Signal, 1)}
+	signal.Notify(w.hup, syscall.SIGHUP)
+	return w
+}
+
+// watch calls reload with what triggered it on every SIGHUP and, when
+// signalFile is set, whenever that file's content differs from what the
+// previous read saw (a file that is missing or unreadable is skipped until
+// it can be read again; its content when watching starts is the
 // baseline). Reloads run one at a time on one goroutine. stop ends the
-// watch and waits for a reload in progress.
-func watchReloads(signalFile string, reload func(trigger string), stderr io.Writer) (stop func()) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
+// watch, and the catching of SIGHUP, and waits for a reload in progress.
+func (w *reloadWatch) watch(signalFile string, reload func(trigger string), stderr io.Writer) (stop func()) {
 	var tick <-chan time.Time
 	var last []byte
 	var ticker *time.Ticker
@@ -59,7 +70,7 @@ func watchReloads(signalFile string, reload func(trigger string), stderr io.Writ
 			select {
 			case <-done:
 				return
-			case <-hup:
+			case <-w.hup:
 				reload("SIGHUP")
 			case <-tick:
 				b, ok := readSignalFile(signalFile, stderr)
@@ -71,7 +82,7 @@ func watchReloads(signalFile string, reload func(trigger string), stderr io.Writ
 		}
 	})
 	return func() {
-		signal.Stop(hup)
+		signal.Stop(w.hup)
 		if ticker != nil {
 			ticker.Stop()
 		}

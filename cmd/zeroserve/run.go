@@ -168,6 +168,7 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 	} else {
 		fmt.Fprintf(stderr, "fd limit %d\n", n)
 	}
+	hup := catchReloads() // before listening: a SIGHUP from then on reloads
 	var sites []*site
 	defer func() {
 		for _, s := range sites {
@@ -201,7 +202,7 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
 		return 1
 	}
-	defer watchReloads(scf.reload.signalFile, reloadConfig(sites, prog, scf, cf, stderr), stderr)()
+	defer hup.watch(scf.reload.signalFile, reloadConfig(sites, prog, scf, cf, stderr), stderr)()
 	sig := <-sigs
 	fmt.Fprintf(stderr, "%v: shutting down (grace %v)\n", sig, sf.grace)
 	code := 0

@@ -126,7 +126,7 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "zeroserve: --reload-signal-file: hot reload of a site tarball is not implemented yet\n")
 			return 2
 		}
-		defer watchReloads("", func(trigger string) {
+		defer catchReloads().watch("", func(trigger string) {
 			fmt.Fprintf(stderr, "%s: hot reload of a site tarball is not implemented yet; still serving the loaded %s\n", trigger, files[0])
 		}, stderr)()
 		return serveSite(&sf, &scf, &stf, files[0], stderr)
@@ -171,7 +171,7 @@ func serveChain(sf *serveFlags, scf *scriptFlags, chain *script.Chain, load func
 	}
 	rl := server.NewReloadable(&server.Scripts{Chain: chain, Fuel: scf.fuel, Config: scf.config(), Forward: fwd, Log: stderr})
 	defer rl.Close()
-	defer watchReloads(scf.reload.signalFile, reloadChain(rl, load, stderr), stderr)()
+	defer catchReloads().watch(scf.reload.signalFile, reloadChain(rl, load, stderr), stderr)()
 	return serve(sf, rl, stderr, sigs)
 }
 
