@@ -55,6 +55,13 @@ typedef int8_t zs_s8;
  * ZS_CALL_ENTRY(name, input) { ... } defines "zeroserve.call.<name>", which
  * zs_call and response hooks run; input is the caller's JSON handle and the
  * body returns a JSON handle, or a negative value on failure.
+ * A Caddyfile's `zeroserve_call <script> <name> { key value ... }` runs it
+ * with input {"version":1,"config":{"key":"value",...},"route":{...}}; the
+ * returned object's "action" decides: "continue" (the next handler runs),
+ * "respond" (status, body, headers {"Name":["v"]}), "proxy" (url), "abort",
+ * "error" (status, message: the error routes run) or "adopt_response" (the
+ * function's own zs_respond / zs_reverse_proxy / zs_file_server). A failed
+ * call or another reply is a 500 error.
  */
 #define ZS_CALL_ENTRY(name, input)                                             \
   static zs_s64 zs__call_body_##name(zs_s64 input);                            \
