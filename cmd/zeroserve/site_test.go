@@ -26,6 +26,7 @@ func siteTree(t *testing.T) string {
 	for name, body := range map[string]string{
 		"index.html":                 "<h1>home</h1>",
 		"about.html":                 "about page",
+		"hello.html":                 "<p>hi <zs-meta> zs.response.header.x-site </zs-meta><zs-meta>nope</zs-meta></p>",
 		"docs/index.html":            "docs index",
 		"docs/a.txt":                 "0123456789",
 		"img/logo.png":               "\x89PNG fake",
@@ -128,7 +129,7 @@ func TestPackRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	want := ".zeroserve/ .zeroserve/scripts/ .zeroserve/scripts/10-fs.o about.html data.bin data/ data/x.json docs/ docs/a.txt docs/index.html img/ img/logo.png index.html"
+	want := ".zeroserve/ .zeroserve/scripts/ .zeroserve/scripts/10-fs.o about.html data.bin data/ data/x.json docs/ docs/a.txt docs/index.html hello.html img/ img/logo.png index.html"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("entries %s\nwant    %s", got, want)
 	}
@@ -187,6 +188,7 @@ func TestServeSiteTarball(t *testing.T) {
 				{"/docs/", "docs index", "text/html; charset=utf-8", 200},
 				{"/docs", "docs index", "text/html; charset=utf-8", 200},
 				{"/about", "about page", "text/html; charset=utf-8", 200},
+				{"/hello.html", "<p>hi yes</p>", "text/html; charset=utf-8", 200},
 				{"/docs/a.txt", "0123456789", "text/plain; charset=utf-8", 200},
 				{"/img/logo.png", "\x89PNG fake", "image/png", 200},
 				{"/data.bin", "\x00\x01\x02", "application/octet-stream", 200},

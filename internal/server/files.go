@@ -127,7 +127,31 @@ func (s *Scripts) siteFile(ex *helpers.Exchange) {
 		v, _ := ex.Req.Get(name)
 		return v
 	}}
-	ex.File, ex.Action = s.Site.Serve(req, ex.Req.Path), helpers.ActionFile
+	res := s.Site.Serve(req, ex.Req.Path)
+	if res.Status == 200 && res.File != nil && static.Templated(res.Get("Content-Type")) && res.Length() <= static.MaxTemplate {
+		expandMeta(ex, res)
+	}
+	ex.File, ex.Action = res, helpers.ActionFile
+}
+
+// expandMeta applies the template pass to an HTML or XML site file: each
+// <zs-meta> key </zs-meta> becomes the request's metadata value. A file
+// that had markers is sent from memory without ETag or Last-Modified (its
+// bytes now depend on the request).
+func expandMeta(ex *helpers.Exchange, res *static.Response) {
+	p := res.Parts[0]
+	body := make([]byte, p.Len)
+	if n, _ := res.File.ReadAt(body, p.Off); n < len(body) {
+		return // sent as it is; writeFile reports the read error
+	}
+	out, ok := static.ExpandMeta(body, func(key string) string { return ex.Meta[key] })
+	if !ok {
+		return
+	}
+	res.Close()
+	res.Parts = []static.Part{{Data: out}}
+	res.Del("Etag")
+	res.Del("Last-Modified")
 }
 
 // serveFile sends the file response a script or Caddy's file_server chose

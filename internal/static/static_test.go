@@ -329,3 +329,24 @@ func TestTarReadDir(t *testing.T) {
 		t.Errorf("ReadDir(root): %d entries", len(root))
 	}
 }
+
+func TestExpandMeta(t *testing.T) {
+	meta := map[string]string{"user": "ann", "n": "1"}
+	lookup := func(k string) string { return meta[k] }
+	for in, want := range map[string]string{
+		"<p><zs-meta> user </zs-meta></p>":              "<p>ann</p>",
+		"<zs-meta>n</zs-meta>+<zs-meta>nope</zs-meta>!": "1+!",
+		"no markers":                                    "no markers",
+		"<zs-meta>user":                                 "<zs-meta>user",
+	} {
+		got, _ := ExpandMeta([]byte(in), lookup)
+		if string(got) != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+	for ct, want := range map[string]bool{"text/html; charset=utf-8": true, "text/xml; charset=utf-8": true, "image/svg+xml": true, "text/plain; charset=utf-8": false, "application/json": false} {
+		if Templated(ct) != want {
+			t.Errorf("Templated(%q) = %v", ct, !want)
+		}
+	}
+}
