@@ -161,3 +161,15 @@ func TestReloadProxiedHoldsGeneration(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkReloadableAcquire is the per-request cost of generations: one
+// reference taken and dropped, from parallel goroutines as from loops.
+func BenchmarkReloadableAcquire(b *testing.B) {
+	rl := &Reloadable{scripts: &Scripts{}}
+	rl.install(script.NewChain())
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rl.acquire().release()
+		}
+	})
+}
