@@ -120,7 +120,7 @@ http://*.b.example:{PORT} {
 			Epoll: true,
 		},
 		Case{
-			Name: "rewrite and uri",
+			Name: "rewrite and orig_uri",
 			Caddyfile: `:{PORT} {
 	rewrite /r /target?from=r
 	uri /s* strip_prefix /s

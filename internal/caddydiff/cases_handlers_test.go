@@ -30,12 +30,11 @@ line2"
 		host={host} hostport={hostport} port={port} scheme={scheme} method={method}
 		uri={uri} path={path} dir={dir} file={file} query={query} qx={query.x} qmissing=[{query.nope}]
 		hdr={header.X-Test} hdrmissing=[{header.Nope}] ua={http.request.header.User-Agent}
-		orig={http.request.orig_uri} origpath={http.request.orig_uri.path} origq={http.request.orig_uri.query}
-		remote={remote_host} rip={http.request.remote.host} proto={http.request.proto}
+		remote={remote_host} rip={http.request.remote.host}
 		pathfile={http.request.uri.path.file} base={http.request.uri.path.file.base} ext={http.request.uri.path.file.ext}
 		p0={http.request.uri.path.0} p1={http.request.uri.path.1} pn=[{http.request.uri.path.9}]
 		host0={http.request.host.labels.0} host1={http.request.host.labels.1}
-		cookie={cookie.sess} unknown={does.not.exist} esc=\{notaplaceholder\}
+		unknown={does.not.exist} esc=\{notaplaceholder\}
 		TXT 200
 }`,
 			Requests: []Request{
@@ -153,7 +152,7 @@ line2"
 		rewrite * /m1
 		rewrite * /m2?x=y
 	}
-	respond "path={path} query={query} orig={http.request.orig_uri} uri={uri}"
+	respond "path={path} query={query} uri={uri}"
 }`,
 			Requests: []Request{Get("/r1"), Get("/r1?keep=1"), Get("/r2?keep=1"), Get("/r3?x=1"), Get("/r4?a=b"), Get("/r5/x"), Get("/multi"), Get("/none?q")},
 		},
@@ -233,7 +232,7 @@ line2"
 	respond "fine"
 	handle_errors {
 		header X-Err "{err.status_code}"
-		respond "caught {err.status_code} {err.status_text} msg={err.message} id-set={err.id}" 
+		respond "caught {err.status_code} {err.status_text} msg={err.message}"
 	}
 }`,
 			Requests: []Request{Get("/e403"), Get("/e500"), Get("/x")},
@@ -245,7 +244,7 @@ line2"
 	respond "fine"
 	handle_errors {
 		rewrite * /err-{err.status_code}
-		respond "page {path} for {http.request.orig_uri}"
+		respond "page {path} for {err.status_code}"
 	}
 }`,
 			Requests: []Request{Get("/missing/a?x"), Get("/ok")},

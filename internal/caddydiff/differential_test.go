@@ -16,14 +16,18 @@ import (
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/caddyfile"
 	"github.com/zeroserve/zeroserve/internal/compile"
-	"github.com/zeroserve/zeroserve/internal/loop"
 )
 
-// TestMain points Caddy's storage and config directories at a temporary
-// directory.
+// TestMain builds the zeroserve binary and points Caddy's storage and
+// config directories at a temporary directory.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "caddydiff")
 	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	// Built before HOME moves: go build finds its caches from HOME.
+	if err := buildZeroserve(dir); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -100,7 +104,8 @@ func runCase(t *testing.T, c Case, tl *tally) {
 	}
 
 	zport := freePort(t)
-	chain, err := compileZeroserve(render(zport))
+	zsrc := render(zport)
+	chain, err := compileZeroserve(zsrc)
 	if err != nil {
 		var u1 *caddyconf.UnsupportedError
 		var u2 *caddyfile.UnsupportedError
@@ -111,34 +116,37 @@ func runCase(t *testing.T, c Case, tl *tally) {
 		tl.diffs++
 		t.Fatalf("zeroserve rejects the config: %v", err)
 	}
-	defer chain.Close()
-
-	backends := []loop.Backend{loop.IOUring}
+	chain.Close()
+	path, err := writeCaddyfile(t.TempDir(), "Caddyfile", zsrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backends := []string{"uring"}
 	if c.Epoll {
-		backends = append(backends, loop.Epoll)
+		backends = append(backends, "epoll")
 	}
 	for _, b := range backends {
-		srv, err := startZeroserve(chain, zport, b)
+		zs, err := startZeroserve(path, zport, b)
 		if err != nil {
-			t.Fatalf("zeroserve on %v: %v", b, err)
+			t.Fatalf("zeroserve on %s: %v", b, err)
 		}
 		for i, r := range c.Requests {
 			got := send(zport, r)
-			if b == loop.IOUring {
+			if b == "uring" {
 				tl.requests++
 			}
 			for _, d := range compare(want[i], got) {
 				if k, ok := known(c.Name, r.label(), d); ok {
-					if b == loop.IOUring {
+					if b == "uring" {
 						tl.known = append(tl.known, fmt.Sprintf("%s / %s / %s: %s", c.Name, r.label(), d.field, k.Reason))
 					}
 					continue
 				}
 				tl.diffs++
-				t.Errorf("%s (%v): %s\n\tcaddy     %s\n\tzeroserve %s", r.label(), b, d.field, d.caddy, d.zeroserve)
+				t.Errorf("%s (%s): %s\n\tcaddy     %s\n\tzeroserve %s", r.label(), b, d.field, d.caddy, d.zeroserve)
 			}
 		}
-		srv.Close()
+		zs.stop()
 	}
 }
 

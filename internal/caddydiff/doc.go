@@ -1,8 +1,10 @@
 // Package caddydiff is the differential test suite against real Caddy
 // (issue #7, Tests): every case is one Caddyfile served twice, by Caddy
 // (github.com/caddyserver/caddy/v2 with its standard modules, in process)
-// and by zeroserve (our adapter → caddyconf → compile → the script chain on
-// internal/server), on free loopback ports; the same requests go to both and
+// and by zeroserve (our adapter → caddyconf → compile → load, in process,
+// to classify rejections; then served by the zeroserve binary TestMain
+// builds, `zeroserve --caddy FILE --threads 1 --io uring|epoll`, so the
+// reverse_proxy forwarder is cmd/zeroserve's own), on free loopback ports; the same requests go to both and
 // their responses are compared: status, body, body framing
 // (Content-Length, chunked or neither) and every header except the ones
 // that may differ between two correct servers (Date, Server, Alt-Svc, Via,

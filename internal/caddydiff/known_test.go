@@ -30,6 +30,12 @@ var knownDifferences = []knownDifference{
 	{Case: "odd paths", Request: "GET localhost /a/./b/../c", Field: "body",
 		Reason: "zeroserve's server gives handlers the cleaned path (dot segments resolved, slashes merged: http1.CleanPath) for placeholders too; Caddy cleans only to match and keeps the path as received in {path} and {uri}"},
 	{Case: "odd paths", Request: "GET localhost //x//y", Field: "body", Reason: "as /a/./b/../c"},
+	{Case: "no route answers", Request: "HEAD localhost /else", Field: "framing",
+		Reason: "an empty response to HEAD: Go's net/http (under Caddy) sends no Content-Length, zeroserve's server sends Content-Length: 0 (both valid, RFC 9110 §8.6)"},
+	{Case: "host without a catch-all", Request: "GET - /", Field: "framing",
+		Reason: "a request without Host is refused by the server itself: Go's net/http closes the connection after a body without Content-Length, zeroserve's server sends one"},
+	{Case: "host without a catch-all", Request: "GET - /", Field: "body",
+		Reason: "the server's own 400 text: Go's net/http says \"missing required Host header\", zeroserve's server \"400 Bad Request\""},
 }
 
 // known returns the table entry excusing d in request r of case c.

@@ -3,24 +3,29 @@
 package caddydiff
 
 import (
+	"bytes"
+	"fmt"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
+	"syscall"
+	"time"
 
 	"github.com/zeroserve/zeroserve/internal/bpf/elfwrite"
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/caddyfile"
 	"github.com/zeroserve/zeroserve/internal/compile"
-	"github.com/zeroserve/zeroserve/internal/helpers"
-	"github.com/zeroserve/zeroserve/internal/loop"
-	"github.com/zeroserve/zeroserve/internal/proxy"
 	"github.com/zeroserve/zeroserve/internal/script"
-	"github.com/zeroserve/zeroserve/internal/server"
 	"github.com/zeroserve/zeroserve/internal/vm"
 )
 
-// compileZeroserve runs the Caddyfile through zeroserve's pipeline as
-// cmd/zeroserve does: our adapter, the strict model, the compiler, the
-// ELF writer and the loader (JIT where there is one).
+// compileZeroserve runs the Caddyfile through zeroserve's pipeline in
+// process, as cmd/zeroserve does: our adapter, the strict model, the
+// compiler, the ELF writer and the loader (JIT where there is one). Its
+// error is typed (unsupported or not) where the served binary's would only
+// be text.
 func compileZeroserve(src string) (*script.Chain, error) {
 	js, _, err := caddyfile.Adapt("Caddyfile", []byte(src))
 	if err != nil {
@@ -53,64 +58,69 @@ func compileZeroserve(src string) (*script.Chain, error) {
 	return script.NewChain(s), nil
 }
 
-// startZeroserve serves chain on 127.0.0.1:port with one worker on the
-// backend, forwarding reverse_proxy requests through the proxy engine.
-func startZeroserve(chain *script.Chain, port int, backend loop.Backend) (*server.Server, error) {
-	fwd, err := newForwarder()
+// zeroserveBin is the zeroserve binary TestMain builds.
+var zeroserveBin string
+
+// buildZeroserve builds cmd/zeroserve into dir.
+func buildZeroserve(dir string) error {
+	zeroserveBin = filepath.Join(dir, "zeroserve")
+	out, err := exec.Command("go", "build", "-o", zeroserveBin, "../../cmd/zeroserve").CombinedOutput()
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("go build ./cmd/zeroserve: %v\n%s", err, out)
 	}
-	srv, err := server.New(server.Config{
-		Addr:    net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
-		Threads: 1,
-		Backend: backend,
-		Handler: &server.Scripts{
-			Chain:   chain,
-			Config:  &helpers.Config{RateLimiter: helpers.NewRateLimiter(helpers.DefaultRateLimitBuckets)},
-			Forward: fwd,
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := srv.Start(); err != nil {
-		return nil, err
-	}
-	return srv, nil
+	return nil
 }
 
-// newForwarder returns a server.Scripts Forward function on one proxy
-// engine, as cmd/zeroserve's (upstream URLs parsed per request).
-func newForwarder() (func(w *server.ResponseWriter, r *server.Request, ex *helpers.Exchange, fuel uint64, release func()), error) {
-	p, err := proxy.New(proxy.Config{})
-	if err != nil {
+// zeroserveProc is a running `zeroserve --caddy` process.
+type zeroserveProc struct {
+	cmd    *exec.Cmd
+	stderr bytes.Buffer
+	exited chan struct{}
+}
+
+// startZeroserve serves the Caddyfile at path as `zeroserve --caddy`
+// does in production (the same forwarder for reverse_proxy), on
+// 127.0.0.1:port with one worker on the io backend ("uring" or "epoll"),
+// and waits until it accepts connections.
+func startZeroserve(path string, port int, io string) (*zeroserveProc, error) {
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	p := &zeroserveProc{exited: make(chan struct{})}
+	p.cmd = exec.Command(zeroserveBin, "--caddy", path, "--addr", addr, "--threads", "1", "--io", io,
+		"--grace", "1s", "--disable-request-logging")
+	p.cmd.Stderr = &p.stderr
+	if err := p.cmd.Start(); err != nil {
 		return nil, err
 	}
-	return func(w *server.ResponseWriter, r *server.Request, ex *helpers.Exchange, _ uint64, release func()) {
-		defer release() // Forward copies the request
-		upstream := ex.Upstream
-		if ex.Proxy != nil {
-			// Stopgap: the first upstream only; cmd/zeroserve's bridge
-			// (balancing, header_up/down, response edits) is not importable.
-			upstream = "http://" + ex.Proxy.Upstreams[0].Dial
+	go func() { p.cmd.Wait(); close(p.exited) }()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		select {
+		case <-p.exited:
+			return nil, fmt.Errorf("zeroserve exited: %s", p.stderr.String())
+		default:
 		}
-		u, err := proxy.ParseUpstream(upstream)
-		if err != nil {
-			w.WriteHeader(502)
-			return
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return p, nil
 		}
-		req := &ex.Req
-		p.Forward(w, r, u, &proxy.Outgoing{
-			Method:   req.Method,
-			Path:     req.Path,
-			RawQuery: req.RawQuery,
-			Header: func(yield func(string, string) bool) {
-				for _, f := range req.Header {
-					if !yield(f.Name, f.Value) {
-						return
-					}
-				}
-			},
-		})
-	}, nil
+		time.Sleep(10 * time.Millisecond)
+	}
+	p.stop()
+	return nil, fmt.Errorf("zeroserve did not listen on %s: %s", addr, p.stderr.String())
+}
+
+// stop ends the process (SIGTERM, then SIGKILL after 5 s).
+func (p *zeroserveProc) stop() {
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(5 * time.Second):
+		p.cmd.Process.Kill()
+		<-p.exited
+	}
+}
+
+// writeCaddyfile writes src to dir/name and returns the path.
+func writeCaddyfile(dir, name, src string) (string, error) {
+	p := filepath.Join(dir, name)
+	return p, os.WriteFile(p, []byte(src), 0o644)
 }
