@@ -230,6 +230,46 @@ func init() {
 			Epoll:    true,
 		},
 		Case{
+			Name:  "try_files rewrite",
+			Files: files,
+			Caddyfile: `:{PORT} {
+	root * {ROOT}
+	try_files {path} {path}/index.html /index.html
+	respond "served {path} {uri}"
+}`,
+			Requests: []Request{Get("/a.html"), Get("/docs"), Get("/missing?q=1"), Get("/")},
+		},
+		Case{
+			Name:  "file matcher shorthand",
+			Files: files,
+			Caddyfile: `:{PORT} {
+	root * {ROOT}
+	@one file /nope.html /a.html
+	@def file
+	respond /one @one "one {file_match.relative}"
+	respond @def "default {file_match.relative} {file_match.type}"
+	respond "none"
+}`,
+			Requests: []Request{Get("/one"), Get("/small.txt"), Get("/docs"), Get("/zz")},
+		},
+		Case{
+			Name: "expression quoting forms",
+			Caddyfile: `:{PORT} {
+	@a expression {http.request.header.X-N} == "400"
+	@b expression {method} == "POST"
+	@d expression "{path} == '/d'"
+	@e expression ` + "`{path} == \"/e\"`" + `
+	@f ` + "`{path}.endsWith('/f')`" + `
+	respond @a "a"
+	respond @b "b"
+	respond @d "d"
+	respond @e "e"
+	respond @f "f"
+	respond "none"
+}`,
+			Requests: []Request{Get("/", "X-N: 400"), {Method: "POST", Target: "/"}, Get("/d"), Get("/e"), Get("/x/f"), Get("/g")},
+		},
+		Case{
 			Name: "expression basics",
 			Caddyfile: `:{PORT} {
 	@get expression {method} == "GET" && {path}.startsWith("/e")
