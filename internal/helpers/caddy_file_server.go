@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -153,7 +152,7 @@ func (fsrv *CaddyFileServer) serve(ex *Exchange, repl replacer) int {
 	etag := res.Get("Etag")
 	res.Add("Vary", "Accept-Encoding")
 	var file static.File
-	for _, enc := range acceptedEncodings(ex.Req.Header, fsrv.PrecompressedOrder) {
+	for _, enc := range AcceptedEncodings(ex.Req.Header, fsrv.PrecompressedOrder) {
 		if _, ok := fsrv.Precompressed[enc]; !ok {
 			continue
 		}
@@ -391,67 +390,4 @@ func hexEscapeNonASCII(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// acceptedEncodings lists the request's Accept-Encoding codings by
-// descending q, ties broken by prefer (earlier first) and then by the
-// client's order; q=0 codings are left out, as Caddy's
-// encode.AcceptedEncodings.
-func acceptedEncodings(h []Field, prefer []string) []string {
-	type pref struct {
-		enc   string
-		q     float64
-		order int
-	}
-	var prefs []pref
-	ws := false
-	for _, f := range h {
-		if strings.EqualFold(f.Name, "Sec-Websocket-Key") && f.Value != "" {
-			ws = true
-		}
-	}
-	for _, f := range h {
-		if !strings.EqualFold(f.Name, "Accept-Encoding") {
-			continue
-		}
-		for item := range strings.SplitSeq(f.Value, ",") {
-			name, params, found := strings.Cut(item, ";")
-			name = strings.ToLower(strings.TrimSpace(name))
-			if name == "" {
-				continue
-			}
-			q := 1.0
-			if found {
-				qs, _, _ := strings.Cut(params, ";")
-				qs = strings.TrimSpace(qs)
-				if len(qs) >= 2 && strings.EqualFold(qs[:2], "q=") {
-					if v, err := strconv.ParseFloat(qs[2:], 32); err == nil && v >= 0 && v <= 1 {
-						q = v
-					}
-				}
-			}
-			if q < 0.00001 || (ws && name != "identity") {
-				continue
-			}
-			order := slices.Index(prefer, name)
-			if order > -1 {
-				order = len(prefer) - order
-			}
-			prefs = append(prefs, pref{name, q, order})
-		}
-	}
-	slices.SortStableFunc(prefs, func(a, b pref) int {
-		if d := a.q - b.q; d > -0.00001 && d < 0.00001 {
-			return b.order - a.order
-		}
-		if b.q > a.q {
-			return 1
-		}
-		return -1
-	})
-	out := make([]string, len(prefs))
-	for i, p := range prefs {
-		out[i] = p.enc
-	}
-	return out
 }
