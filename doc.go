@@ -11,6 +11,7 @@
 //	cmd/zeroserve ─▶ internal/compile ─▶ internal/helpers (config checks), internal/caddyconf, internal/bpf
 //	internal/helpers ─▶ internal/caddyconf (the zs_caddy_* handlers' configs), internal/http1
 //	internal/loop ─▶ loop/uring, loop/epoll
+//	cmd/zeroserve, internal/server, internal/helpers ─▶ internal/static (standard library only)
 //
 // See docs/ARCHITECTURE.md for what each package owns and why.
 package zeroserve
