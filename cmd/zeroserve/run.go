@@ -308,7 +308,12 @@ func siteChain(scf *scriptFlags, prog *caddyconf.Program, sp *caddyconf.ServerPr
 		compiled.Program().Close()
 		return nil, err
 	}
-	return script.NewChain(append(plugins.Scripts(), compiled)...), nil
+	chain := script.NewChain(append(plugins.Scripts(), compiled)...)
+	if err := checkCalls(prog, sp.Name, chain); err != nil {
+		chain.Close()
+		return nil, err
+	}
+	return chain, nil
 }
 
 // listenAddr turns a parsed listen address into the server's form.

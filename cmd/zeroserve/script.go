@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/compile"
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/script"
@@ -183,7 +184,13 @@ func checkPluginCalls(cf *caddyFlags, chain *script.Chain) error {
 	if err != nil {
 		return err
 	}
-	calls, err := compile.PluginCalls(prog, compile.Options{Server: cf.server})
+	return checkCalls(prog, cf.server, chain)
+}
+
+// checkCalls is checkPluginCalls for the server named server of a lowered
+// config.
+func checkCalls(prog *caddyconf.Program, server string, chain *script.Chain) error {
+	calls, err := compile.PluginCalls(prog, compile.Options{Server: server})
 	if err != nil {
 		return err
 	}
