@@ -234,6 +234,7 @@ func (f *forwarder) newCaddyEngine(rp *helpers.CaddyReverseProxy) (*caddyEngine,
 			cfg.ReadTimeout = t.ResponseHeaderTimeout
 		}
 		cfg.MaxIdleConns = t.MaxIdleConnsPerHost
+		cfg.DisableKeepAlive = t.KeepAliveOff
 		if t.TLS != nil {
 			scheme = "https://"
 			var err error

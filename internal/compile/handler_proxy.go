@@ -25,7 +25,7 @@ func init() {
 // (request: header_up; response: header_down with require),
 // trusted_proxies, flush_interval -1 (the engine always streams at once)
 // and the http transport's dial_timeout, response_header_timeout,
-// read_timeout, keep_alive idle_timeout and max_idle_conns_per_host, tls
+// read_timeout, keep_alive (enabled, idle_timeout, max_idle_conns_per_host), tls
 // (insecure_skip_verify, server_name, root CA files) and versions ["1.1"].
 // Any other field is an unsupported error naming it and its JSON path.
 func reverseProxyConfig(path string, m *caddyconf.ReverseProxy) (*helpers.CaddyReverseProxy, error) {
@@ -116,9 +116,7 @@ func transportConfig(path string, t *caddyconf.HTTPTransport) (*helpers.CaddyPro
 		if err := onlyFields(path+".keep_alive", "keep_alive field", ka, "enabled", "idle_timeout", "max_idle_conns_per_host"); err != nil {
 			return nil, err
 		}
-		if ka.Enabled != nil && !*ka.Enabled {
-			return nil, &caddyconf.UnsupportedError{Kind: "keep_alive field", Name: "enabled", Path: path + ".keep_alive.enabled"}
-		}
+		c.KeepAliveOff = ka.Enabled != nil && !*ka.Enabled
 		c.IdleTimeout, c.MaxIdleConnsPerHost = time.Duration(ka.IdleTimeout), ka.MaxIdleConnsPerHost
 	}
 	if tt := t.TLS; tt != nil {

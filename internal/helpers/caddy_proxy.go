@@ -101,7 +101,7 @@ type CaddyProxyTransport struct {
 	DialTimeout           time.Duration `json:"dial_timeout,omitempty"`
 	ResponseHeaderTimeout time.Duration `json:"response_header_timeout,omitempty"`
 	ReadTimeout           time.Duration `json:"read_timeout,omitempty"`
-	// KeepAliveOff disables pooling upstream connections.
+	// KeepAliveOff closes upstream connections after each response.
 	KeepAliveOff        bool          `json:"keep_alive_off,omitempty"`
 	IdleTimeout         time.Duration `json:"idle_timeout,omitempty"`
 	MaxIdleConnsPerHost int           `json:"max_idle_conns_per_host,omitempty"`

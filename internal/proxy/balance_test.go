@@ -183,3 +183,23 @@ func TestBalanceTryDuration(t *testing.T) {
 		}
 	})
 }
+
+// TestDisableKeepAlive: with keep-alive off every request dials anew.
+func TestDisableKeepAlive(t *testing.T) {
+	backends(t, func(t *testing.T, be loop.Backend) {
+		ts, conns := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+		_, base := startProxy(t, be, Config{Upstream: ts.URL, DisableKeepAlive: true})
+		c := client(t)
+		for range 3 {
+			resp, err := c.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		if conns.Load() != 3 {
+			t.Errorf("3 requests used %d upstream connections, want 3", conns.Load())
+		}
+	})
+}

@@ -427,7 +427,7 @@ func (x *exchange) relayHead(w *server.ResponseWriter, resp *http1.Response) {
 func (x *exchange) finish(keepable bool) {
 	x.stopTimer()
 	resp := x.parser.Response()
-	keep := keepable && resp.KeepAlive() && !x.sendErr && x.reqDone && len(x.pend) == 0
+	keep := keepable && resp.KeepAlive() && !x.sendErr && x.reqDone && len(x.pend) == 0 && !x.pl.p.cfg.DisableKeepAlive
 	if w := x.done.Writer(); w != nil && !x.streaming {
 		x.relayHead(w, resp)
 		w.Write(x.body)

@@ -35,6 +35,9 @@ type Config struct {
 	// MaxIdleConns bounds the idle connections pooled per event loop.
 	// Default 64.
 	MaxIdleConns int
+	// DisableKeepAlive closes every upstream connection after its
+	// response instead of pooling it (Caddy's keepalive off).
+	DisableKeepAlive bool
 	// BufferRequestBytes: a request body whose Content-Length is at most
 	// this is received whole before the upstream request is sent (so it
 	// can be sent again on a retry); larger and chunked bodies are streamed
