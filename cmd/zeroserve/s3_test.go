@@ -260,7 +260,7 @@ func TestZeroserveCallMissingPlugin(t *testing.T) {
 		{[]string{"--plugin", "../../plugins/aws-sigv4.c", "--caddy", cf, "--addr", "127.0.0.1:0"}, `no such script`},
 		{[]string{"--plugin", "../../plugins/io.su3.aws-sigv4.c", "--caddy", writeFile(t, "Other", strings.Replace(sigv4Example, "sign_request", "sign", 1)), "--addr", "127.0.0.1:0"},
 			`zeroserve_call io.su3.aws-sigv4 sign: .*no section zeroserve.call.sign`},
-		{[]string{"run", "--config", writeFile(t, "Caddyfile", "{\n\tadmin off\n}\nhttp://127.0.0.1:" + strconv.Itoa(freePort(t)) + " {\n\tzeroserve_call nosuch fn\n}\n")},
+		{[]string{"run", "--config", writeFile(t, "Caddyfile", "{\n\tadmin off\n}\nhttp://127.0.0.1:"+strconv.Itoa(freePort(t))+" {\n\tzeroserve_call nosuch fn\n}\n")},
 			regexp.QuoteMeta("apps.http.servers.srv0.routes[0].handle[0].routes[0].handle[0]: zeroserve_call nosuch fn: zs_call nosuch/fn: no such script")},
 	} {
 		code, _, errOut := runCmd(c.args...)
