@@ -2,7 +2,25 @@
 
 package caddydiff
 
-import "strings"
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig"
+
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
+	"github.com/zeroserve/zeroserve/internal/caddyfile"
+	"github.com/zeroserve/zeroserve/internal/loop"
+	"github.com/zeroserve/zeroserve/internal/server"
+)
 
 // Cases for the middleware handlers: encode, basic_auth
 // (authentication), request_body.
@@ -233,4 +251,227 @@ func init() {
 			},
 		},
 	)
+}
+
+// accessLogCases are Caddyfiles with a log directive writing JSON to
+// {ROOT}/access.log; both servers' lines are compared field by field.
+var accessLogCases = []Case{
+	{
+		Name: "log json",
+		Caddyfile: `:{PORT} {
+	log {
+		output file {ROOT}/access.log
+		format json
+	}
+	respond /boom "down" 503
+	respond "hello"
+}`,
+		Requests: []Request{
+			Get("/", "User-Agent: diff/1", "Cookie: a=b", "Authorization: Basic eDp5"),
+			Get("/a/b?q=1&r=%20x", "X-Multi: 1", "X-Multi: 2"),
+			{Method: "HEAD", Target: "/head"},
+			{Method: "DELETE", Target: "/boom"},
+			GetHost("Example.COM", "/host"),
+		},
+	},
+	{
+		Name: "log skip and user",
+		Caddyfile: `:{PORT} {
+	log {
+		output file {ROOT}/access.log
+	}
+	log_skip /health*
+	basic_auth /private {
+		ann $2a$04$uTkvRR8NNbPS2n0Y88CjhumBYegopU0qHdMzCFm4uJRUPyBetKcca
+	}
+	encode gzip
+	respond "` + strings.Repeat("logged and compressed ", 40) + `"
+}`,
+		Requests: []Request{
+			Get("/health"), Get("/private", "Authorization: Basic YW5uOmh1bnRlcjI="), Get("/private"),
+			Get("/gz", "Accept-Encoding: gzip"), Get("/plain"),
+		},
+	},
+	{
+		Name: "log hosts",
+		Caddyfile: `http://a.test:{PORT} {
+	log {
+		output file {ROOT}/access.log
+	}
+	respond "a"
+}
+http://b.test:{PORT} {
+	respond "b"
+}
+http://:{PORT} {
+	log {
+		output file {ROOT}/access.log
+	}
+	respond "other"
+}`,
+		Requests: []Request{GetHost("a.test", "/"), GetHost("b.test", "/"), GetHost("c.test", "/"), GetHost("A.TEST", "/x")},
+	},
+}
+
+// TestAccessLogDifferential serves each accessLogCases case with Caddy
+// and with zeroserve (server.NewCaddyLogs, as `zeroserve run`) and
+// compares the access log lines: level, logger, msg, the request (remote
+// and client IP, proto, method, host, uri, headers), user_id, size,
+// status and the response headers but Server (ts, duration and the
+// remote port differ by nature; bytes_read is the body the server read,
+// Caddy counts what handlers read).
+func TestAccessLogDifferential(t *testing.T) {
+	total, diffs := 0, 0
+	for _, c := range accessLogCases {
+		t.Run(c.Name, func(t *testing.T) {
+			run := func(start func(src string, port int) (func(), error)) []map[string]any {
+				root := t.TempDir()
+				port := freePort(t)
+				src := strings.NewReplacer("{PORT}", strconv.Itoa(port), "{ROOT}", root).Replace(withGlobals(c.Caddyfile))
+				stop, err := start(src, port)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range c.Requests {
+					send(port, r)
+				}
+				stop()
+				data, err := os.ReadFile(filepath.Join(root, "access.log"))
+				if err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
+				var out []map[string]any
+				for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+					if line == "" {
+						continue
+					}
+					var e map[string]any
+					if err := json.Unmarshal([]byte(strings.ReplaceAll(line, strconv.Itoa(port), "{PORT}")), &e); err != nil {
+						t.Fatalf("%v: %s", err, line)
+					}
+					out = append(out, e)
+				}
+				return out
+			}
+			want := run(func(src string, _ int) (func(), error) {
+				if err := startCaddyLogging(src); err != nil {
+					return nil, err
+				}
+				return func() { stopCaddy() }, nil
+			})
+			got := run(func(src string, port int) (func(), error) {
+				return startZeroserveLogging(src, port)
+			})
+			if len(got) != len(want) {
+				diffs++
+				t.Fatalf("%d lines, Caddy wrote %d", len(got), len(want))
+			}
+			for i := range want {
+				total++
+				for _, d := range logDiff(want[i], got[i]) {
+					diffs++
+					t.Errorf("line %d: %s", i, d)
+				}
+			}
+		})
+	}
+	fmt.Printf("caddy access log differential: %d lines, %d differences\n", total, diffs)
+}
+
+// logDiff lists the compared fields on which z differs from c.
+func logDiff(c, z map[string]any) []string {
+	var out []string
+	cmp := func(name string, a, b any) {
+		if !reflect.DeepEqual(a, b) {
+			out = append(out, fmt.Sprintf("%s: caddy %v, zeroserve %v", name, a, b))
+		}
+	}
+	for _, k := range []string{"level", "logger", "msg", "user_id", "size", "status"} {
+		cmp(k, c[k], z[k])
+	}
+	cr, _ := c["request"].(map[string]any)
+	zr, _ := z["request"].(map[string]any)
+	for _, k := range []string{"remote_ip", "client_ip", "proto", "method", "host", "uri", "headers", "tls"} {
+		cmp("request."+k, cr[k], zr[k])
+	}
+	ch, _ := c["resp_headers"].(map[string]any)
+	zh, _ := z["resp_headers"].(map[string]any)
+	delete(ch, "Server")
+	delete(zh, "Server")
+	cmp("resp_headers", ch, zh)
+	return out
+}
+
+// startCaddyLogging runs the Caddyfile in Caddy with its logging config
+// kept (startCaddy replaces it), the default log discarded.
+func startCaddyLogging(src string) error {
+	js, _, err := caddyconfig.GetAdapter("caddyfile").Adapt([]byte(src), map[string]any{"filename": "Caddyfile"})
+	if err != nil {
+		return fmt.Errorf("caddy adapt: %w", err)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(js, &cfg); err != nil {
+		return err
+	}
+	logging, _ := cfg["logging"].(map[string]any)
+	if logging == nil {
+		logging = map[string]any{}
+		cfg["logging"] = logging
+	}
+	logs, _ := logging["logs"].(map[string]any)
+	if logs == nil {
+		logs = map[string]any{}
+		logging["logs"] = logs
+	}
+	def, _ := logs["default"].(map[string]any)
+	if def == nil {
+		def = map[string]any{}
+		logs["default"] = def
+	}
+	def["writer"] = map[string]any{"output": "discard"}
+	if js, err = json.Marshal(cfg); err != nil {
+		return err
+	}
+	return caddy.Load(js, true)
+}
+
+// startZeroserveLogging serves the Caddyfile with zeroserve and its
+// access logs; the returned function stops both.
+func startZeroserveLogging(src string, port int) (func(), error) {
+	chain, err := compileZeroserve(src)
+	if err != nil {
+		return nil, err
+	}
+	js, _, err := caddyfile.Adapt("Caddyfile", []byte(src))
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := caddyconf.Parse(js)
+	if err != nil {
+		return nil, err
+	}
+	logs, _, err := server.NewCaddyLogs(cfg, cfg.Apps.HTTP.Servers["srv0"])
+	if err != nil {
+		return nil, err
+	}
+	srv, err := server.New(server.Config{
+		Addr:      net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
+		Threads:   1,
+		Backend:   loop.Epoll,
+		Handler:   &server.Scripts{Chain: chain},
+		CaddyLogs: logs,
+	})
+	if err == nil {
+		err = srv.Start()
+	}
+	if err != nil {
+		logs.Close()
+		chain.Close()
+		return nil, err
+	}
+	return func() {
+		srv.Close()
+		logs.Close()
+		chain.Close()
+	}, nil
 }
