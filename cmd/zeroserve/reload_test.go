@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,9 +180,27 @@ func TestReloadBinary(t *testing.T) {
 // wrkRE finds wrk's error lines: socket errors and non-2xx/3xx responses.
 var wrkRE = regexp.MustCompile(`(?m)^\s*(Socket errors:.*|Non-2xx or 3xx responses:.*)$`)
 
-// TestReloadUnderLoad: wrk keeps 64 connections busy while the site is
-// reloaded 20 times (two precompiled objects in turn, so that reloads are
-// quick): no request fails, and every old generation is closed.
+// proxySite is a script that proxies every request to upstream and
+// registers a response hook that sets the status to 201+version: the hook
+// runs on the proxied response, after ServeHTTP1 returned.
+func proxySite(upstream string, version int) string {
+	return fmt.Sprintf(`#include "zeroserve.h"
+ZS_ENTRY zs_u64 entry(void) {
+  zs_res_hook(ZS_STR(""), ZS_STR("tag"), zs_json_new_object());
+  zs_reverse_proxy(ZS_STR(%q));
+  return 0;
+}
+ZS_CALL_ENTRY(tag, input) {
+  zs_res_set_status(%d);
+  return input;
+}
+`, upstream, 201+version)
+}
+
+// TestReloadUnderLoad: wrk keeps 64 connections busy while the site, a
+// proxy whose response hook runs after ServeHTTP1 returns, is reloaded 20
+// times (two precompiled objects in turn, so that reloads are quick): no
+// request fails, and every old generation is closed.
 func TestReloadUnderLoad(t *testing.T) {
 	for _, tool := range []string{"clang", "wrk"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -189,11 +208,15 @@ func TestReloadUnderLoad(t *testing.T) {
 		}
 	}
 	const reloads = 20
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "up") }))
+	defer upstream.Close()
 	dir := t.TempDir()
 	var objects [2][]byte
 	for i := range objects {
 		src := filepath.Join(dir, fmt.Sprintf("v%d.c", i))
-		writeSite(t, src, fmt.Sprintf("version %d", i))
+		if err := os.WriteFile(src, []byte(proxySite(upstream.URL, i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		o, err := script.CompileC(src)
 		if err != nil {
 			t.Fatal(err)
@@ -225,8 +248,8 @@ func TestReloadUnderLoad(t *testing.T) {
 			if m := wrkRE.FindAllString(out.String(), -1); len(m) > 0 || !strings.Contains(out.String(), "requests in") {
 				t.Errorf("wrk saw errors: %q", m)
 			}
-			if code, body := getBody(t, "http://"+addr+"/"); code != 200 || body != "version 0" {
-				t.Errorf("after the reloads: %d %q", code, body)
+			if code, body := getBody(t, "http://"+addr+"/"); code != 201 || body != "up" {
+				t.Errorf("after the reloads: %d %q, want version 0's 201 and the upstream's body", code, body)
 			}
 			lg.waitCount(t, closedRE, reloads) // every swapped-out generation freed
 		})
