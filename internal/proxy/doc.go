@@ -80,6 +80,26 @@
 // verification failure is a 502. Unix socket upstreams are rejected by
 // ParseUpstream with a URLError: the loop connects over TCP only.
 //
+// # Load balancing
+//
+// Proxy.Balance forwards through a Balancer, Caddy's reverse_proxy load
+// balancing: its Policy chooses an available Backend per try (the
+// selection policies of Caddy, with its XXH64 rendezvous hashing, so the
+// hashing policies choose what Caddy chooses); a failed try (502/504
+// before a response head was relayed) is counted by the passive health
+// checks and tried again on a backend chosen anew while lb_retries and
+// lb_try_duration allow, waiting lb_try_interval, and only for GET once
+// the request may have reached the upstream (dial failures are always
+// retried), as Caddy's tryAgain. No available backend is a 503. Backend
+// state (requests in flight, remembered failures, the active checks'
+// verdict) is process-wide, in atomics; active checks run in one
+// goroutine per Balancer with net/http. The caller's Trip builds the
+// request per try (header_up with the backend's placeholders), edits the
+// response head on the loop before it is sent (header_down, header ops,
+// response hooks) and is told when the exchange is over (Done), so that
+// it may keep per-request state until then. Failures are answered with an
+// empty body, as Caddy's proxy errors without error routes.
+//
 // # Pools
 //
 // Each event loop has its own pool of idle connections per upstream
