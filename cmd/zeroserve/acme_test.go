@@ -225,7 +225,8 @@ var renewedRE = regexp.MustCompile(`"msg":"certificate renewed successfully"`)
 
 // TestACMEPebbleRenewal: with 30-second certificates and a one-second
 // renewal check, certmagic's maintenance renews the certificate while the
-// server runs, and the new one is served.
+// server runs, and the new one is served; a restart renews a stored
+// certificate that is due.
 func TestACMEPebbleRenewal(t *testing.T) {
 	httpPort, tlsPort := freePort(t), freePort(t)
 	pb := startPebble(t, httpPort, tlsPort, 30, nil)
@@ -244,6 +245,19 @@ func TestACMEPebbleRenewal(t *testing.T) {
 	if err != nil || body != "ok" || second.SerialNumber.Cmp(first.SerialNumber) == 0 {
 		t.Errorf("after renewal: %q %v, serial %v (was %v)", body, err, second.SerialNumber, first.SerialNumber)
 	}
+	zs.stop()
+	// A restart whose stored certificate is due (90% renewal window, three
+	// seconds later) serves it at once and renews it without waiting for a
+	// maintenance tick (one hour here).
+	time.Sleep(3 * time.Second)
+	cf = writeIn(t, dir, "Caddyfile", strings.Replace(acmeCaddyfile(pb, httpPort, tlsPort, "zs.test {\n\trespond \"ok\"\n}\n"),
+		"{\n", "{\n\trenew_interval 1h\n\trenewal_window_ratio 0.9\n", 1))
+	zs = startProc(t, []string{"XDG_DATA_HOME=" + dir}, binary(t), "run", "--config", cf, "--io", "epoll")
+	zs.waitLog(regexp.MustCompile(`listening on https://`), 60*time.Second)
+	if _, third, err := getTLS(t, tlsPort, "zs.test", roots); err != nil || third.SerialNumber.Cmp(second.SerialNumber) != 0 {
+		t.Errorf("restart did not serve the stored certificate first: %v", err)
+	}
+	zs.waitLog(renewedRE, 30*time.Second)
 }
 
 // TestACMEPebbleEAB: with a CA that requires external account binding,

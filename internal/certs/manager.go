@@ -279,17 +279,34 @@ func (m *Manager) HasCertificateFor(name string) bool {
 	return len(m.cache.AllMatchingCertificates(name)) > 0
 }
 
-// Start loads or obtains the managed certificates in the background (a
-// failing order is logged and retried with backoff by certmagic; serving
-// starts at once) and starts renewal and OCSP maintenance.
+// preloadTimeout bounds loading stored certificates at Start (loading
+// may fetch OCSP staples).
+const preloadTimeout = 10 * time.Second
+
+// Start loads the managed certificates kept in storage, so a restart
+// serves them from its first handshake, then obtains the others in the
+// background (a failing order is logged and retried with backoff by
+// certmagic; serving goes on) and starts renewal and OCSP maintenance.
 func (m *Manager) Start() error {
+	ctx, cancel := context.WithTimeout(m.ctx, preloadTimeout)
+	defer cancel()
+	renew := false
 	for p, names := range m.managed {
 		if p.onDemand {
 			continue // obtained during handshakes
 		}
+		for _, n := range names {
+			// A missing or unreadable certificate is obtained by ManageAsync.
+			if c, err := p.magic.CacheManagedCertificate(ctx, n); err == nil && c.NeedsRenewal(p.magic) {
+				renew = true
+			}
+		}
 		if err := p.magic.ManageAsync(m.ctx, names); err != nil {
 			return fmt.Errorf("certs: %w", err)
 		}
+	}
+	if renew { // ManageAsync leaves cached certificates to maintenance
+		go m.cache.RenewManagedCertificates(m.ctx)
 	}
 	return nil
 }
