@@ -34,6 +34,8 @@ var knownDifferences = []knownDifference{
 		Reason: "an empty response to HEAD: Go's net/http (under Caddy) sends no Content-Length, zeroserve's server sends Content-Length: 0 (both valid, RFC 9110 §8.6)"},
 	{Case: "host without a catch-all", Request: "GET - /", Field: "framing",
 		Reason: "a request without Host is refused by the server itself: Go's net/http closes the connection after a body without Content-Length, zeroserve's server sends one"},
+	{Case: "realworld static site with error pages", Request: "GET localhost /downloads/file.bin", Field: "header Content-Type",
+		Reason: "Caddy's types come from Go's mime package, which also reads the host's /etc/mime.types (here .bin is application/octet-stream); zeroserve's MIME table is built in, the same on every machine, and leaves types it does not know unset"},
 	{Case: "host without a catch-all", Request: "GET - /", Field: "body",
 		Reason: "the server's own 400 text: Go's net/http says \"missing required Host header\", zeroserve's server \"400 Bad Request\""},
 }
