@@ -326,3 +326,28 @@ func TestOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadCaddyFlag: `--caddy FILE` (the original's mode) recompiles the
+// Caddyfile on SIGHUP. On both backends.
+func TestReloadCaddyFlag(t *testing.T) {
+	for _, io := range []string{"uring", "epoll"} {
+		t.Run(io, func(t *testing.T) {
+			cf := filepath.Join(t.TempDir(), "Caddyfile")
+			write := func(body string) {
+				os.WriteFile(cf, []byte(fmt.Sprintf(":8080 {\n\trespond %q\n}\n", body)), 0o644)
+			}
+			write("one")
+			addr, proc, lg, stop := startWatched(t, "--caddy", cf, "--addr", "127.0.0.1:0", "--io", io, "--disable-request-logging")
+			defer stop()
+			if code, body := getBody(t, "http://"+addr+"/"); code != 200 || body != "one" {
+				t.Fatalf("before reloading: %d %q", code, body)
+			}
+			write("two")
+			proc.Signal(syscall.SIGHUP)
+			lg.waitCount(t, reloadedRE, 1)
+			if code, body := getBody(t, "http://"+addr+"/"); code != 200 || body != "two" {
+				t.Fatalf("after SIGHUP: %d %q", code, body)
+			}
+		})
+	}
+}
