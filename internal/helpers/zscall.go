@@ -80,7 +80,14 @@ func zsCall(c *vm.Context, script, scriptLen, fn, fnLen, h uint64) (uint64, erro
 	var calldata [8]byte
 	binary.LittleEndian.PutUint64(calldata[:], InputHandle)
 	fuel := c.FuelLeft()
+	caller := k.Ex.takeOutcome()
 	r0, left, err := callee.runCall(name, f, calldata[:], fuel)
+	own := k.Ex.takeOutcome() // thrown away (a file it opened is closed), but zs_abort stands
+	own.release()
+	if own.action == ActionAbort {
+		caller.action = ActionAbort
+	}
+	k.Ex.setOutcome(caller)
 	if cerr := c.Charge(fuel - left); cerr != nil {
 		return 0, cerr
 	}
