@@ -2,7 +2,6 @@ package static
 
 import (
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,33 +88,6 @@ func (d *Dir) Open(name string) (File, error) {
 		return nil, ErrNotRegular
 	}
 	return f, nil
-}
-
-// ReadDir implements Source.
-func (d *Dir) ReadDir(name string) ([]Info, error) {
-	f, err := d.root.Open(osName(name))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	ents, err := f.ReadDir(-1)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Info, 0, len(ents))
-	for _, e := range ents {
-		child := e.Name()
-		if name != "" {
-			child = name + "/" + child
-		}
-		fi, err := d.root.Stat(child) // follows links inside the root
-		if err != nil {
-			continue // a dangling or escaping link is not listed
-		}
-		out = append(out, dirInfo(child, fi))
-	}
-	slices.SortFunc(out, func(a, b Info) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
 }
 
 // Close implements Source.

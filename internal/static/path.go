@@ -14,28 +14,25 @@ var ErrBadPath = errors.New("static: bad request path")
 // CleanPath turns a request path (the part of the target before '?', still
 // percent-encoded) into a Source name, as the original zeroserve's static
 // lookup does: split on '/', decode each segment, drop "." and empty
-// segments, pop on "..". dirLike reports a path that names a directory as
-// written: the root or a trailing slash.
-func CleanPath(raw string) (name string, dirLike bool, err error) {
+// segments, pop on "..".
+func CleanPath(raw string) (string, error) {
 	if raw == "" || raw[0] != '/' {
-		return "", false, ErrBadPath
+		return "", ErrBadPath
 	}
 	var segs []string
 	rest := raw[1:]
-	dirLike = true
 	for {
 		seg, more, found := strings.Cut(rest, "/")
-		dirLike = seg == "" || seg == "." || seg == ".."
 		if seg != "" {
 			dec, err := unescape(seg)
 			if err != nil {
-				return "", false, err
+				return "", err
 			}
 			switch dec {
 			case ".":
 			case "..":
 				if len(segs) == 0 {
-					return "", false, ErrBadPath
+					return "", ErrBadPath
 				}
 				segs = segs[:len(segs)-1]
 			default:
@@ -47,7 +44,7 @@ func CleanPath(raw string) (name string, dirLike bool, err error) {
 		}
 		rest = more
 	}
-	return strings.Join(segs, "/"), dirLike, nil
+	return strings.Join(segs, "/"), nil
 }
 
 // unescape percent-decodes one path segment, rejecting what CleanPath

@@ -27,7 +27,7 @@ type Site struct {
 // a missing file, or one under .zeroserve/, an error wrapping
 // fs.ErrNotExist.
 func (s *Site) Lookup(rawPath string) (string, Info, error) {
-	name, _, err := CleanPath(rawPath)
+	name, err := CleanPath(rawPath)
 	if err != nil {
 		return "", Info{}, err
 	}

@@ -24,8 +24,6 @@ type Source interface {
 	Stat(name string) (Info, error)
 	// Open opens the regular file name for reading.
 	Open(name string) (File, error)
-	// ReadDir lists the directory name, sorted by name.
-	ReadDir(name string) ([]Info, error)
 	// Close releases the source; files already open stay readable until
 	// they are closed.
 	Close() error

@@ -277,16 +277,6 @@ func TestDirConfinement(t *testing.T) {
 	if want := ModTimeETag(fi.ModTime(), 3); in.ETag != want || !strings.Contains(want, "-3\"") {
 		t.Errorf("ETag %q, want %q", in.ETag, want)
 	}
-	ents, err := d.ReadDir("")
-	if err != nil || len(ents) != 4 { // inside, ok.txt, sub; escape is not listed
-		names := []string{}
-		for _, e := range ents {
-			names = append(names, e.Name)
-		}
-		if len(names) != 3 {
-			t.Errorf("ReadDir: %v %v", names, err)
-		}
-	}
 }
 
 func TestModTimeETag(t *testing.T) {
@@ -301,9 +291,11 @@ func TestModTimeETag(t *testing.T) {
 
 func TestIndexTarErrors(t *testing.T) {
 	for name, data := range map[string][]byte{
-		"no files":  tarOf(t, "d/", ""),
-		"dot dot":   tarOf(t, "../x", "a"),
-		"not a tar": []byte(strings.Repeat("x", 1024)),
+		"no files":      tarOf(t, "d/", ""),
+		"dot dot":       tarOf(t, "../x", "a"),
+		"not a tar":     []byte(strings.Repeat("x", 1024)),
+		"file then dir": tarOf(t, "a", "1", "a/b", "2"),
+		"dir then file": tarOf(t, "a/b", "2", "a", "1"),
 	} {
 		if _, err := IndexTar(bytes.NewReader(data), int64(len(data))); err == nil {
 			t.Errorf("%s: indexed", name)
@@ -315,38 +307,5 @@ func TestIndexTarErrors(t *testing.T) {
 	tw.Close()
 	if _, err := IndexTar(bytes.NewReader(b.Bytes()), int64(b.Len())); err == nil || !strings.Contains(err.Error(), "unsupported tar entry") {
 		t.Errorf("symlink entry: %v", err)
-	}
-}
-
-func TestTarReadDir(t *testing.T) {
-	s := testSite(t)
-	ents, err := s.Source.ReadDir("docs")
-	if err != nil || len(ents) != 2 || ents[0].Name != "a.txt" || ents[1].Name != "index.html" {
-		t.Errorf("ReadDir(docs): %+v %v", ents, err)
-	}
-	root, _ := s.Source.ReadDir("")
-	if len(root) != 6 { // .zeroserve, about.html, blob.bin, docs, empty.txt, index.html
-		t.Errorf("ReadDir(root): %d entries", len(root))
-	}
-}
-
-func TestExpandMeta(t *testing.T) {
-	meta := map[string]string{"user": "ann", "n": "1"}
-	lookup := func(k string) string { return meta[k] }
-	for in, want := range map[string]string{
-		"<p><zs-meta> user </zs-meta></p>":              "<p>ann</p>",
-		"<zs-meta>n</zs-meta>+<zs-meta>nope</zs-meta>!": "1+!",
-		"no markers":                                    "no markers",
-		"<zs-meta>user":                                 "<zs-meta>user",
-	} {
-		got, _ := ExpandMeta([]byte(in), lookup)
-		if string(got) != want {
-			t.Errorf("%q: %q, want %q", in, got, want)
-		}
-	}
-	for ct, want := range map[string]bool{"text/html; charset=utf-8": true, "text/xml; charset=utf-8": true, "image/svg+xml": true, "text/plain; charset=utf-8": false, "application/json": false} {
-		if Templated(ct) != want {
-			t.Errorf("Templated(%q) = %v", ct, !want)
-		}
 	}
 }

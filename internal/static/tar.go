@@ -26,9 +26,8 @@ type Tar struct {
 
 // tarEntry is one indexed name.
 type tarEntry struct {
-	info     Info
-	off      int64    // data offset in the archive (regular files)
-	children []string // names of a directory's entries, sorted
+	info Info
+	off  int64 // data offset in the archive (regular files)
 }
 
 // maxTarEntries bounds the index so a hostile archive cannot make it
@@ -86,7 +85,9 @@ func IndexTar(r io.ReaderAt, size int64) (*Tar, error) {
 		switch hdr.Typeflag {
 		case tar.TypeDir:
 			if name != "" {
-				t.dir(name, hdr.ModTime)
+				if err := t.dir(name, hdr.ModTime); err != nil {
+					return nil, err
+				}
 			}
 		case tar.TypeReg, tar.TypeCont:
 			if name == "" {
@@ -105,9 +106,8 @@ func IndexTar(r io.ReaderAt, size int64) (*Tar, error) {
 				return nil, fmt.Errorf("%s: truncated", name)
 			}
 			sum := h.Sum(nil)
-			parent := t.dir(path.Dir("/" + name)[1:], time.Time{})
-			if _, dup := t.entries[name]; !dup {
-				parent.children = append(parent.children, name)
+			if err := t.dir(path.Dir("/" + name)[1:], time.Time{}); err != nil {
+				return nil, err
 			}
 			t.entries[name] = &tarEntry{off: off, info: Info{
 				Name:    path.Base(name),
@@ -124,26 +124,23 @@ func IndexTar(r io.ReaderAt, size int64) (*Tar, error) {
 	if files == 0 {
 		return nil, errors.New("does not contain any regular files")
 	}
-	for _, e := range t.entries {
-		slices.Sort(e.children)
-		e.children = slices.Compact(e.children)
-	}
 	return t, nil
 }
 
-// dir returns the directory entry for name, creating it and its parents.
-func (t *Tar) dir(name string, mtime time.Time) *tarEntry {
+// dir records the directory name and its parents; a name already used
+// by a file is an error.
+func (t *Tar) dir(name string, mtime time.Time) error {
 	if e, ok := t.entries[name]; ok {
-		if e.info.Dir && !mtime.IsZero() {
+		if !e.info.Dir {
+			return fmt.Errorf("%q is both a file and a directory", name)
+		}
+		if !mtime.IsZero() {
 			e.info.ModTime = mtime
 		}
-		return e
+		return nil
 	}
-	e := &tarEntry{info: Info{Name: path.Base(name), Dir: true, ModTime: mtime}}
-	t.entries[name] = e
-	parent := t.dir(path.Dir("/" + name)[1:], time.Time{})
-	parent.children = append(parent.children, name)
-	return e
+	t.entries[name] = &tarEntry{info: Info{Name: path.Base(name), Dir: true, ModTime: mtime}}
+	return t.dir(path.Dir("/" + name)[1:], time.Time{})
 }
 
 // tarName normalises an archive name: no leading "./", no surrounding
@@ -205,22 +202,6 @@ func (t *Tar) Open(name string) (File, error) {
 type tarFile struct{ *io.SectionReader }
 
 func (tarFile) Close() error { return nil }
-
-// ReadDir implements Source.
-func (t *Tar) ReadDir(name string) ([]Info, error) {
-	e, ok := t.entries[name]
-	if !ok {
-		return nil, notExist("readdir", name)
-	}
-	if !e.info.Dir {
-		return nil, fmt.Errorf("static: %s is not a directory", name)
-	}
-	out := make([]Info, 0, len(e.children))
-	for _, c := range e.children {
-		out = append(out, t.entries[c].info)
-	}
-	return out, nil
-}
 
 // Names returns every indexed name, sorted (directories too, but not the
 // root).
