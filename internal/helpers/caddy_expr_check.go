@@ -74,12 +74,22 @@ func (c *exprChecker) check(n *exprNode) error {
 		}
 		return c.errf(n, "undeclared reference to %q", n.name)
 	case exprList:
+		constant := true
 		for _, a := range n.args {
 			if err := c.check(a); err != nil {
 				return err
 			}
+			constant = constant && a.kind == exprLit
 		}
 		n.typ = tyList
+		if constant {
+			// A list of literals is one literal, built once.
+			vals := make([]any, len(n.args))
+			for i, a := range n.args {
+				vals[i] = a.val
+			}
+			n.kind, n.val, n.args = exprLit, vals, nil
+		}
 	case exprMap:
 		return c.unsupported(n, "a map literal outside a matcher's arguments")
 	case exprUnary:

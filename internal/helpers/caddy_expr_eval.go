@@ -1,6 +1,7 @@
 package helpers
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -94,7 +95,7 @@ func (ev *exprEval) unary(n *exprNode) (any, error) {
 	case int64:
 		if n.op == "-" {
 			if x == math.MinInt64 {
-				return nil, fmt.Errorf("integer overflow")
+				return nil, errOverflow
 			}
 			return -x, nil
 		}
@@ -184,6 +185,10 @@ func valuesEqual(a, b any) bool {
 	return a == b
 }
 
+// errNotNumbers is compareNumbers' answer for operands that are not two
+// ordered numbers (a sentinel: equality tests hit it for every string).
+var errNotNumbers = errors.New("not comparable numbers")
+
 // compareNumbers orders two numbers of any numeric types; NaN is
 // unordered (an error).
 func compareNumbers(a, b any) (int, error) {
@@ -224,7 +229,7 @@ func compareNumbers(a, b any) (int, error) {
 	fa, aok := toF(a)
 	fb, bok := toF(b)
 	if !aok || !bok || math.IsNaN(fa) || math.IsNaN(fb) {
-		return 0, fmt.Errorf("not comparable numbers")
+		return 0, errNotNumbers
 	}
 	return cmpOrdered(fa, fb), nil
 }
@@ -266,24 +271,19 @@ func compareValues(a, b any) (int, error) {
 // arith is + - * / % on values of one type (+ also joins strings and
 // lists); integer overflow and division by zero are errors.
 func arith(op string, l, r any) (any, error) {
-	bad := fmt.Errorf("no operator %s for %v and %v", op, valueType(l), valueType(r))
 	switch x := l.(type) {
 	case int64:
-		y, ok := r.(int64)
-		if !ok {
-			return nil, bad
+		if y, ok := r.(int64); ok {
+			return intArith(op, x, y)
 		}
-		return intArith(op, x, y)
 	case uint64:
-		y, ok := r.(uint64)
-		if !ok {
-			return nil, bad
+		if y, ok := r.(uint64); ok {
+			return uintArith(op, x, y)
 		}
-		return uintArith(op, x, y)
 	case float64:
 		y, ok := r.(float64)
 		if !ok || op == "%" {
-			return nil, bad
+			break
 		}
 		switch op {
 		case "+":
@@ -303,11 +303,18 @@ func arith(op string, l, r any) (any, error) {
 			return append(slices.Clip(x), y...), nil
 		}
 	}
-	return nil, bad
+	return nil, fmt.Errorf("no operator %s for %v and %v", op, valueType(l), valueType(r))
 }
 
+// Arithmetic errors.
+var (
+	errOverflow     = errors.New("integer overflow")
+	errUintOverflow = errors.New("unsigned integer overflow")
+	errDivByZero    = errors.New("division by zero")
+)
+
 func intArith(op string, x, y int64) (any, error) {
-	overflow := fmt.Errorf("integer overflow")
+	overflow := errOverflow
 	switch op {
 	case "+":
 		if s := x + y; (s > x) == (y > 0) || y == 0 {
@@ -330,7 +337,7 @@ func intArith(op string, x, y int64) (any, error) {
 		return p, nil
 	}
 	if y == 0 {
-		return nil, fmt.Errorf("division by zero")
+		return nil, errDivByZero
 	}
 	if x == math.MinInt64 && y == -1 {
 		return nil, overflow
@@ -342,7 +349,7 @@ func intArith(op string, x, y int64) (any, error) {
 }
 
 func uintArith(op string, x, y uint64) (any, error) {
-	overflow := fmt.Errorf("unsigned integer overflow")
+	overflow := errUintOverflow
 	switch op {
 	case "+":
 		if x+y < x {
@@ -361,7 +368,7 @@ func uintArith(op string, x, y uint64) (any, error) {
 		return x * y, nil
 	}
 	if y == 0 {
-		return nil, fmt.Errorf("division by zero")
+		return nil, errDivByZero
 	}
 	if op == "/" {
 		return x / y, nil
@@ -471,7 +478,6 @@ func (ev *exprEval) call(n *exprNode) (any, error) {
 
 // convert is CEL's int(), uint(), double() and string().
 func convert(to string, v any) (any, error) {
-	fail := fmt.Errorf("cannot convert %v to %s", valueType(v), to)
 	switch to {
 	case "string":
 		switch x := v.(type) {
@@ -534,5 +540,5 @@ func convert(to string, v any) (any, error) {
 			}
 		}
 	}
-	return nil, fail
+	return nil, fmt.Errorf("cannot convert %v to %s", valueType(v), to)
 }

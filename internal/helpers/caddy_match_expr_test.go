@@ -201,3 +201,19 @@ func TestExprEscapes(t *testing.T) {
 		t.Error("a bad escape left by placeholder rewriting was accepted")
 	}
 }
+
+// BenchmarkExprMatcher evaluates a typical expression (a macro, a
+// placeholder comparison and a string method) against one request.
+func BenchmarkExprMatcher(b *testing.B) {
+	m, err := newExprMatcher(`path('/api/*') && {http.request.method} in ['GET', 'POST'] && {http.request.header.User-Agent}.startsWith('curl')`, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ex := exprRequest()
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, err := m.match(ex); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}
