@@ -55,5 +55,7 @@
 // *caddyconf.UnsupportedError, or a *compile.Error saying "not supported")
 // is reported as skipped, not as a difference; Caddy still serves it, so
 // the case is known to be valid. Any other rejection fails the case; keep these few. A difference that is deliberate goes in
-// the knownDifferences table (known_test.go) with its reason.
+// the knownDifferences table (known_test.go) with its reason; a bug found
+// in a package this suite's owner may not change goes there too, marked
+// Open with the owning package, until its owner fixes it.
 package caddydiff
