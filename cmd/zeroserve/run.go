@@ -179,6 +179,7 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 			s.rl.Close()
 		}
 	}()
+	cm.Preload()
 	found := false
 	for _, sp := range prog.Servers {
 		if cf.server != "" && sp.Name != cf.server && sp.Name != certs.RedirectServer {

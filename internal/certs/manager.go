@@ -39,6 +39,7 @@ type Manager struct {
 	public   *policy   // names no policy covers that qualify for public certs
 	internal *policy   // names no policy covers that do not
 	managed  map[*policy][]string
+	due      bool // a preloaded certificate needs renewal
 	ctx      context.Context
 	cancel   context.CancelFunc
 }
@@ -283,29 +284,39 @@ func (m *Manager) HasCertificateFor(name string) bool {
 // may fetch OCSP staples).
 const preloadTimeout = 10 * time.Second
 
-// Start loads the managed certificates kept in storage, so a restart
-// serves them from its first handshake, then obtains the others in the
-// background (a failing order is logged and retried with backoff by
-// certmagic; serving goes on) and starts renewal and OCSP maintenance.
-func (m *Manager) Start() error {
+// Preload loads the managed certificates kept in storage into the cache,
+// so listeners started after it serve them from their first handshake (a
+// restart serves at once). Missing or unreadable ones are left to Start.
+func (m *Manager) Preload() {
 	ctx, cancel := context.WithTimeout(m.ctx, preloadTimeout)
 	defer cancel()
-	renew := false
+	for p, names := range m.managed {
+		if p.onDemand {
+			continue
+		}
+		for _, n := range names {
+			if c, err := p.magic.CacheManagedCertificate(ctx, n); err == nil && c.NeedsRenewal(p.magic) {
+				m.due = true
+			}
+		}
+	}
+}
+
+// Start obtains the managed certificates not in the cache in the
+// background (a failing order is logged and retried with backoff by
+// certmagic; serving goes on), renews preloaded ones that are due, and
+// starts renewal and OCSP maintenance. Call it once the listeners that
+// answer ACME challenges are up.
+func (m *Manager) Start() error {
 	for p, names := range m.managed {
 		if p.onDemand {
 			continue // obtained during handshakes
-		}
-		for _, n := range names {
-			// A missing or unreadable certificate is obtained by ManageAsync.
-			if c, err := p.magic.CacheManagedCertificate(ctx, n); err == nil && c.NeedsRenewal(p.magic) {
-				renew = true
-			}
 		}
 		if err := p.magic.ManageAsync(m.ctx, names); err != nil {
 			return fmt.Errorf("certs: %w", err)
 		}
 	}
-	if renew { // ManageAsync leaves cached certificates to maintenance
+	if m.due { // ManageAsync leaves cached certificates to maintenance
 		go m.cache.RenewManagedCertificates(m.ctx)
 	}
 	return nil
