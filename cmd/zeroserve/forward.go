@@ -121,7 +121,7 @@ func (f *forwarder) caddy(w *server.ResponseWriter, r *server.Request, ex *helpe
 // the chain's response edits, and release when it is over.
 func trip(ex *helpers.Exchange, fuel uint64, release func()) *proxy.Trip {
 	host, _ := ex.Req.Get("Host")
-	return &proxy.Trip{
+	t := &proxy.Trip{
 		Selection: proxy.Selection{
 			RemoteIP: ex.Req.Peer,
 			ClientIP: ex.ClientIP(),
@@ -152,7 +152,9 @@ func trip(ex *helpers.Exchange, fuel uint64, release func()) *proxy.Trip {
 			},
 		},
 		Request: func(k *proxy.Backend) *proxy.Outgoing {
-			return outgoing(ex, ex.ProxyRequestHeader(upstreamOf(k)))
+			out := outgoing(ex, ex.ProxyRequestHeader(upstreamOf(k)))
+			out.Forwarded = ex.Proxy != nil // the handler set X-Forwarded-* (forwardedHeaders)
+			return out
 		},
 		Head: func(h *proxy.Head) {
 			fields := make([]helpers.Field, len(h.Header))
@@ -178,6 +180,10 @@ func trip(ex *helpers.Exchange, fuel uint64, release func()) *proxy.Trip {
 		},
 		Done: release,
 	}
+	if !ex.ProxyResponseEdits() {
+		t.Head = nil // the upstream's head is relayed as it is
+	}
+	return t
 }
 
 // upstreamOf describes k for the {http.reverse_proxy.upstream.*}

@@ -38,6 +38,13 @@ func zsReverseProxy(c *vm.Context, u, uLen, _, _, _ uint64) (uint64, error) {
 	return 0, nil
 }
 
+// ProxyResponseEdits reports whether a proxied response must go through
+// ProxiedResponse: the chain asked for response edits (HasResponseEdits)
+// or the reverse_proxy handler has header_down.
+func (ex *Exchange) ProxyResponseEdits() bool {
+	return ex.Proxy != nil && ex.Proxy.down != nil || ex.HasResponseEdits()
+}
+
 // HasResponseEdits reports whether scripts or Caddy handlers asked to change
 // the response's status or header (zs.response.header.* metadata, Caddy
 // response header ops, deferred or not, response hooks): the server cannot

@@ -405,8 +405,7 @@ func (x *exchange) onDrain() {
 // relayHead sets w's status and header fields from the upstream's
 // response, without the hop-by-hop fields and the framing.
 func (x *exchange) relayHead(w *server.ResponseWriter, resp *http1.Response) {
-	if x.trip != nil {
-		x.trip.relayHead(w, resp)
+	if x.trip != nil && x.trip.relayHead(resp) {
 		return
 	}
 	w.WriteHeader(resp.Status())

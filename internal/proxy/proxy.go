@@ -193,11 +193,15 @@ type Outgoing struct {
 	// gives Host (the client's when absent). Invalid names or values make
 	// Forward answer 500.
 	Header iter.Seq2[string, string]
+	// Forwarded says Header already holds the X-Forwarded-For, -Proto and
+	// -Host fields to send (Caddy's reverse_proxy sets them, and header_up
+	// may delete them): none is added.
+	Forwarded bool
 }
 
 // viewOf fills v from o, for r; Host comes from o's fields or r.
 func (o *Outgoing) viewOf(v *view, r *server.Request) {
-	*v = view{method: []byte(o.Method), host: r.Host(), path: []byte(o.Path), fields: v.fields[:0]}
+	*v = view{method: []byte(o.Method), host: r.Host(), path: []byte(o.Path), fields: v.fields[:0], ownXF: o.Forwarded}
 	if o.RawQuery != "" {
 		v.query = []byte(o.RawQuery)
 	}

@@ -16,6 +16,7 @@ type view struct {
 	path   []byte // as received (raw), cleaned by appendTarget
 	query  []byte // nil without '?'
 	fields []field
+	ownXF  bool // fields carry the X-Forwarded-* wanted: add none (Outgoing.Forwarded)
 }
 
 // field is one header field line of a view.
@@ -89,21 +90,21 @@ func appendRequest(dst, scratch []byte, v *view, r *server.Request, u *Upstream,
 			return dst, target, err
 		}
 	}
-	if !v.has("x-forwarded-for") {
+	if !v.ownXF && !v.has("x-forwarded-for") {
 		if a := r.RemoteAddr(); a.IsValid() {
 			dst = append(dst, "X-Forwarded-For: "...)
 			dst = a.Addr().Unmap().AppendTo(dst)
 			dst = append(dst, "\r\n"...)
 		}
 	}
-	if !v.has("x-forwarded-proto") {
+	if !v.ownXF && !v.has("x-forwarded-proto") {
 		if r.TLS() {
 			dst = append(dst, "X-Forwarded-Proto: https\r\n"...)
 		} else {
 			dst = append(dst, "X-Forwarded-Proto: http\r\n"...)
 		}
 	}
-	if !v.has("x-forwarded-host") && len(v.host) > 0 {
+	if !v.ownXF && !v.has("x-forwarded-host") && len(v.host) > 0 {
 		dst = appendField(dst, "X-Forwarded-Host", v.host)
 	}
 	if up := upgradeOf(r); up != nil {

@@ -212,9 +212,11 @@ func (tr *trip) answer(status int, text bool) {
 }
 
 // relayHead is exchange.relayHead for a balanced request: the passive
-// checks look at the head, the cookie policy's cookie is added, Head may
-// edit it, then it is set on w.
-func (tr *trip) relayHead(w *server.ResponseWriter, resp *http1.Response) {
+// checks look at the head; then, if there is a cookie to set or a Head to
+// call, the head is collected, the cookie policy's cookie added, Head may
+// edit it, and it is set on the client's writer (reporting true); else the
+// exchange relays it as is (false).
+func (tr *trip) relayHead(resp *http1.Response) bool {
 	status := resp.Status()
 	if k := tr.k; k != nil {
 		ph := &tr.b.cfg.Passive
@@ -226,6 +228,10 @@ func (tr *trip) relayHead(w *server.ResponseWriter, resp *http1.Response) {
 		if ph.UnhealthyLatency > 0 && time.Since(tr.sent) >= ph.UnhealthyLatency {
 			k.countFail(ph.FailDuration)
 		}
+	}
+	w := tr.done.Writer()
+	if w == nil || tr.t.Head == nil && tr.t.Selection.SetCookie == "" {
+		return false
 	}
 	h := Head{Status: status, Backend: tr.k}
 	if c := tr.t.Selection.SetCookie; c != "" {
@@ -247,6 +253,7 @@ func (tr *trip) relayHead(w *server.ResponseWriter, resp *http1.Response) {
 	for _, f := range h.Header {
 		w.AddHeader(f.Name, f.Value)
 	}
+	return true
 }
 
 // abort runs when the client went away while no exchange had taken over
