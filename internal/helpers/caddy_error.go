@@ -14,7 +14,8 @@ const (
 	// query), for CaddyErrorServer.
 	CaddyErrorSnapshot = 0
 	// CaddyErrorServer starts the server's error routes: the request is
-	// restored and the raised error is put in context ({http.error.*}).
+	// restored, the failed routes' deferred header operations dropped and
+	// the raised error put in context ({http.error.*}).
 	CaddyErrorServer = 1
 	// CaddyErrorRespond answers the error's status with an empty body:
 	// error routes that did not answer, or none (Caddy writes the header
@@ -42,6 +43,10 @@ func zsCaddyError(c *vm.Context, op, _, _, _, _ uint64) (uint64, error) {
 		if st.orig.Method != "" {
 			ex.Req.Method, ex.Req.Path, ex.Req.RawQuery = st.orig.Method, st.orig.Path, st.orig.RawQuery
 		}
+		// Caddy's error routes write to the server's own response
+		// writer: the deferred header operations of the routes that
+		// failed (their writer wrappers) do not apply.
+		st.deferred = st.deferred[:0]
 		st.inError = st.raised
 	case CaddyErrorSubroute:
 		st.inError = st.raised

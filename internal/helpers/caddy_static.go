@@ -89,7 +89,12 @@ func staticResponse(s *CaddyStaticResponse, ex *Exchange, repl replacer) (uint64
 		return 0, fmt.Errorf("zs_caddy_handle: static_response status %d outside 200..999", status)
 	}
 	writeHeader(ex, status)
-	if body != "" && status != 204 && status != 304 && !slices.ContainsFunc(ex.ResponseHeader, isContentType) {
+	switch {
+	case status == 304:
+		// Go's net/http, under Caddy, drops it (RFC 9110 §15.4.5).
+		ex.ResponseHeader = deleteFields(ex.ResponseHeader, func(n string) bool { return strings.EqualFold(n, "Content-Type") })
+	case body != "" && status != 204 && !slices.ContainsFunc(ex.ResponseHeader, isContentType) &&
+		firstValue(ex.ResponseHeader, "Content-Encoding") == "":
 		// A deferred operation deleted the type: Go's net/http, under
 		// Caddy, then sniffs one from the body.
 		ex.ResponseHeader = append(ex.ResponseHeader, Field{"Content-Type", http.DetectContentType([]byte(body))})
