@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -292,6 +294,39 @@ func TestServeLargeFileFlatRSS(t *testing.T) {
 				t.Fatalf("GET: %d, %d bytes, sha256 %s; want 200, %d, %s", code, n, got, size, want)
 			}
 			t.Logf("peak RSS %d KiB before, %d KiB after a %d MiB response", before, after, size>>20)
+			head, err := client.Head("http://" + addr + "/big.bin")
+			if err != nil || head.StatusCode != 200 || head.ContentLength != size {
+				t.Errorf("HEAD: %v %v", head, err)
+			}
+			// Two 100 kB ranges, one past 64 MiB: a streamed multipart body
+			// (boundaries in memory, ranges read from the tarball).
+			req, _ := http.NewRequest("GET", "http://"+addr+"/big.bin", nil)
+			req.Header.Set("Range", "bytes=3-100002,70000000-70099999")
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, params, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+			mr := multipart.NewReader(resp.Body, params["boundary"])
+			var parts []string
+			for {
+				p, err := mr.NextPart()
+				if err != nil {
+					break
+				}
+				b, _ := io.ReadAll(p)
+				var off int
+				fmt.Sscanf(p.Header.Get("Content-Range"), "bytes %d-", &off)
+				ok := len(b) == 100000
+				for i := 0; ok && i < len(b); i++ {
+					ok = b[i] == "0123456789abcdef"[(off+i)%16]
+				}
+				parts = append(parts, fmt.Sprintf("%s=%v", p.Header.Get("Content-Range"), ok))
+			}
+			resp.Body.Close()
+			if want := "bytes 3-100002/104857600=true bytes 70000000-70099999/104857600=true"; resp.StatusCode != 206 || strings.Join(parts, " ") != want {
+				t.Errorf("multi-range: %d %q, want %q", resp.StatusCode, parts, want)
+			}
 			if after-before > 24<<10 {
 				t.Errorf("peak RSS grew by %d KiB serving %d MiB: the file was buffered", after-before, size>>20)
 			}
