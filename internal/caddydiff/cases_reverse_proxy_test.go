@@ -22,6 +22,16 @@ func init() {
 			Requests: []Request{Get("/a?b=c"), {Method: "GET", Target: "/d", Header: []string{"X-Drop: 1", "X-Keep: 2"}}},
 		},
 		Case{
+			Name: "reverse_proxy header_up deleting X-Forwarded-For",
+			Caddyfile: `:{PORT} {
+	reverse_proxy {UPSTREAM} {
+		header_up -X-Forwarded-For
+		header_up X-Forwarded-Host override.example
+	}
+}`,
+			Requests: []Request{{Method: "GET", Target: "/f", Header: []string{"X-Forwarded-For: 6.6.6.6"}}},
+		},
+		Case{
 			Name: "reverse_proxy uri_hash and header policy",
 			Caddyfile: `:{PORT} {
 	handle /h/* {
