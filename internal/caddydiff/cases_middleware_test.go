@@ -30,9 +30,9 @@ func init() {
 		bcryptHash   = "$2a$04$uTkvRR8NNbPS2n0Y88CjhumBYegopU0qHdMzCFm4uJRUPyBetKcca" // "hunter2", cost 4
 		bcryptBase64 = "JDJhJDA0JHVUa3ZSUjhOTmJQUzJuMFk4OENqaHVtQlllZ29wVTBxSGRNekNGbTR1SlJVUHlCZXRLY2Nh"
 		argon2idHash = "$argon2id$v=19$m=47104,t=1,p=1$emVyb3NlcnZlLXNhbHQhIQ$wz/9wD6kcxfHgz915Ok+7npomiQLfjzpaxlSptEHYUI" // "hunter2"
-		annOK        = "Authorization: Basic YW5uOmh1bnRlcjI="                                                               // ann:hunter2
-		annBad       = "Authorization: Basic YW5uOmh1bnRlcjM="                                                               // ann:hunter3
-		eve          = "Authorization: Basic ZXZlOmh1bnRlcjI="                                                               // eve:hunter2
+		annOK        = "Authorization: Basic YW5uOmh1bnRlcjI="                                                             // ann:hunter2
+		annBad       = "Authorization: Basic YW5uOmh1bnRlcjM="                                                             // ann:hunter3
+		eve          = "Authorization: Basic ZXZlOmh1bnRlcjI="                                                             // eve:hunter2
 	)
 	addCases(
 		Case{
@@ -160,6 +160,36 @@ func init() {
 	reverse_proxy {UPSTREAM}
 }`,
 			Requests: []Request{Get("/"+strings.Repeat("x", 600), "Accept-Encoding: gzip"), Get("/short", "Accept-Encoding: gzip")},
+		},
+		Case{
+			Name: "encode zstd only",
+			Caddyfile: `:{PORT} {
+	encode zstd
+	respond "` + big + `"
+}`,
+			Requests: []Request{Get("/", "Accept-Encoding: gzip"), Get("/", "Accept-Encoding: gzip, zstd;q=0.1"), Get("/", "Accept-Encoding: ZSTD")},
+		},
+		Case{
+			Name: "encode file_server",
+			Caddyfile: `:{PORT} {
+	root * {ROOT}
+	encode gzip zstd
+	file_server
+}`,
+			Files: map[string]string{
+				"index.html": "<html><body>" + big + "</body></html>",
+				"app.js":     "function f() { return 1; }\n" + strings.Repeat("var x = f();\n", 60),
+				"style.css":  "body { color: red; }",
+				"logo.png":   "\x89PNG\r\n\x1a\n" + strings.Repeat("\x00\x01", 400),
+				"data.json":  "[" + strings.Repeat(`{"k":"v"},`, 80) + `{"k":"v"}]`,
+			},
+			Requests: []Request{
+				Get("/", "Accept-Encoding: gzip"), Get("/app.js", "Accept-Encoding: zstd"), Get("/style.css", "Accept-Encoding: gzip"),
+				Get("/logo.png", "Accept-Encoding: gzip"), Get("/data.json", "Accept-Encoding: gzip"),
+				Get("/app.js", "Accept-Encoding: gzip", "Range: bytes=0-9"), {Method: "HEAD", Target: "/app.js", Header: []string{"Accept-Encoding: gzip"}},
+				Get("/app.js"), Get("/missing", "Accept-Encoding: gzip"),
+			},
+			Epoll: true,
 		},
 		Case{
 			Name: "basic_auth bcrypt",

@@ -49,6 +49,8 @@ var knownDifferences = []knownDifference{
 		Open: "internal/helpers request model: {uri} of \"/?\" loses the empty query's '?' (Caddy's {uri} is the request-target as received; Request keeps no ForceQuery)"},
 	{Case: "host without a catch-all", Request: "GET - /", Field: "body",
 		Reason: "the server's own 400 text: Go's net/http says \"missing required Host header\", zeroserve's server \"400 Bad Request\""},
+	{Case: "encode file_server", Request: "GET localhost /app.js", Field: "body",
+		Reason: "the same zstd encoder frames a body differently by how it is fed: Caddy's file_server streams the file into it (ReadFrom: no frame content size), zeroserve compresses the body in one write (content size in the frame header); the decoded bodies are equal"},
 }
 
 // known returns the table entry excusing d in request r of case c.

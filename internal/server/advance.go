@@ -243,7 +243,7 @@ func (c *conn) appendHead(out []byte, status int, n int64) []byte {
 	switch {
 	case status == 204 || status == 304:
 	case n < 0:
-		if c.req.head.ProtoMinor() == 1 {
+		if c.req.head.ProtoMinor() == 1 && !w.noBody { // a HEAD answer of unknown length: no framing, as net/http
 			out = http1.AppendChunked(out)
 		}
 	default:

@@ -218,6 +218,19 @@ func (w *ResponseWriter) startStreamHead(first []byte) {
 	c.out = c.appendHead(c.out, w.status, n)
 }
 
+// encodeHead decides for a streamed answer to HEAD of length n: a
+// qualifying one gets the encoded response's head, without a length (as
+// Caddy's encoder, which cannot know it without encoding).
+func (w *ResponseWriter) encodeHead(n int64) int64 {
+	b := &w.enc
+	if w.c.req.head.Method() != http1.MethodHead || !w.startEncoding(w.status, nil, n) {
+		return n
+	}
+	b.e.Release(b.enc)
+	b.enc = nil
+	return -1
+}
+
 // finishEncoded ends a streamed body whose head still waits (it is sent
 // now) or that is being encoded (the encoder's last bytes are sent).
 func (w *ResponseWriter) finishEncoded() {

@@ -153,6 +153,8 @@ func TestEncode(t *testing.T) {
 			{"GET", "/stream?part=600", "zstd", "zstd", "Accept-Encoding", "", strings.Repeat("a", 600) + strings.Repeat("b", 600) + strings.Repeat("c", 600)},
 			{"GET", "/stream?part=400", "gzip", "", "", "", strings.Repeat("a", 400) + strings.Repeat("b", 400) + strings.Repeat("c", 400)},
 			{"GET", "/stream?part=100&len=300", "gzip", "", "", "", strings.Repeat("a", 100) + strings.Repeat("b", 100) + strings.Repeat("c", 100)},
+			{"HEAD", "/stream?part=600&len=1800", "gzip", "gzip", "Accept-Encoding", "", ""},
+			{"HEAD", "/stream?part=100&len=300", "gzip", "", "", "", ""},
 			{"GET", "/stream?part=600&untyped", "gzip", "gzip", "Accept-Encoding", "", strings.Repeat("a", 600) + strings.Repeat("b", 600) + strings.Repeat("c", 600)},
 		} {
 			resp, body := rawGet(t, s, c.method, c.path, "Accept-Encoding", c.accept)

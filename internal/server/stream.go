@@ -47,6 +47,9 @@ func (w *ResponseWriter) Stream(n int64) error {
 	if n < 0 {
 		w.remain = math.MaxInt64 // chunked, or until the close
 	}
+	if w.enc.on && w.noBody {
+		n = w.encodeHead(n)
+	}
 	if w.enc.on && !w.noBody {
 		w.enc.pending, w.enc.length = true, n // the first body bytes decide (encode.go)
 		return nil
