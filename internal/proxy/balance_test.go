@@ -203,3 +203,42 @@ func TestDisableKeepAlive(t *testing.T) {
 		}
 	})
 }
+
+// TestBalancePassiveStatus: a backend answering an unhealthy_status is
+// counted as failing (its response still relayed) and then avoided.
+func TestBalancePassiveStatus(t *testing.T) {
+	backends(t, func(t *testing.T, be loop.Backend) {
+		var addrs [2]string
+		for i := range addrs {
+			ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if i == 0 {
+					w.WriteHeader(503)
+				}
+				fmt.Fprintf(w, "up%d", i)
+			}))
+			addrs[i] = strings.TrimPrefix(ts.URL, "http://")
+		}
+		bal, err := NewBalancer(BalancerConfig{
+			Backends: []BackendConfig{{Dial: addrs[0], URL: "http://" + addrs[0]}, {Dial: addrs[1], URL: "http://" + addrs[1]}},
+			Policy:   FirstPolicy{},
+			Passive:  PassiveHealth{FailDuration: time.Minute, UnhealthyStatus: []int{5}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bal.Close()
+		base := startBalanced(t, be, bal, func(*server.Request) *Trip { return &Trip{} })
+		c := client(t)
+		for i, want := range []string{"503 up0", "200 up1", "200 up1"} {
+			resp, err := c.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if got := fmt.Sprint(resp.StatusCode, " ", string(body)); got != want {
+				t.Errorf("request %d: %s, want %s", i, got, want)
+			}
+		}
+	})
+}

@@ -355,6 +355,9 @@ const streamHighWater = 256 << 10
 // body), else streamed: the head goes to the client now and the body as it
 // arrives. It reports false if the exchange failed.
 func (x *exchange) begin(resp *http1.Response) bool {
+	if x.trip != nil {
+		x.trip.gotHead(resp.Status())
+	}
 	cfg := &x.pl.p.cfg
 	f := resp.Framing()
 	x.dec.Reset(f, http1.Limits{MaxBodyBytes: -1, MaxChunkLine: cfg.Limits.MaxChunkLine, MaxTrailerBytes: cfg.Limits.MaxTrailerBytes, MaxHeaders: cfg.Limits.MaxHeaders})

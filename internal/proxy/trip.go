@@ -211,24 +211,32 @@ func (tr *trip) answer(status int, text bool) {
 	done.Finish()
 }
 
-// relayHead is exchange.relayHead for a balanced request: the passive
-// checks look at the head; then, if there is a cookie to set or a Head to
-// call, the head is collected, the cookie policy's cookie added, Head may
-// edit it, and it is set on the client's writer (reporting true); else the
-// exchange relays it as is (false).
-func (tr *trip) relayHead(resp *http1.Response) bool {
-	status := resp.Status()
-	if k := tr.k; k != nil {
-		ph := &tr.b.cfg.Passive
-		for _, bad := range ph.UnhealthyStatus {
-			if statusMatches(status, bad) {
-				k.countFail(ph.FailDuration)
-			}
-		}
-		if ph.UnhealthyLatency > 0 && time.Since(tr.sent) >= ph.UnhealthyLatency {
+// gotHead runs the passive checks on the status of the upstream's final
+// response head, when it arrives: an unhealthy status, or a round trip
+// (request sent to head received) of at least unhealthy_latency, counts
+// a failure of the backend, as Caddy's reverseProxy does.
+func (tr *trip) gotHead(status int) {
+	k := tr.k
+	if k == nil {
+		return
+	}
+	ph := &tr.b.cfg.Passive
+	for _, bad := range ph.UnhealthyStatus {
+		if statusMatches(status, bad) {
 			k.countFail(ph.FailDuration)
 		}
 	}
+	if ph.UnhealthyLatency > 0 && time.Since(tr.sent) >= ph.UnhealthyLatency {
+		k.countFail(ph.FailDuration)
+	}
+}
+
+// relayHead is exchange.relayHead for a balanced request: if there is a
+// cookie to set or a Head to call, the head is collected, the cookie
+// policy's cookie added, Head may edit it, and it is set on the client's
+// writer (reporting true); else the exchange relays it as is (false).
+func (tr *trip) relayHead(resp *http1.Response) bool {
+	status := resp.Status()
 	w := tr.done.Writer()
 	if w == nil || tr.t.Head == nil && tr.t.Selection.SetCookie == "" {
 		return false
