@@ -54,17 +54,17 @@ func TestCompileCommand(t *testing.T) {
 }
 
 // TestCompileCommandErrors checks a rejected config exits 1 naming the
-// unsupported handler and its JSON path, and bad usage exits 2.
+// unsupported field and its JSON path, and bad usage exits 2.
 func TestCompileCommandErrors(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "Caddyfile")
-	if err := os.WriteFile(cfg, []byte(":80 {\n\tfile_server\n}\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(":80 {\n\tfile_server browse\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"compile", "--config", cfg, "-o", filepath.Join(dir, "x.o")}, &stdout, &stderr); code != 1 ||
-		!strings.Contains(stderr.String(), `unsupported handler "file_server" at apps.http.servers.srv0.routes[0].handle[0]`) {
-		t.Errorf("file_server: exit %d, stderr %q", code, stderr.String())
+		!strings.Contains(stderr.String(), `unsupported file_server field "browse" at apps.http.servers.srv0.routes[0].handle[0].browse`) {
+		t.Errorf("file_server browse: exit %d, stderr %q", code, stderr.String())
 	}
 	if code := run([]string{"compile"}, &stdout, &stderr); code != 2 {
 		t.Errorf("no --config: exit %d, want 2", code)
