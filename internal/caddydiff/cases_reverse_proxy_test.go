@@ -32,6 +32,35 @@ func init() {
 			Requests: []Request{{Method: "GET", Target: "/f", Header: []string{"X-Forwarded-For: 6.6.6.6"}}},
 		},
 		Case{
+			Name: "reverse_proxy X-Forwarded-* from a server-level trusted proxy",
+			Caddyfile: `{
+	servers {
+		trusted_proxies static 127.0.0.1/8
+	}
+}
+:{PORT} {
+	reverse_proxy {UPSTREAM}
+}`,
+			Requests: []Request{{Method: "GET", Target: "/t", Header: []string{"X-Forwarded-For: 6.6.6.6", "X-Forwarded-Proto: https", "X-Forwarded-Host: orig.example"}}},
+		},
+		Case{
+			Name: "reverse_proxy X-Forwarded-* with its own trusted_proxies",
+			Caddyfile: `:{PORT} {
+	handle /trusted/* {
+		reverse_proxy {UPSTREAM} {
+			trusted_proxies 127.0.0.1
+		}
+	}
+	reverse_proxy {UPSTREAM} {
+		trusted_proxies 10.0.0.0/8
+	}
+}`,
+			Requests: []Request{
+				{Method: "GET", Target: "/trusted/a", Header: []string{"X-Forwarded-For: 6.6.6.6", "X-Forwarded-Proto: https"}},
+				{Method: "GET", Target: "/other", Header: []string{"X-Forwarded-For: 6.6.6.6", "X-Forwarded-Proto: https"}},
+			},
+		},
+		Case{
 			Name: "reverse_proxy uri_hash and header policy",
 			Caddyfile: `:{PORT} {
 	handle /h/* {
