@@ -106,10 +106,38 @@ func serveCaddy(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Writ
 		return 1
 	}
 	logLoaded(chain, stderr)
+	logs, err := cf.accessLogs(stderr)
+	if err != nil {
+		chain.Close()
+		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
+		return 1
+	}
+	defer logs.Close()
+	sf.caddyLogs = logs
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
 	return serveChain(sf, scf, chain, load, stderr, sigs)
+}
+
+// accessLogs opens the access logs of the config's server (--server's,
+// or the only one); warnings go to stderr.
+func (f *caddyFlags) accessLogs(stderr io.Writer) (*server.CaddyLogs, error) {
+	cfg, err := parseConfig(f.config, f.adapter, io.Discard)
+	if err != nil || cfg.Apps == nil || cfg.Apps.HTTP == nil {
+		return nil, err
+	}
+	srv := cfg.Apps.HTTP.Servers[f.server]
+	if f.server == "" && len(cfg.Apps.HTTP.Servers) == 1 {
+		for _, s := range cfg.Apps.HTTP.Servers {
+			srv = s
+		}
+	}
+	logs, warnings, err := server.NewCaddyLogs(cfg, srv)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "zeroserve: warning: %s\n", w)
+	}
+	return logs, err
 }
 
 // loadChain loads the plugins and then the compiled config into a chain.

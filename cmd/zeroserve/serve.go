@@ -37,6 +37,7 @@ type serveFlags struct {
 	io                    string
 	grace                 time.Duration
 	disableRequestLogging bool
+	caddyLogs             *server.CaddyLogs // a Caddy config's access logs (--caddy)
 	validateHostnames     string
 	readHeaderTimeout     time.Duration
 	idleTimeout           time.Duration
@@ -71,6 +72,7 @@ func (f *serveFlags) config(h server.Handler, stderr io.Writer) (server.Config, 
 		return cfg, err
 	}
 	cfg.Backend = b
+	cfg.CaddyLogs = f.caddyLogs
 	if !f.disableRequestLogging {
 		cfg.AccessLog = stderr
 	}
