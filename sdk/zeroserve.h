@@ -85,6 +85,8 @@ typedef int8_t zs_s8;
 extern zs_s64 zs_log(const char *msg, zs_u64 len);
 /* Milliseconds since the Unix epoch. */
 extern zs_u64 zs_now_ms(void);
+/* The server's version (string-out rule). */
+extern zs_s64 zs_version(char *out, zs_u64 out_len);
 
 /* Memory (bounds-checked; memcpy and memset are the same helpers, so
  * compiler-generated calls link). */
@@ -129,6 +131,44 @@ extern zs_s64 zs_req_append_header(const char *name, zs_u64 name_len,
                                    const char *value, zs_u64 value_len);
 /* "Foo", "Foo*", "*Foo", "*Foo*" or "*" (every header). */
 extern zs_s64 zs_req_delete_header(const char *pattern, zs_u64 pattern_len);
+/* {"name": N, "search": S | "search_regexp": RE, "replace": R}: replaces in
+ * every value of header N ("*": every header); "$1" names a capture. Invalid
+ * JSON, an unknown field, both or neither of search and search_regexp, a bad
+ * expression or a result that is not a valid field value trap. */
+extern zs_s64 zs_req_replace_header(const char *op_json, zs_u64 op_len);
+/* Caddy rewrite path steps as JSON: {"strip_path_prefix", "strip_path_suffix",
+ * "uri_substring": [{find, replace, limit}], "path_regexp": [{find, replace}]},
+ * with Caddy's semantics (placeholders in values expanded as Caddy's rewrite
+ * does). Malformed JSON or an unknown field traps. */
+extern zs_s64 zs_req_rewrite_uri(const char *ops_json, zs_u64 ops_len);
+/* Caddy rewrite query ops as JSON: {"rename": [{key, val}], "set", "add",
+ * "replace": [{key, search | search_regexp, replace}], "delete": [keys]},
+ * applied in that order. Malformed JSON or an unknown field traps. */
+extern zs_s64 zs_req_rewrite_query(const char *ops_json, zs_u64 ops_len);
+/* The decoded, cleaned path used for file lookups ("/" + relative path). */
+extern zs_s64 zs_req_normalized_path(char *out, zs_u64 out_len);
+/* 1 when a value of the (trimmed) query parameter equals val, or val is "*"
+ * and the parameter is present; else 0. */
+extern zs_s64 zs_req_query_param_matches(const char *name, zs_u64 name_len,
+                                         const char *val, zs_u64 val_len);
+/* 1 when the direct peer's IP is in a JSON array of IPs and CIDRs, else 0.
+ * Invalid JSON or an entry that is neither traps. */
+extern zs_s64 zs_req_remote_ip_matches(const char *ranges_json,
+                                       zs_u64 ranges_len);
+/* 1 over TLS (requests reach scripts only after the handshake), else 0. */
+extern zs_s64 zs_req_tls_handshake_complete(void);
+/* Lowers the body limit of zs_req_body_json (the lowest wins; default 256
+ * KiB). Returns 1 when the body or its Content-Length already exceeds it. */
+extern zs_s64 zs_req_body_limit(zs_u64 max);
+/* The request body parsed as JSON: a new handle, or -1 when the body is
+ * empty, over the limit or not JSON. */
+extern zs_s64 zs_req_body_json(void);
+/* A new handle: {"tls": bool, "tls_handshake_complete": bool, "alpn":
+ * str|null, "sni": {"inner", "outer"} (the same name: no ECH), "ech": null,
+ * "fingerprint": {"ja4": str|null}, "tls_client": {"certificate": null |
+ * {"fingerprint_sha256" (hex of the DER), "subject", "issuer" (RFC 2253),
+ * "serial" (hex)}, "chain_fingerprints_sha256": [hex, ...]}}. */
+extern zs_s64 zs_connection_info(void);
 
 /* Metadata shared by every script of a request. zs.response.header.<name>
  * adds that header to the response, whatever produces it. */
@@ -269,6 +309,8 @@ extern zs_s64 zs_res_header(const char *name, zs_u64 name_len, char *out,
 /* Throws the response away and runs the request scripts again, with the
  * same request and metadata. */
 extern zs_s64 zs_res_continue_request(void);
+/* zs_req_replace_header's operation on the response header (hooks only). */
+extern zs_s64 zs_res_replace_header(const char *op_json, zs_u64 op_len);
 
 /* Crypto and encoding. Binary outputs are not NUL-terminated; results are
  * byte counts. */

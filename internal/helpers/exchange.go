@@ -57,9 +57,16 @@ type Exchange struct {
 	// BodyLength is the length of the request body the server read
 	// (request_body's max_size).
 	BodyLength int64
+	// Body is the request body the server read (zs_req_body_json), valid
+	// until the exchange is reset.
+	Body []byte
+	// Conn describes the client connection (zs_connection_info); nil
+	// reads as plain HTTP.
+	Conn *ConnInfo
 
-	caddy caddyState // per-request state of the zs_caddy_* helpers
-	root  Call       // the Call RootCall hands out
+	bodyLimit int64      // zs_req_body_limit's lowest limit: 0 none, -1 a limit of 0
+	caddy     caddyState // per-request state of the zs_caddy_* helpers
+	root      Call       // the Call RootCall hands out
 }
 
 // Action is the outcome a script chose for the request.
@@ -97,6 +104,7 @@ func (ex *Exchange) Reset() {
 	clear(ex.ResponseHeader)
 	ex.ResponseHeader = ex.ResponseHeader[:0]
 	ex.Encoding, ex.User, ex.BodyLength = Encoding{}, "", 0
+	ex.Body, ex.Conn, ex.bodyLimit = nil, nil, 0
 	ex.caddy.reset()
 }
 
