@@ -46,19 +46,16 @@ var (
 // Manager, and TLS-ALPN-01 challenge answers. path locates the server in
 // the config for errors.
 func (m *Manager) ServerTLS(srv *caddyconf.Server, path string) (*tls.Config, error) {
+	policies := srv.TLSConnectionPolicies
+	if len(policies) == 0 {
+		policies = []*caddyconf.ConnectionPolicy{{}} // Caddy's default: TLS for every handshake
+	}
 	var cps []*connPolicy
-	for i, p := range srv.TLSConnectionPolicies {
+	for i, p := range policies {
 		cp, err := newConnPolicy(p, fmt.Sprintf("%s.tls_connection_policies[%d]", path, i))
 		if err != nil {
 			return nil, err
 		}
-		cp.base.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
-			return m.getCertificate(hello, cp)
-		}
-		cps = append(cps, cp)
-	}
-	if len(cps) == 0 {
-		cp, _ := newConnPolicy(&caddyconf.ConnectionPolicy{}, path)
 		cp.base.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 			return m.getCertificate(hello, cp)
 		}

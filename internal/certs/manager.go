@@ -29,8 +29,9 @@ type Options struct {
 
 // Manager owns the certificates of one tls app: a certmagic cache (with
 // its renewal and OCSP maintenance), the automation policies, the loaded
-// certificates and the local CA. Build it with New, run it with Start,
-// end it with Stop.
+// certificates and the local CA. Build it with New, name what it manages
+// (AutoHTTPS, Manage), Preload before the listeners start, Start once
+// they are up, and end it with Stop.
 type Manager struct {
 	cache    *certmagic.Cache
 	storage  certmagic.Storage
@@ -253,18 +254,6 @@ func (m *Manager) policyFor(name string) *policy {
 		return m.internal
 	}
 	return m.public
-}
-
-// explicitPolicy reports whether an explicit policy names this subject.
-func (m *Manager) explicitPolicy(name string) bool {
-	for _, p := range m.policies {
-		for _, s := range p.subjects {
-			if strings.EqualFold(s, name) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // Manage adds names whose certificates Start obtains and keeps renewed.
