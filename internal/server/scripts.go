@@ -125,6 +125,10 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain, g *g
 	}()
 	sr.scratch = fillRequest(&ex.Req, r, sr.scratch)
 	ex.BodyLength = int64(len(r.Body()))
+	ex.Body = r.Body()
+	if r.c.tls != nil {
+		ex.Conn = &r.c.tls.info
+	}
 	ex.Config = s.Config
 	if s.Site != nil {
 		ex.Site = s.Site.Source
@@ -265,6 +269,7 @@ func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 		req.Scheme = "https"
 	}
 	req.TLS = r.TLS()
+	req.BodyStreamed = r.BodyStreamed()
 	req.ProtoMajor, req.ProtoMinor = 1, r.ProtoMinor()
 	return b
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/tlspipe"
 )
 
@@ -28,6 +29,8 @@ type tlsConn struct {
 	wire    []byte              // ciphertext waiting for loop.Send
 	started bool                // the handshake goroutine was started
 	gen     uint32              // the conn's gen when accepted
+	ja4     string              // the ClientHello's fingerprint (clienthello.go)
+	info    helpers.ConnInfo    // what scripts see, after the handshake
 }
 
 // newTLSConn prepares the TLS layer of c (whose gen is final).
@@ -40,7 +43,7 @@ func newTLSConn(w *worker, c *conn) *tlsConn {
 		}
 		return nil
 	}, &t.wire)
-	t.tc = tls.Server(t.pipe, w.srv.cfg.TLS)
+	t.tc = tls.Server(t.pipe, helloConfig(w.srv.cfg.TLS))
 	return t
 }
 
@@ -120,9 +123,11 @@ func (w *worker) startHandshake(c *conn) {
 	lp := w.lp
 	sem := w.hsSem
 	t.pipe.SetHandshakeSlots(sem)
+	helloConns.Store(t.pipe, t) // the goroutine deletes it
 	go func() {
 		sem <- struct{}{}
 		err := t.tc.Handshake()
+		helloConns.Delete(t.pipe)
 		var st tls.ConnectionState
 		if err == nil {
 			st = t.tc.ConnectionState()
@@ -145,6 +150,7 @@ func (t *tlsConn) handshakeDone(c *conn, st tls.ConnectionState, err error) {
 	}
 	t.pipe.SetOnLoop()
 	t.state = st
+	t.info = helpers.ConnInfo{ALPN: st.NegotiatedProtocol, SNI: st.ServerName, JA4: t.ja4, PeerCertificates: st.PeerCertificates}
 	c.clearDeadline()
 	if st.NegotiatedProtocol == acmeTLSALPN {
 		c.enterClosing() // the certificate was the answer; no HTTP here (RFC 8737 §3)
