@@ -21,7 +21,7 @@ func init() {
 
 // reverseProxyConfig converts the reverse_proxy zeroserve runs: static
 // "host:port" upstreams (max_requests), load_balancing (every selection
-// policy but retry_match), active and passive health checks, headers
+// policy, retries, retry_match), active and passive health checks, headers
 // (request: header_up; response: header_down with require),
 // trusted_proxies, flush_interval -1 (the engine always streams at once)
 // and the http transport's dial_timeout, response_header_timeout,
@@ -41,15 +41,22 @@ func reverseProxyConfig(path string, m *caddyconf.ReverseProxy) (*helpers.CaddyR
 	}
 	for i, up := range m.Upstreams {
 		_, port, err := net.SplitHostPort(up.Dial)
-		if err != nil || strings.ContainsAny(up.Dial, "{}/") || port == "" {
+		if !helpers.UnixDial(up.Dial) && (err != nil || strings.ContainsAny(up.Dial, "{}/") || port == "") {
 			return nil, &caddyconf.UnsupportedError{Kind: "upstream", Name: up.Dial, Path: fmt.Sprintf("%s.upstreams[%d]", path, i)}
 		}
 		rp.Upstreams = append(rp.Upstreams, helpers.CaddyUpstream{Dial: up.Dial, MaxRequests: up.MaxRequests})
 	}
 	if lb := m.LoadBalancing; lb != nil {
 		p := path + ".load_balancing"
-		if err := onlyFields(p, "load_balancing field", lb, "selection_policy", "retries", "try_duration", "try_interval"); err != nil {
+		if err := onlyFields(p, "load_balancing field", lb, "selection_policy", "retries", "try_duration", "try_interval", "retry_match"); err != nil {
 			return nil, err
+		}
+		for i := range lb.RetryMatch {
+			js, err := matcherConfig(fmt.Sprintf("%s.retry_match[%d]", p, i), &lb.RetryMatch[i])
+			if err != nil {
+				return nil, err
+			}
+			rp.RetryMatch = append(rp.RetryMatch, json.RawMessage(js))
 		}
 		rp.Retries, rp.TryDuration, rp.TryInterval = lb.Retries, time.Duration(lb.TryDuration), time.Duration(lb.TryInterval)
 		if lb.SelectionPolicy != nil {

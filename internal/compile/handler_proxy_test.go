@@ -58,6 +58,9 @@ func TestReverseProxyConfig(t *testing.T) {
 		lb_retries 2
 		lb_try_duration 5s
 		lb_try_interval 100ms
+		lb_retry_match {
+			method POST
+		}
 		fail_duration 30s
 		max_fails 3
 		unhealthy_status 5xx
@@ -84,7 +87,7 @@ func TestReverseProxyConfig(t *testing.T) {
 	for _, want := range []string{
 		`"upstreams":[{"dial":"10.0.0.1:80"},{"dial":"10.0.0.2:80"}]`,
 		`"policy":{"name":"cookie","cookie":"lbc","secret":"s3cret","fallback":{"name":"first"}}`,
-		`"retries":2`, `"try_duration":5000000000`, `"try_interval":100000000`,
+		`"retries":2`, `"retry_match":[{"method":["POST"]}]`, `"try_duration":5000000000`, `"try_interval":100000000`,
 		`"fail_duration":30000000000`, `"max_fails":3`, `"unhealthy_status":[5]`,
 		`"uri":"/healthz"`, `"expect_status":2`, `"expect_body":"^ok"`,
 		`"header_up":{"set":{"Host":["{http.reverse_proxy.upstream.hostport}"]}}`,
@@ -101,7 +104,6 @@ func TestReverseProxyConfig(t *testing.T) {
 func TestReverseProxyConfigRejects(t *testing.T) {
 	for _, c := range []struct{ directive, want string }{
 		{"reverse_proxy 10.0.0.1:80 {\n\t\trequest_buffers 4k\n\t}", `unsupported reverse_proxy field "request_buffers"`},
-		{"reverse_proxy 10.0.0.1:80 {\n\t\tlb_retry_match {\n\t\t\tmethod POST\n\t\t}\n\t}", `unsupported load_balancing field "retry_match"`},
 		{"reverse_proxy 10.0.0.1:80 {\n\t\ttransport http {\n\t\t\tversions 2\n\t\t}\n\t}", `HTTP version "2" to upstreams is not supported`},
 		{"reverse_proxy 10.0.0.1:80 {\n\t\ttransport http {\n\t\t\twrite_timeout 5s\n\t\t}\n\t}", `unsupported http transport field "write_timeout"`},
 		{"reverse_proxy 10.0.0.1:80 {\n\t\t@e status 500\n\t\thandle_response @e {\n\t\t\trespond \"x\"\n\t\t}\n\t}", `unsupported reverse_proxy field "handle_response"`},

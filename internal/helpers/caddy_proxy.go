@@ -1,6 +1,7 @@
 package helpers
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/netip"
@@ -44,10 +45,15 @@ type CaddyReverseProxy struct {
 	TrustedProxies []string `json:"trusted_proxies,omitempty"`
 	// Transport tunes the connections to upstreams.
 	Transport *CaddyProxyTransport `json:"transport,omitempty"`
+	// RetryMatch are lb_retry_match's matcher sets (zs_caddy_match's
+	// JSON): a request that may have reached an upstream is tried again
+	// only if one matches.
+	RetryMatch []json.RawMessage `json:"retry_match,omitempty"`
 
-	up      *headerOps
-	down    *respHeaderOps
-	trusted []netip.Prefix
+	up         *headerOps
+	down       *respHeaderOps
+	trusted    []netip.Prefix
+	retryMatch []*matchSet
 
 	engineOnce sync.Once
 	engine     any
@@ -122,13 +128,32 @@ func init() {
 	registerCaddyHandler("reverse_proxy", configOf(newCaddyReverseProxy))
 }
 
+// UnixDial reports whether dial is a Unix socket upstream as Caddy spells
+// it, "unix/" and the socket's path ("unix//run/app.sock"); placeholders,
+// a "|perm" suffix and control bytes are not accepted.
+func UnixDial(dial string) bool {
+	path, ok := strings.CutPrefix(dial, "unix/")
+	if !ok || path == "" || strings.ContainsAny(path, "{}|") {
+		return false
+	}
+	for i := range len(path) {
+		if path[i] < 0x20 || path[i] == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 func newCaddyReverseProxy(rp *CaddyReverseProxy) (caddyRunner, error) {
 	if len(rp.Upstreams) == 0 {
 		return nil, fmt.Errorf("reverse_proxy without upstreams")
 	}
 	for _, u := range rp.Upstreams {
+		if UnixDial(u.Dial) {
+			continue
+		}
 		if _, port, err := net.SplitHostPort(u.Dial); err != nil || port == "" {
-			return nil, fmt.Errorf("reverse_proxy upstream %q: want host:port", u.Dial)
+			return nil, fmt.Errorf("reverse_proxy upstream %q: want host:port or unix//path", u.Dial)
 		}
 	}
 	for p := rp.Policy; p != nil; p = p.Fallback {
@@ -154,6 +179,13 @@ func newCaddyReverseProxy(rp *CaddyReverseProxy) (caddyRunner, error) {
 			return nil, fmt.Errorf("reverse_proxy header_down: %v", err)
 		}
 		rp.down = &respHeaderOps{ops: ops, require: d.Require}
+	}
+	for i, b := range rp.RetryMatch {
+		ms, err := parseMatchSet(b)
+		if err != nil {
+			return nil, fmt.Errorf("reverse_proxy retry_match[%d]: %v", i, err)
+		}
+		rp.retryMatch = append(rp.retryMatch, ms)
 	}
 	for _, s := range rp.TrustedProxies {
 		p, err := parseRange(s)
@@ -269,6 +301,23 @@ func lastValue(h []Field, name string) string {
 		}
 	}
 	return v
+}
+
+// ProxyRetryMatch reports, for a reverse_proxy handler with
+// lb_retry_match, whether the request matches one of its sets (a
+// matcher's error counts as no match, as Caddy's tryAgain); ok is false
+// without lb_retry_match.
+func (ex *Exchange) ProxyRetryMatch() (match, ok bool) {
+	rp := ex.Proxy
+	if rp == nil || len(rp.retryMatch) == 0 {
+		return false, false
+	}
+	for _, ms := range rp.retryMatch {
+		if m, err := ms.match(ex); err == nil && m {
+			return true, true
+		}
+	}
+	return false, true
 }
 
 // ProxyUpstream is the backend of a proxy try, for the

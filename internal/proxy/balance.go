@@ -105,7 +105,7 @@ func NewBalancer(cfg BalancerConfig) (*Balancer, error) {
 			k.maxFails = int64(cfg.Passive.MaxFails)
 		}
 		k.up.Store(u)
-		if !u.Addr.IsValid() {
+		if !u.Addr.IsValid() && u.Unix == "" {
 			go k.resolve(*u, b.stop)
 		}
 		b.backends = append(b.backends, k)
@@ -151,8 +151,8 @@ func (b *Balancer) Close() {
 // tries times may be tried once more after a failure, as Caddy's
 // LoadBalancing.tryAgain: retries must be enabled and not exhausted, and
 // a try that may have reached the upstream (not a dial failure, not "no
-// backend available") is repeated only for GET.
-func (b *Balancer) again(start time.Time, tries int, safe, get bool) bool {
+// backend available") is repeated only if sent says so.
+func (b *Balancer) again(start time.Time, tries int, safe bool, sent func() bool) bool {
 	c := &b.cfg
 	if c.TryDuration == 0 && c.Retries == 0 {
 		return false
@@ -163,7 +163,7 @@ func (b *Balancer) again(start time.Time, tries int, safe, get bool) bool {
 	if c.Retries > 0 && tries >= c.Retries {
 		return false
 	}
-	return safe || get
+	return safe || sent()
 }
 
 // statusMatches is Caddy's StatusCodeMatches: equal, or a single digit

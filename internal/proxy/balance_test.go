@@ -161,7 +161,12 @@ func TestBalanceTryDuration(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer bal.Close()
-		base := startBalanced(t, be, bal, func(*server.Request) *Trip { return &Trip{} })
+		base := startBalanced(t, be, bal, func(r *server.Request) *Trip {
+			if string(r.Path()) == "/retry" {
+				return &Trip{RetrySent: func() bool { return true }} // lb_retry_match matched
+			}
+			return &Trip{}
+		})
 		c := client(t)
 		start := time.Now()
 		resp, err := c.Get(base + "/")
@@ -180,6 +185,15 @@ func TestBalanceTryDuration(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 502 || n.Load() != 1 {
 			t.Errorf("POST: %d after %d tries, want 502 after 1", resp.StatusCode, n.Load())
+		}
+		n.Store(0)
+		resp, err = c.Post(base+"/retry", "text/plain", strings.NewReader("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 502 || n.Load() < 3 {
+			t.Errorf("POST matching lb_retry_match: %d after %d tries, want 502 after several", resp.StatusCode, n.Load())
 		}
 	})
 }

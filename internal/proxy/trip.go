@@ -26,6 +26,10 @@ type Trip struct {
 	// sent, failed, or the client gone); the caller's state that Request
 	// and Head use may be released then, not before.
 	Done func()
+	// RetrySent reports whether a request that may have reached an
+	// upstream may be tried again (Caddy's lb_retry_match); nil allows
+	// it for GET only, as Caddy without lb_retry_match.
+	RetrySent func() bool
 }
 
 // Head is a response head about to be sent to the client.
@@ -67,15 +71,18 @@ type trip struct {
 	waitOn bool
 	waitFn func()
 	ended  bool
+	stream int64 // how the request body goes upstream (serverStream)
 }
 
 // Balance forwards r to a backend of b chosen by its policy, trying
 // again on failures as b allows (see BalancerConfig), with t's request and
-// response edits. The request body is buffered (sent again on a retry);
-// the response streams as with Forward. Call it from a Handler, on the
+// response edits. A buffered request body is sent again on a retry; a
+// body the server streams (server.Request.BodyStreamed) goes to the first
+// backend tried as it arrives, and the request is not tried again. The
+// response streams as with Forward. Call it from a Handler, on the
 // request's loop.
 func (p *Proxy) Balance(w *server.ResponseWriter, r *server.Request, b *Balancer, t *Trip) {
-	tr := &trip{p: p, b: b, t: t, r: r, lp: r.Loop(), done: w.Defer(), start: time.Now()}
+	tr := &trip{p: p, b: b, t: t, r: r, lp: r.Loop(), done: w.Defer(), start: time.Now(), stream: serverStream(r)}
 	tr.waitFn = tr.retry
 	w.OnAbort(tr.abort)
 	tr.try()
@@ -94,7 +101,7 @@ func (tr *trip) try() {
 	tr.k, tr.sent = k, time.Now()
 	k.requests.Add(1)
 	u := k.Upstream()
-	if !u.Addr.IsValid() {
+	if !u.Addr.IsValid() && u.Unix == "" {
 		tr.failed(502, true)
 		return
 	}
@@ -109,8 +116,10 @@ func (tr *trip) try() {
 	if tr.t.Request != nil {
 		out = tr.t.Request(k)
 	}
+	x.maxBody = 0
 	if out != nil {
 		out.viewOf(&x.view, tr.r)
+		x.maxBody = out.MaxBodyBytes
 	} else {
 		viewOf(&x.view, tr.r)
 	}
@@ -118,13 +127,13 @@ func (tr *trip) try() {
 		x.req = nil // the kernel may still read the last try's request
 	}
 	var err error
-	x.req, x.target, err = appendRequest(x.req[:0], x.target, &x.view, tr.r, u, noStream)
+	x.req, x.target, err = appendRequest(x.req[:0], x.target, &x.view, tr.r, u, tr.stream)
 	if err != nil {
 		tr.endTry()
 		tr.answer(500, true) // the caller's changes cannot be sent
 		return
 	}
-	x.start(tr.done, tr.r, noStream)
+	x.start(tr.done, tr.r, tr.stream)
 }
 
 // endTry ends the current try's claim on its backend.
@@ -163,7 +172,7 @@ func (tr *trip) failed(status int, dial bool) bool {
 // again waits for the next try if the balancer allows one (safe: no
 // request reached an upstream this time), else answers the last failure.
 func (tr *trip) again(safe bool) {
-	if !tr.b.again(tr.start, tr.tries, safe, tr.r.Method() == http1.MethodGet) {
+	if tr.stream != noStream || !tr.b.again(tr.start, tr.tries, safe, tr.retrySent) {
 		tr.answer(tr.last, false)
 		return
 	}
@@ -173,6 +182,14 @@ func (tr *trip) again(safe bool) {
 		return
 	}
 	tr.retry()
+}
+
+// retrySent is Trip.RetrySent, GET only by default.
+func (tr *trip) retrySent() bool {
+	if tr.t.RetrySent != nil {
+		return tr.t.RetrySent()
+	}
+	return tr.r.Method() == http1.MethodGet
 }
 
 // retry makes the next try.
