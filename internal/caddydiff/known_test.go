@@ -47,6 +47,8 @@ var knownDifferences = []knownDifference{
 		Open: "internal/server: with an absolute-form target the host must come from the target, not the Host field (RFC 9112 §3.2.2); Go's net/http does so, zeroserve's Scripts uses Host for dispatch and {host}"},
 	{Case: "wire forms", Request: "query only with question", Field: "body",
 		Open: "internal/helpers request model: {uri} of \"/?\" loses the empty query's '?' (Caddy's {uri} is the request-target as received; Request keeps no ForceQuery)"},
+	{Case: "reverse_proxy response shapes", Request: "GET localhost /untyped", Field: "header Content-Type",
+		Open: "internal/proxy: an upstream response with a body and no Content-Type gets one sniffed under Caddy (net/http's DetectContentType on the first bytes); zeroserve's proxy passes it on untyped (its owner to decide: sniff as Caddy, or keep it as a deliberate difference)"},
 	{Case: "host without a catch-all", Request: "GET - /", Field: "body",
 		Reason: "the server's own 400 text: Go's net/http says \"missing required Host header\", zeroserve's server \"400 Bad Request\""},
 	{Case: "encode file_server", Request: "GET localhost /app.js", Field: "body",
