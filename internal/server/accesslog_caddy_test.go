@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -183,5 +184,28 @@ func TestCaddyLogsConfig(t *testing.T) {
 			cl.Close()
 			t.Errorf("%s: accepted", bad)
 		}
+	}
+}
+
+// TestAccessLogEncoding checks the JSON string escaping (decodes back to
+// the same string; invalid UTF-8 becomes U+FFFD) and the console layout.
+func TestAccessLogEncoding(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"uote\back`, "tab\tnl\ncr\r\x00\x1f", "ünï©ødé", "<html>&"} {
+		var back string
+		if err := json.Unmarshal(appendJSONString(nil, s), &back); err != nil || back != s {
+			t.Errorf("%q: %s -> %q %v", s, appendJSONString(nil, s), back, err)
+		}
+	}
+	if got := string(appendJSONString(nil, "a\xffb")); got != `"a\ufffdb"` {
+		t.Errorf("invalid UTF-8: %s", got)
+	}
+	ts := time.Date(2026, 11, 28, 15, 4, 5, 123_000_000, time.UTC)
+	if got := string(appendEntry(nil, true, levelError, ts, "http.log.access.x", []byte(`"status":500`))); got != "2026/11/28 15:04:05.123\tERROR\thttp.log.access.x\thandled request\t{\"status\":500}\n" {
+		t.Errorf("console: %q", got)
+	}
+	var e map[string]any
+	if err := json.Unmarshal(appendEntry(nil, false, levelInfo, ts, "l", []byte(`"status":200`)), &e); err != nil ||
+		e["level"] != "info" || e["ts"] != float64(ts.UnixNano())/1e9 || e["logger"] != "l" || e["msg"] != "handled request" {
+		t.Errorf("json: %v %v", e, err)
 	}
 }
