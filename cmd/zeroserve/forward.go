@@ -201,15 +201,13 @@ func upstreamOf(k *proxy.Backend) *helpers.ProxyUpstream {
 	return &helpers.ProxyUpstream{Dial: k.Dial, Requests: k.Requests(), MaxRequests: k.MaxRequests, Fails: k.Fails()}
 }
 
-// outgoing is ex's request with header fields h (and request_body's
-// limit for a streamed body).
+// outgoing is ex's request with header fields h.
 func outgoing(ex *helpers.Exchange, h []helpers.Field) *proxy.Outgoing {
 	return &proxy.Outgoing{
-		Method:       ex.Req.Method,
-		Path:         ex.Req.Path,
-		RawQuery:     ex.Req.RawQuery,
-		Header:       fieldSeq(h),
-		MaxBodyBytes: ex.Req.MaxBodyBytes,
+		Method:   ex.Req.Method,
+		Path:     ex.Req.Path,
+		RawQuery: ex.Req.RawQuery,
+		Header:   fieldSeq(h),
 	}
 }
 
@@ -269,14 +267,7 @@ func (f *forwarder) newCaddyEngine(rp *helpers.CaddyReverseProxy) (*caddyEngine,
 		TryInterval: rp.TryInterval,
 	}
 	for _, u := range rp.Upstreams {
-		url := scheme + u.Dial
-		if strings.HasPrefix(u.Dial, "unix/") {
-			if tlsCfg != nil {
-				return nil, fmt.Errorf("upstream %s: TLS to a Unix socket upstream is not supported", u.Dial)
-			}
-			url = u.Dial // proxy.ParseUpstream spells Unix sockets as Caddy does
-		}
-		bc.Backends = append(bc.Backends, proxy.BackendConfig{Dial: u.Dial, URL: url, MaxRequests: u.MaxRequests})
+		bc.Backends = append(bc.Backends, proxy.BackendConfig{Dial: u.Dial, URL: scheme + u.Dial, MaxRequests: u.MaxRequests})
 	}
 	if rp.Policy != nil {
 		bc.Policy = policyOf(rp.Policy)
