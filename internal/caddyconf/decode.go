@@ -102,9 +102,11 @@ func (d *decoder) decode(path string, raw json.RawMessage, v reflect.Value) erro
 			v.SetBytes(bytes.Clone(raw))
 			return nil
 		}
-		var elems []json.RawMessage
-		if err := json.Unmarshal(raw, &elems); err != nil {
-			return typeError(path, raw, "an array")
+		elems, ok := splitArray(raw)
+		if !ok {
+			if err := json.Unmarshal(raw, &elems); err != nil {
+				return typeError(path, raw, "an array")
+			}
 		}
 		s := reflect.MakeSlice(v.Type(), len(elems), len(elems))
 		for i, e := range elems {
@@ -173,8 +175,14 @@ func (d *decoder) fields(path string, obj map[string]json.RawMessage, v reflect.
 
 // object parses raw as a JSON object.
 func object(path string, raw json.RawMessage) (map[string]json.RawMessage, error) {
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, typeError(path, raw, "an object")
+	}
+	if obj, ok := splitObject(raw); ok {
+		return obj, nil
+	}
 	var obj map[string]json.RawMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
+	if json.Unmarshal(raw, &obj) != nil {
 		return nil, typeError(path, raw, "an object")
 	}
 	return obj, nil
