@@ -18,7 +18,7 @@ import (
 // Every input comes from crypto/tls's ClientHelloInfo (its Extensions
 // field lists the extension ids in order).
 func JA4(h *tls.ClientHelloInfo) string {
-	ciphers := hexList(h.CipherSuites, false)
+	ciphers := hexList(h.CipherSuites, true)
 	var exts []uint16
 	sni := "i"
 	for _, e := range h.Extensions {

@@ -215,3 +215,18 @@ func TestResReplaceHeader(t *testing.T) {
 		wantTrap(t, "res_replace outside a hook", err)
 	})
 }
+
+// TestConnectionInfo: the document for a plain request and for a TLS one
+// the server described (Exchange.Conn).
+func TestConnectionInfo(t *testing.T) {
+	eachEngine(t, func(t *testing.T, mode vm.JITMode) {
+		ch := loadFixtures(t, mode, "plugin_set")
+		ex, err := runPluginSet(t, ch, "/", "conn", "")
+		wantBody(t, "plain", ex, err, `{"tls":false,"tls_handshake_complete":false,"alpn":null,"sni":{"inner":null,"outer":null},"ech":null,"fingerprint":{"ja4":null},"tls_client":{"certificate":null,"chain_fingerprints_sha256":[]}}`)
+		ex = newExchange("GET", "/", "op=conn")
+		ex.Req.TLS = true
+		ex.Conn = &helpers.ConnInfo{ALPN: "http/1.1", SNI: "a.test", JA4: "t13d0000h1_x_y"}
+		err = ch.Run(ex, DefaultFuel)
+		wantBody(t, "tls", ex, err, `{"tls":true,"tls_handshake_complete":true,"alpn":"http/1.1","sni":{"inner":"a.test","outer":"a.test"},"ech":null,"fingerprint":{"ja4":"t13d0000h1_x_y"},"tls_client":{"certificate":null,"chain_fingerprints_sha256":[]}}`)
+	})
+}
