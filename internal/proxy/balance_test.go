@@ -256,3 +256,34 @@ func TestBalancePassiveStatus(t *testing.T) {
 		}
 	})
 }
+
+// TestBalanceBadRequest: a request the caller's changes make unsendable
+// is answered 500 (and Done runs) on the first try.
+func TestBalanceBadRequest(t *testing.T) {
+	backends(t, func(t *testing.T, be loop.Backend) {
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		a := strings.TrimPrefix(ts.URL, "http://")
+		bal, err := NewBalancer(BalancerConfig{Backends: []BackendConfig{{Dial: a, URL: ts.URL}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bal.Close()
+		var done atomic.Int64
+		base := startBalanced(t, be, bal, func(r *server.Request) *Trip {
+			return &Trip{
+				Request: func(*Backend) *Outgoing {
+					return &Outgoing{Method: "GET", Path: "/", Header: func(yield func(string, string) bool) { yield("X-Bad", "a\r\nb") }}
+				},
+				Done: func() { done.Add(1) },
+			}
+		})
+		resp, err := client(t).Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 500 || done.Load() != 1 {
+			t.Errorf("unsendable request: %d, Done %d times; want 500 and 1", resp.StatusCode, done.Load())
+		}
+	})
+}

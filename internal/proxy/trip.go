@@ -109,7 +109,7 @@ func (tr *trip) try() {
 	x := tr.x
 	if x == nil {
 		x = pl.getExchange()
-		x.trip, tr.x = tr, x
+		x.trip, tr.x, x.done = tr, x, tr.done // done also for an answer before x.start
 	}
 	x.pl = pl
 	var out *Outgoing
