@@ -241,9 +241,21 @@ func TestACMEPebbleRenewal(t *testing.T) {
 		t.Fatal(err)
 	}
 	zs.waitLog(renewedRE, 60*time.Second)
-	body, second, err := getTLS(t, tlsPort, "zs.test", roots)
-	if err != nil || body != "ok" || second.SerialNumber.Cmp(first.SerialNumber) == 0 {
-		t.Errorf("after renewal: %q %v, serial %v (was %v)", body, err, second.SerialNumber, first.SerialNumber)
+	// The renewed certificate is logged once stored, then replaces the
+	// cached one.
+	var second *x509.Certificate
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var body string
+		body, second, err = getTLS(t, tlsPort, "zs.test", roots)
+		if err != nil || body != "ok" {
+			t.Fatalf("after renewal: %q %v", body, err)
+		}
+		if second.SerialNumber.Cmp(first.SerialNumber) != 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still serving serial %v after its renewal", first.SerialNumber)
+		}
 	}
 	zs.stop()
 	// A restart whose stored certificate is due (90% renewal window, three
