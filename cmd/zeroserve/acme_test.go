@@ -128,6 +128,21 @@ func getTLS(t *testing.T, port int, name string, roots *x509.CertPool, certs ...
 	return string(b), resp.TLS.PeerCertificates[0], err
 }
 
+// fetchNew is getTLS for a certificate just logged as obtained: certmagic
+// logs it once stored and caches it just after, so handshakes are retried
+// for a few seconds.
+func fetchNew(t *testing.T, port int, name string, roots *x509.CertPool) (string, *x509.Certificate, error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		body, leaf, err := getTLS(t, port, name, roots)
+		if err == nil || time.Now().After(deadline) {
+			return body, leaf, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 var obtainedRE = regexp.MustCompile(`"msg":"certificate obtained successfully".*"identifier":"([^"]+)"`)
 
 // TestACMEPebble: zeroserve obtains a certificate for zs.test from Pebble
@@ -148,7 +163,7 @@ func TestACMEPebble(t *testing.T) {
 			cf := writeIn(t, dir, "Caddyfile", acmeCaddyfile(pb, httpPort, tlsPort, site))
 			zs := startProc(t, []string{"XDG_DATA_HOME=" + dir}, binary(t), "run", "--config", cf, "--io", c.io)
 			zs.waitLog(obtainedRE, 60*time.Second)
-			body, leaf, err := getTLS(t, tlsPort, "zs.test", pb.roots(t))
+			body, leaf, err := fetchNew(t, tlsPort, "zs.test", pb.roots(t))
 			if err != nil || body != "ok" || leaf.DNSNames[0] != "zs.test" {
 				t.Fatalf("GET: %q %v; log:\n%s", body, err, zs.output())
 			}
@@ -207,7 +222,7 @@ func TestACMEPebbleStorageReuse(t *testing.T) {
 		} else {
 			zs.waitLog(regexp.MustCompile(`listening on https://`), 60*time.Second)
 		}
-		body, leaf, err := getTLS(t, tlsPort, "zs.test", roots)
+		body, leaf, err := fetchNew(t, tlsPort, "zs.test", roots)
 		if err != nil || body != "ok" {
 			t.Fatalf("start %d: %q %v; log:\n%s", i, body, err, zs.output())
 		}
@@ -236,7 +251,7 @@ func TestACMEPebbleRenewal(t *testing.T) {
 	zs := startProc(t, []string{"XDG_DATA_HOME=" + dir}, binary(t), "run", "--config", cf)
 	zs.waitLog(obtainedRE, 60*time.Second)
 	roots := pb.roots(t)
-	_, first, err := getTLS(t, tlsPort, "zs.test", roots)
+	_, first, err := fetchNew(t, tlsPort, "zs.test", roots)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +308,7 @@ func TestACMEPebbleEAB(t *testing.T) {
 		"{\n", fmt.Sprintf("{\n\tacme_eab {\n\t\tkey_id %s\n\t\tmac_key %s\n\t}\n", kid, mac), 1))
 	zs := startProc(t, []string{"XDG_DATA_HOME=" + dir}, binary(t), "run", "--config", cf, "--io", "epoll")
 	zs.waitLog(obtainedRE, 60*time.Second)
-	if body, _, err := getTLS(t, tlsPort, "zs.test", pb.roots(t)); err != nil || body != "ok" {
+	if body, _, err := fetchNew(t, tlsPort, "zs.test", pb.roots(t)); err != nil || body != "ok" {
 		t.Fatalf("GET: %q %v", body, err)
 	}
 }

@@ -64,7 +64,7 @@ func TestRunTLSInternal(t *testing.T) {
 				}
 			}
 			zs.waitLog(obtainedRE, 30*time.Second)
-			body, leaf, err := getTLS(t, tlsPort, "zs.test", poolOf(t, root))
+			body, leaf, err := fetchNew(t, tlsPort, "zs.test", poolOf(t, root))
 			if err != nil || body != "ok" || leaf.DNSNames[0] != "zs.test" {
 				t.Fatalf("GET: %q %v; log:\n%s", body, err, zs.output())
 			}
@@ -238,7 +238,7 @@ func TestRunFailingOrder(t *testing.T) {
 	zs.waitLog(regexp.MustCompile(`"msg":"will retry".*acme\.test`), 60*time.Second)
 	zs.waitLog(obtainedRE, 30*time.Second)
 	root := filepath.Join(dir, "caddy", "pki", "authorities", "local", "root.crt")
-	if body, _, err := getTLS(t, tlsPort, "local.test", poolOf(t, root)); err != nil || body != "local" {
+	if body, _, err := fetchNew(t, tlsPort, "local.test", poolOf(t, root)); err != nil || body != "local" {
 		t.Fatalf("local.test: %q %v; log:\n%s", body, err, zs.output())
 	}
 	if _, err := handshake(tlsPort, &tls.Config{ServerName: "acme.test", InsecureSkipVerify: true}); err == nil {
