@@ -102,6 +102,9 @@ func runCase(t *testing.T, c Case, tl *tally) {
 	want := make([]response, len(c.Requests))
 	for i, r := range c.Requests {
 		want[i] = send(cport, r)
+		if os.Getenv("CADDYDIFF_SHOW") != "" {
+			t.Logf("%s: caddy answers %s", r.label(), want[i].render())
+		}
 	}
 	if err := stopCaddy(); err != nil {
 		t.Fatal(err)

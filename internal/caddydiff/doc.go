@@ -18,7 +18,9 @@
 // (N counts the requests compared on io_uring), then the known differences
 // (the knownDifferences table, each with its reason) and the cases skipped
 // because zeroserve rejects a feature as unsupported. Any other difference
-// fails the test. -run TestDifferential/<case name> runs one case.
+// fails the test. -run TestDifferential/<case name> runs one case;
+// CADDYDIFF_SHOW=1 logs every response Caddy gives (to check that a case
+// tests what it means to).
 //
 // # Adding cases
 //
