@@ -118,7 +118,7 @@ func BenchmarkCageReset(b *testing.B) {
 	defer cg.close()
 	b.SetBytes(int64(l.ClearSize()))
 	for b.Loop() {
-		cg.reset(nil, nil)
+		cg.reset(nil, nil, true)
 	}
 }
 

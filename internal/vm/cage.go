@@ -18,6 +18,11 @@ type cage struct {
 	base   unsafe.Pointer // &mem[0]
 	state  *abi.State     // at layout.StateAddr(), outside the Go heap
 	owned  bool           // mem is our mapping and Close unmaps it
+	// dirty says the writable region may differ from its initial state:
+	// the last run had store instructions or a helper asked to write
+	// guest memory (write). A clean cage skips the clear on reset.
+	dirty bool
+	cdLen int // length of the calldata the last run was given
 }
 
 // newCage maps a cage and fills in its read-only data.
@@ -38,17 +43,28 @@ func cageIn(l abi.CageLayout, mem []byte, rodata []byte) *cage {
 	mem = mem[:l.MappedSize()]
 	copy(mem[l.RODataAddr:], rodata)
 	return &cage{layout: l, mem: mem, base: unsafe.Pointer(unsafe.SliceData(mem)),
-		state: (*abi.State)(unsafe.Pointer(&mem[l.StateAddr()]))}
+		state: (*abi.State)(unsafe.Pointer(&mem[l.StateAddr()])), dirty: true}
 }
 
 // reset clears the writable region and the store pad, copies in the
 // initial writable data and replaces the calldata: nothing a previous run
-// wrote or was given survives.
-func (c *cage) reset(data, calldata []byte) {
-	clear(c.mem[:c.layout.ClearSize()])
-	copy(c.mem[abi.DataAddr:], data)
+// wrote or was given survives. A program without store instructions
+// (stores false) can change the writable region only through helpers
+// (write), so after a run that asked for no write the region is as it
+// was and the clear (32 KiB or more) is skipped: compiled Caddy programs
+// never store.
+func (c *cage) reset(data, calldata []byte, stores bool) {
+	if c.dirty {
+		clear(c.mem[:c.layout.ClearSize()])
+		copy(c.mem[abi.DataAddr:], data)
+	}
+	c.dirty = stores
 	cd := c.mem[c.layout.CalldataAddr : c.layout.CalldataAddr+abi.CalldataMax]
-	clear(cd[copy(cd, calldata):])
+	n := copy(cd, calldata)
+	if n < c.cdLen {
+		clear(cd[n:c.cdLen])
+	}
+	c.cdLen = n
 }
 
 // read returns the guest bytes [addr, addr+n) if they lie inside the cage.
@@ -65,6 +81,7 @@ func (c *cage) write(addr, n uint64) ([]byte, error) {
 	if addr > c.layout.WritableSize || n > c.layout.WritableSize-addr {
 		return nil, &MemoryError{Addr: addr, Len: n, Write: true}
 	}
+	c.dirty = true
 	return c.mem[addr : addr+n : addr+n], nil
 }
 

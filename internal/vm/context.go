@@ -69,7 +69,7 @@ func (c *Context) Run(entry int, calldata []byte, fuel uint64) (uint64, error) {
 	if c.interrupted.Load() {
 		return 0, &RunError{Trap: abi.TrapInterrupted, PC: pc}
 	}
-	c.cage.reset(c.prog.data, calldata)
+	c.cage.reset(c.prog.data, calldata, c.prog.stores)
 	c.st.Regs = [11]uint64{}
 	if len(calldata) > 0 {
 		c.st.Regs[1] = c.cage.layout.CalldataAddr

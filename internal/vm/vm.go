@@ -79,6 +79,7 @@ type Program struct {
 	data    []byte // initial writable data, DataSize bytes
 	rodata  []byte
 	native  *nativeCode // JIT-compiled code; nil runs the interpreter
+	stores  bool        // some instruction writes memory (ST, STX, atomics)
 
 	mu       sync.Mutex
 	pool     []*Context
@@ -124,6 +125,12 @@ func Load(obj *bpf.Object, opts Options) (*Program, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
+	}
+	for _, ins := range p.insns {
+		if c := ins.OpCode.Class(); c == bpf.ClassST || c == bpf.ClassSTX {
+			p.stores = true
+			break
+		}
 	}
 	contents, err := obj.LinkData(dataAddr)
 	if err != nil {
