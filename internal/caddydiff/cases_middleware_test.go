@@ -192,6 +192,36 @@ func init() {
 			Epoll: true,
 		},
 		Case{
+			Name: "encode argument order",
+			Caddyfile: `:{PORT} {
+	encode zstd gzip
+	respond "` + big + `"
+}`,
+			Requests: []Request{Get("/", "Accept-Encoding: gzip, zstd"), Get("/", "Accept-Encoding: gzip;q=0.9, zstd;q=0.9"), Get("/", "Accept-Encoding: gzip")},
+		},
+		Case{
+			Name: "encode in error routes",
+			Caddyfile: `:{PORT} {
+	error /missing "gone" 404
+	respond "` + big + `"
+	handle_errors {
+		encode gzip
+		respond "` + big + ` {err.status_code}"
+	}
+}`,
+			Requests: []Request{Get("/missing", "Accept-Encoding: gzip"), Get("/", "Accept-Encoding: gzip")},
+		},
+		Case{
+			Name: "encode partial and informational statuses",
+			Caddyfile: `:{PORT} {
+	encode gzip
+	respond /206 "` + big + `" 206
+	respond /299 "` + big + `" 299
+	respond /404 "` + big + `" 404
+}`,
+			Requests: []Request{Get("/206", "Accept-Encoding: gzip"), Get("/299", "Accept-Encoding: gzip"), Get("/404", "Accept-Encoding: gzip")},
+		},
+		Case{
 			Name: "basic_auth bcrypt",
 			Caddyfile: `:{PORT} {
 	basic_auth /private/* {
@@ -234,6 +264,21 @@ func init() {
 	}
 }`,
 			Requests: []Request{Get("/"), Get("/", annOK), Get("/", annOK), Get("/", annBad)},
+		},
+		Case{
+			Name: "basic_auth per path realms and encode",
+			Caddyfile: `:{PORT} {
+	encode gzip
+	basic_auth /a/* bcrypt "Realm A" {
+		ann ` + bcryptHash + `
+	}
+	basic_auth /b/* bcrypt "Realm B" {
+		bob ` + bcryptHash + `
+	}
+	respond "` + big + ` {http.auth.user.id}"
+}`,
+			Requests: []Request{Get("/a/1", "Accept-Encoding: gzip"), Get("/b/1", "Accept-Encoding: gzip", annOK),
+				Get("/a/1", "Accept-Encoding: gzip", annOK), Get("/b/1", "Authorization: Basic Ym9iOmh1bnRlcjI=")},
 		},
 		Case{
 			Name: "request_body max_size",
