@@ -104,13 +104,8 @@ func newLogger(w io.Writer) *zap.Logger {
 
 func (b *builder) build(cfg *caddyconf.Config) error {
 	app := b.app
-	def, err := defaultStorage()
-	if err != nil {
-		return err
-	}
-	if b.m.storage, err = storageOf(cfg.Storage, def); err != nil {
-		return err
-	}
+	b.m.storage = storageOf(cfg.Storage, &certmagic.FileStorage{Path: DefaultStorageDir()})
+	var err error
 	switch {
 	case app.DNS != nil:
 		return unsupported("tls field", "dns", "apps.tls.dns")
@@ -156,24 +151,12 @@ func (b *builder) build(cfg *caddyconf.Config) error {
 	return b.loadCertificates()
 }
 
-// defaultStorage is file storage in DefaultStorageDir.
-func defaultStorage() (certmagic.Storage, error) {
-	dir, err := DefaultStorageDir()
-	if err != nil {
-		return nil, err
-	}
-	return &certmagic.FileStorage{Path: dir}, nil
-}
-
 // policy converts one automation policy.
 func (b *builder) policy(ap *caddyconf.AutomationPolicy, path string) (*policy, error) {
 	if len(ap.GetCertificate) > 0 {
 		return nil, unsupported("automation field", "get_certificate", path+".get_certificate")
 	}
-	storage, err := storageOf(ap.Storage, b.m.storage)
-	if err != nil {
-		return nil, err
-	}
+	storage := storageOf(ap.Storage, b.m.storage)
 	tpl := certmagic.Config{
 		RenewalWindowRatio:  ap.RenewalWindowRatio,
 		MustStaple:          ap.MustStaple,

@@ -1,7 +1,6 @@
 package certs
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 
@@ -11,32 +10,29 @@ import (
 )
 
 // DefaultStorageDir is Caddy's default data directory on Linux:
-// $XDG_DATA_HOME/caddy, else $HOME/.local/share/caddy. Certificates kept
-// there by Caddy are found and reused, and the other way round.
-func DefaultStorageDir() (string, error) {
+// $XDG_DATA_HOME/caddy, else $HOME/.local/share/caddy (with "." for an
+// unknown home, as Caddy). Certificates kept there by Caddy are found and
+// reused, and the other way round.
+func DefaultStorageDir() string {
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "caddy"), nil
+		return filepath.Join(d, "caddy")
 	}
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {
-		return "", errors.New("certs: no $XDG_DATA_HOME or $HOME for the default certificate storage; set `storage file_system { root DIR }`")
+		home = "."
 	}
-	return filepath.Join(home, ".local", "share", "caddy"), nil
+	return filepath.Join(home, ".local", "share", "caddy")
 }
 
-// storageOf returns the file storage a storage module names, or the
-// default storage when m is empty.
-func storageOf(m *caddyconf.StorageModule, def certmagic.Storage) (certmagic.Storage, error) {
+// storageOf returns the file storage a storage module names, or def when
+// m is empty.
+func storageOf(m *caddyconf.StorageModule, def certmagic.Storage) certmagic.Storage {
 	if m == nil || m.Value == nil {
-		return def, nil
+		return def
 	}
 	fs := m.Value.(*caddyconf.FileStorage) // the only storage Parse accepts
 	if fs.Root == "" {
-		dir, err := DefaultStorageDir()
-		if err != nil {
-			return nil, err
-		}
-		return &certmagic.FileStorage{Path: dir}, nil
+		return &certmagic.FileStorage{Path: DefaultStorageDir()}
 	}
-	return &certmagic.FileStorage{Path: fs.Root}, nil
+	return &certmagic.FileStorage{Path: fs.Root}
 }
