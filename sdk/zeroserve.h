@@ -170,6 +170,36 @@ extern zs_s64 zs_req_body_json(void);
  * "serial" (hex)}, "chain_fingerprints_sha256": [hex, ...]}}. */
 extern zs_s64 zs_connection_info(void);
 
+/* OpenID Connect login (Authorization Code + PKCE S256). cfg is a JSON
+ * handle: {"issuer" (discovery) | "authorization_endpoint", "token_endpoint",
+ * "jwks_uri"; "client_id", "client_secret", "redirect_uri" (absolute),
+ * "scope" (default "openid profile email"), "cookie_secret" (>= 16 bytes) |
+ * "cookie_secret_env" (a variable allowed by --script-env),
+ * "session_ttl_secs" (default 3600)}. An unknown key or a bad configuration
+ * logs "[oidc] ..." and gives -1. Cookies __zs_oidc_state (600 s) and
+ * __zs_oidc_session are Path=/; HttpOnly; SameSite=Lax (+ Secure over
+ * https), sealed with AES-256-GCM under SHA-256(secret). Provider requests
+ * run off the event loop; those responses skip response hooks. The
+ * response helpers trap when the request already has a response or in a
+ * hook. */
+/* 302 to the provider with a state cookie. return_to ("" = "/") must be a
+ * path on this site ("/x", not "//host" or "\\"): otherwise -1. A failed
+ * discovery answers 500. */
+extern zs_s64 zs_oidc_begin_login(zs_s64 cfg, const char *return_to,
+                                  zs_u64 return_to_len);
+/* The redirect_uri endpoint: 400 "missing code or state" | "missing login
+ * state" | "invalid or expired login state" | "state mismatch"; else the
+ * code is exchanged and the id_token verified (RS256/ES256 signature against
+ * the JWKS, iss, aud, exp required, nonce): 302 to return_to with the
+ * session cookie, or 502 "authentication failed". */
+extern zs_s64 zs_oidc_handle_callback(zs_s64 cfg);
+/* A new handle to the session's id_token claims, 0 without a valid
+ * unexpired session, -1 for a bad configuration. */
+extern zs_s64 zs_oidc_session_verify(zs_s64 cfg);
+/* Clears the session cookie: 302 to url (http(s) URL or path; another
+ * value gives -1), or 200 "logged out" when url is empty. */
+extern zs_s64 zs_oidc_logout(zs_s64 cfg, const char *url, zs_u64 url_len);
+
 /* Metadata shared by every script of a request. zs.response.header.<name>
  * adds that header to the response, whatever produces it. */
 extern zs_s64 zs_meta_get(const char *key, zs_u64 key_len, char *out,

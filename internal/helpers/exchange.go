@@ -63,6 +63,8 @@ type Exchange struct {
 	// Conn describes the client connection (zs_connection_info); nil
 	// reads as plain HTTP.
 	Conn *ConnInfo
+	// Async is the work of ActionAsync (async.go).
+	Async func() AsyncResponse
 
 	bodyLimit int64      // zs_req_body_limit's lowest limit: 0 none, -1 a limit of 0
 	caddy     caddyState // per-request state of the zs_caddy_* helpers
@@ -80,6 +82,7 @@ const (
 	ActionAbort                 // close the connection without a response
 	ActionProxy                 // forward the request to Upstream
 	ActionFile                  // stream File
+	ActionAsync                 // run Async off the loop, then send its response
 )
 
 // Response is an in-memory response set by zs_respond.
@@ -104,7 +107,7 @@ func (ex *Exchange) Reset() {
 	clear(ex.ResponseHeader)
 	ex.ResponseHeader = ex.ResponseHeader[:0]
 	ex.Encoding, ex.User, ex.BodyLength = Encoding{}, "", 0
-	ex.Body, ex.Conn, ex.bodyLimit = nil, nil, 0
+	ex.Body, ex.Conn, ex.Async, ex.bodyLimit = nil, nil, nil, 0
 	ex.caddy.reset()
 }
 

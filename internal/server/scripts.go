@@ -156,6 +156,11 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain, g *g
 			kept = s.forward(w, r, sr, fuel)
 			return
 		}
+		if ex.Action == helpers.ActionAsync {
+			s.async(w, r, sr) // scripts_async.go
+			kept = true
+			return
+		}
 		if ex.Action == helpers.ActionNone && s.Site != nil {
 			s.siteFile(ex) // files.go
 		}
