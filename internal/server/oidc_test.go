@@ -190,8 +190,12 @@ func TestOIDC(t *testing.T) {
 		if resp, body := do("/callback?code=good-code&state="+state, stCookie); resp.StatusCode != 502 || body != "authentication failed" {
 			t.Errorf("forged signature: %d %q", resp.StatusCode, body)
 		}
-		if !strings.Contains(log.String(), "[oidc] callback: id_token: bad signature") {
-			t.Errorf("log:\n%s", log.String())
+		deadline := time.Now().Add(testTimeout) // the log is written by a goroutine
+		for !strings.Contains(log.String(), "[oidc] callback: id_token: bad signature") {
+			if time.Now().After(deadline) {
+				t.Fatalf("log:\n%s", log.String())
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 		for _, rt := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", "evil"} {
 			if resp, body := do("/login?rt="+url.QueryEscape(rt), ""); resp.StatusCode != 418 || body != "-1" {
