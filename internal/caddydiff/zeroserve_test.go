@@ -3,13 +3,15 @@
 package caddydiff
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -74,38 +76,58 @@ func buildZeroserve(dir string) error {
 // zeroserveProc is a running `zeroserve --caddy` process.
 type zeroserveProc struct {
 	cmd    *exec.Cmd
-	stderr bytes.Buffer
+	mu     sync.Mutex
+	stderr strings.Builder // what it wrote so far
 	exited chan struct{}
+}
+
+// log returns what the process wrote to stderr so far.
+func (p *zeroserveProc) log() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
 }
 
 // startZeroserve serves the Caddyfile at path as `zeroserve --caddy`
 // does in production (the same forwarder for reverse_proxy), on
 // 127.0.0.1:port with one worker on the io backend ("uring" or "epoll"),
-// and waits until it accepts connections.
+// and waits until it says it listens (a connection alone could reach
+// another process that took the port).
 func startZeroserve(path string, port int, io string) (*zeroserveProc, error) {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	p := &zeroserveProc{exited: make(chan struct{})}
 	p.cmd = exec.Command(zeroserveBin, "--caddy", path, "--addr", addr, "--threads", "1", "--io", io,
 		"--grace", "1s", "--disable-request-logging")
-	p.cmd.Stderr = &p.stderr
+	errs, err := p.cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
 	if err := p.cmd.Start(); err != nil {
 		return nil, err
 	}
-	go func() { p.cmd.Wait(); close(p.exited) }()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
-		select {
-		case <-p.exited:
-			return nil, fmt.Errorf("zeroserve exited: %s", p.stderr.String())
-		default:
+	listening := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(errs)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stderr.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			if strings.HasPrefix(sc.Text(), "listening on http://"+addr+" ") {
+				close(listening)
+			}
 		}
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Close()
-			return p, nil
-		}
-		time.Sleep(10 * time.Millisecond)
+		p.cmd.Wait()
+		close(p.exited)
+	}()
+	select {
+	case <-listening:
+		return p, nil
+	case <-p.exited:
+		return nil, fmt.Errorf("zeroserve exited: %s", p.log())
+	case <-time.After(20 * time.Second):
+		p.stop()
+		return nil, fmt.Errorf("zeroserve did not listen on %s: %s", addr, p.log())
 	}
-	p.stop()
-	return nil, fmt.Errorf("zeroserve did not listen on %s: %s", addr, p.stderr.String())
 }
 
 // stop ends the process (SIGTERM, then SIGKILL after 5 s).
