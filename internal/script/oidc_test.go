@@ -46,6 +46,13 @@ func TestOIDCHelpers(t *testing.T) {
 			t.Errorf("state cookie %q", sc)
 		}
 		stateCookie := strings.SplitN(header(ex, "Set-Cookie"), ";", 2)[0]
+		t.Setenv("ZS_OIDC_CONFIG", good)
+		secure := newExchange("GET", "/login", "")
+		secure.Req.Scheme = "https"
+		secure.Config = &helpers.Config{EnvAllow: []string{"ZS_OIDC_CONFIG"}}
+		if err := ch.Run(secure, DefaultFuel); err != nil || !strings.HasSuffix(header(secure, "Set-Cookie"), "; SameSite=Lax; Secure") {
+			t.Errorf("https login: %v, cookie %q", err, header(secure, "Set-Cookie"))
+		}
 		for _, c := range []struct{ cfg, query string }{
 			{`{"client_id":"c"}`, "rt=/"},
 			{strings.Replace(good, `"client_id"`, `"unknown":1,"client_id"`, 1), "rt=/"},
