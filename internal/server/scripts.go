@@ -274,7 +274,6 @@ func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 		req.Scheme = "https"
 	}
 	req.TLS = r.TLS()
-	req.BodyStreamed = r.BodyStreamed()
 	req.ProtoMajor, req.ProtoMinor = 1, r.ProtoMinor()
 	return b
 }
