@@ -60,21 +60,29 @@ func startPebble(t *testing.T, httpPort, tlsPort, validity int, eab map[string]s
 		"-management", "127.0.0.1:"+itoa(freePort(t)), "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "")
 	ca := newTestCA(t, tmp, "pebble-https")
 	crt, key, _ := ca.issue(t, tmp, "pebble", false, "127.0.0.1", "localhost")
-	listen, mgmt := "127.0.0.1:"+itoa(freePort(t)), "127.0.0.1:"+itoa(freePort(t))
-	cfg := map[string]any{"pebble": map[string]any{
-		"listenAddress": listen, "managementListenAddress": mgmt,
-		"certificate": crt, "privateKey": key, "httpPort": httpPort, "tlsPort": tlsPort,
-		"ocspResponderURL": "", "externalAccountBindingRequired": eab != nil, "externalAccountMACKeys": eab,
-		"retryAfter": map[string]int{"authz": 1, "order": 1}, "keyAlgorithm": "ecdsa",
-		"profiles": map[string]any{"default": map[string]any{"description": "test", "validityPeriod": validity}},
-	}}
-	b, _ := json.Marshal(cfg)
-	cfgFile := writeIn(t, tmp, "pebble.json", string(b))
-	p := startProc(t, []string{"PEBBLE_VA_NOSLEEP=1", "PEBBLE_VA_ALWAYS_VALID=0", "PEBBLE_WFE_NONCEREJECT=0", "PEBBLE_AUTHZREUSE=0"},
-		pebbleBin, "-config", cfgFile, "-dnsserver", dns)
-	waitDial(t, listen)
-	waitDial(t, mgmt)
-	return &pebble{dir: "https://" + listen + "/dir", caFile: ca.file, mgmt: mgmt, proc: p}
+	// A free port may be taken again before Pebble binds it: a Pebble that
+	// exits at once is started again on other ports.
+	for attempt := 1; ; attempt++ {
+		listen, mgmt := "127.0.0.1:"+itoa(freePort(t)), "127.0.0.1:"+itoa(freePort(t))
+		cfg := map[string]any{"pebble": map[string]any{
+			"listenAddress": listen, "managementListenAddress": mgmt,
+			"certificate": crt, "privateKey": key, "httpPort": httpPort, "tlsPort": tlsPort,
+			"ocspResponderURL": "", "externalAccountBindingRequired": eab != nil, "externalAccountMACKeys": eab,
+			"retryAfter": map[string]int{"authz": 1, "order": 1}, "keyAlgorithm": "ecdsa",
+			"profiles": map[string]any{"default": map[string]any{"description": "test", "validityPeriod": validity}},
+		}}
+		b, _ := json.Marshal(cfg)
+		cfgFile := writeIn(t, tmp, "pebble.json", string(b))
+		p := startProc(t, []string{"PEBBLE_VA_NOSLEEP=1", "PEBBLE_VA_ALWAYS_VALID=0", "PEBBLE_WFE_NONCEREJECT=0", "PEBBLE_AUTHZREUSE=0"},
+			pebbleBin, "-config", cfgFile, "-dnsserver", dns)
+		if p.waitListening(listen) && p.waitListening(mgmt) {
+			return &pebble{dir: "https://" + listen + "/dir", caFile: ca.file, mgmt: mgmt, proc: p}
+		}
+		if attempt == 3 {
+			t.Fatalf("pebble did not start:\n%s", p.stop())
+		}
+		p.stop()
+	}
 }
 
 // roots returns Pebble's issuing root, from its management endpoint.

@@ -130,6 +130,24 @@ func waitDial(t *testing.T, addr string) {
 	t.Fatalf("%s: not listening", addr)
 }
 
+// waitListening waits until addr accepts TCP connections; false if the
+// process exits or 30s pass first.
+func (p *proc) waitListening(addr string) bool {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return true
+		}
+		select {
+		case <-p.done:
+			return false
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return false
+}
+
 // testCA is a throwaway CA for test certificates.
 type testCA struct {
 	cert *x509.Certificate
