@@ -72,9 +72,9 @@ func decodeStrict(b []byte, v any) error {
 
 // zsCaddyHandle is zs_caddy_handle(cfg, len) -> 0 continue | 1 stop | 3
 // error: run the Caddy handler whose JSON (a CaddyHandler) is at (cfg,
-// len) on the request. A handler failure (a status placeholder that is not
-// a number, an invalid rewritten URI) traps, and the server answers 500 as
-// Caddy does without error routes.
+// len) on the request. A handler failure (an invalid rewritten URI) traps,
+// and the server answers 500 as Caddy does without error routes; a status
+// placeholder that is not a number raises Caddy's 500 error instead.
 func zsCaddyHandle(c *vm.Context, p, n, _, _, _ uint64) (uint64, error) {
 	k, err := current(c)
 	if err != nil {

@@ -43,11 +43,18 @@ func (e *CaddyStaticError) run(ex *Exchange, repl replacer) (uint64, error) {
 	if e.StatusCode != "" {
 		n, err := strconv.Atoi(repl.replaceAll(e.StatusCode))
 		if err != nil {
-			return 0, fmt.Errorf("zs_caddy_handle: error status: %v", err)
+			return raiseBadStatus(ex, err)
 		}
 		status = n
 	}
 	ex.caddy.raised = &caddyError{status: status, message: repl.replaceKnown(e.Error)}
+	return CaddyError, nil
+}
+
+// raiseBadStatus raises the error Caddy's handlers return for a status
+// that is not a number: 500 with strconv's message, for the error routes.
+func raiseBadStatus(ex *Exchange, err error) (uint64, error) {
+	ex.caddy.raised = &caddyError{status: 500, message: err.Error()}
 	return CaddyError, nil
 }
 
@@ -81,7 +88,7 @@ func staticResponse(s *CaddyStaticResponse, ex *Exchange, repl replacer) (uint64
 	if s.StatusCode != "" {
 		n, err := strconv.Atoi(repl.replaceAll(s.StatusCode))
 		if err != nil {
-			return 0, fmt.Errorf("zs_caddy_handle: static_response status: %v", err)
+			return raiseBadStatus(ex, err)
 		}
 		status = n
 	}
