@@ -23,7 +23,8 @@ func init() {
 			Caddyfile: `:{PORT} {
 	respond "path={path} uri={uri} escaped={http.request.uri.path.escaped}"
 }`,
-			Requests: []Request{Get("/a%2Fb"), Get("/a/./b/../c"), Get("//x//y"), Get("/%41%42"), Get("/caf%C3%A9")},
+			Requests: []Request{Get("/a%2Fb"), Get("/a/./b/../c"), Get("//x//y"), Get("/%41%42"), Get("/caf%C3%A9"), Get("/../etc/passwd"),
+				Get("/a%00b"), Get("/%zz")},
 		},
 		Case{
 			Name: "respond close",
