@@ -89,6 +89,7 @@ func Compile(insns []bpf.Instruction, opts Options) (*Program, error) {
 	c := &compiler{insns: insns, opts: opts}
 	c.a.buf = make([]byte, 0, 16*len(insns)+256)
 	c.a.labels = make([]labelPos, 0, 2*len(insns)+16)
+	c.a.jumps = make([]jump, 0, len(insns)+16)
 	c.labels = make([]Label, len(insns))
 	for i := range c.labels {
 		c.labels[i] = c.a.NewLabel()
