@@ -201,13 +201,15 @@ func upstreamOf(k *proxy.Backend) *helpers.ProxyUpstream {
 	return &helpers.ProxyUpstream{Dial: k.Dial, Requests: k.Requests(), MaxRequests: k.MaxRequests, Fails: k.Fails()}
 }
 
-// outgoing is ex's request with header fields h.
+// outgoing is ex's request with header fields h (and request_body's
+// limit for a streamed body).
 func outgoing(ex *helpers.Exchange, h []helpers.Field) *proxy.Outgoing {
 	return &proxy.Outgoing{
-		Method:   ex.Req.Method,
-		Path:     ex.Req.Path,
-		RawQuery: ex.Req.RawQuery,
-		Header:   fieldSeq(h),
+		Method:       ex.Req.Method,
+		Path:         ex.Req.Path,
+		RawQuery:     ex.Req.RawQuery,
+		Header:       fieldSeq(h),
+		MaxBodyBytes: ex.Req.MaxBodyBytes,
 	}
 }
 
@@ -267,7 +269,14 @@ func (f *forwarder) newCaddyEngine(rp *helpers.CaddyReverseProxy) (*caddyEngine,
 		TryInterval: rp.TryInterval,
 	}
 	for _, u := range rp.Upstreams {
-		bc.Backends = append(bc.Backends, proxy.BackendConfig{Dial: u.Dial, URL: scheme + u.Dial, MaxRequests: u.MaxRequests})
+		url := scheme + u.Dial
+		if strings.HasPrefix(u.Dial, "unix/") {
+			if tlsCfg != nil {
+				return nil, fmt.Errorf("upstream %s: TLS to a Unix socket upstream is not supported", u.Dial)
+			}
+			url = u.Dial // proxy.ParseUpstream spells Unix sockets as Caddy does
+		}
+		bc.Backends = append(bc.Backends, proxy.BackendConfig{Dial: u.Dial, URL: url, MaxRequests: u.MaxRequests})
 	}
 	if rp.Policy != nil {
 		bc.Policy = policyOf(rp.Policy)
@@ -366,4 +375,12 @@ func upstreamTLS(t *helpers.CaddyProxyTLS) (*tls.Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// StreamsBody passes the site's body streaming (server.BodyStreamer) through
+// the ACME challenge wrapper, so that proxied uploads on a plain HTTP
+// listener of `zeroserve run` stream as with --caddy.
+func (h *acmeHTTP) StreamsBody(r *server.Request) bool {
+	bs, ok := h.Handler.(server.BodyStreamer)
+	return ok && bs.StreamsBody(r)
 }

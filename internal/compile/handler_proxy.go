@@ -20,7 +20,7 @@ func init() {
 }
 
 // reverseProxyConfig converts the reverse_proxy zeroserve runs: static
-// "host:port" upstreams (max_requests), load_balancing (every selection
+// "host:port" and "unix//path" upstreams (max_requests), load_balancing (every selection
 // policy, retries, retry_match), active and passive health checks, headers
 // (request: header_up; response: header_down with require),
 // trusted_proxies, flush_interval -1 (the engine always streams at once)

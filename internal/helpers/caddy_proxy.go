@@ -128,13 +128,33 @@ func init() {
 	registerCaddyHandler("reverse_proxy", configOf(newCaddyReverseProxy))
 }
 
+// UnixDial reports whether dial is a Unix socket upstream as Caddy spells
+// it, "unix/" and the socket's path ("unix//run/app.sock", "unix/@name"
+// for an abstract socket) of at most 107 bytes (sockaddr_un);
+// placeholders, a "|perm" suffix and control bytes are not accepted.
+func UnixDial(dial string) bool {
+	path, ok := strings.CutPrefix(dial, "unix/")
+	if !ok || path == "" || path == "@" || len(path) > 107 || strings.ContainsAny(path, "{}|") {
+		return false
+	}
+	for i := range len(path) {
+		if path[i] < 0x20 || path[i] == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 func newCaddyReverseProxy(rp *CaddyReverseProxy) (caddyRunner, error) {
 	if len(rp.Upstreams) == 0 {
 		return nil, fmt.Errorf("reverse_proxy without upstreams")
 	}
 	for _, u := range rp.Upstreams {
+		if UnixDial(u.Dial) {
+			continue
+		}
 		if _, port, err := net.SplitHostPort(u.Dial); err != nil || port == "" {
-			return nil, fmt.Errorf("reverse_proxy upstream %q: want host:port", u.Dial)
+			return nil, fmt.Errorf("reverse_proxy upstream %q: want host:port or unix//path", u.Dial)
 		}
 	}
 	for p := rp.Policy; p != nil; p = p.Fallback {

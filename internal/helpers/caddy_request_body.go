@@ -26,7 +26,9 @@ func init() {
 // and for a chunked body when a later handler reads past the limit; the
 // server has buffered the whole body before the routes run (bounded by
 // its own --max-body-bytes), so here a chunked body over the limit is
-// refused at once too.
+// refused at once too. A body the server streams to the proxy
+// (Request.BodyStreamed) is counted as it arrives: the limit goes to
+// Request.MaxBodyBytes, and the proxy answers 413 past it.
 func (c *CaddyRequestBody) run(ex *Exchange, _ replacer) (uint64, error) {
 	if c.MaxSize <= 0 {
 		return CaddyContinue, nil
@@ -34,6 +36,9 @@ func (c *CaddyRequestBody) run(ex *Exchange, _ replacer) (uint64, error) {
 	n := ex.BodyLength
 	if cl, err := strconv.ParseInt(firstValue(ex.Req.Header, "Content-Length"), 10, 64); err == nil && cl > n {
 		n = cl
+	}
+	if ex.Req.BodyStreamed && (ex.Req.MaxBodyBytes == 0 || c.MaxSize < ex.Req.MaxBodyBytes) {
+		ex.Req.MaxBodyBytes = c.MaxSize // the proxy counts what arrives
 	}
 	if n > c.MaxSize {
 		ex.caddy.raised = &caddyError{status: 413, message: fmt.Sprintf("http: request body too large")}

@@ -21,6 +21,14 @@ type Request struct {
 	Peer       string // client address, ip:port
 	TLS        bool
 	Header     []Field // in received order; names as received
+	// BodyStreamed is set when the server streams the body to the proxy
+	// instead of buffering it: scripts see an empty body
+	// (zs_req_body_json answers -1).
+	BodyStreamed bool
+	// MaxBodyBytes, when > 0, is the most body bytes a streamed body may
+	// carry (request_body max_size): the proxy cuts the upstream request
+	// past it and answers 413 if no response head was sent yet.
+	MaxBodyBytes int64
 }
 
 // Field is one header field line.

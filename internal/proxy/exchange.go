@@ -59,6 +59,8 @@ type exchange struct {
 	bodyPaused bool // r.PauseBody is in effect
 	pend       []byte
 	sending    []byte
+	maxBody    int64 // Outgoing.MaxBodyBytes: past it, 413 (0: no limit)
+	bodyN      int64 // streamed body bytes received
 
 	streaming bool // the response head is sent, the body follows as it comes
 	upgrade   bool // the client asked to switch protocols
@@ -78,7 +80,7 @@ func (x *exchange) start(done server.Completion, r *server.Request, stream int64
 	done.Writer().OnAbort(x.abortFn)
 	x.reused, x.retried, x.finished = false, false, false
 	x.streamReq, x.chunkedReq, x.reqDone, x.bodyPaused = stream != noStream, stream == -1, stream == noStream, false
-	x.pend = x.pend[:0]
+	x.pend, x.bodyN = x.pend[:0], 0
 	if x.streamReq {
 		r.OnBody(x.bodyFn)
 	}
@@ -89,6 +91,10 @@ func (x *exchange) start(done server.Completion, r *server.Request, stream int64
 // has end set), framed as the upstream request says, and sends it.
 func (x *exchange) onBody(data []byte, end bool) {
 	if x.finished {
+		return
+	}
+	if x.bodyN += int64(len(data)); x.maxBody > 0 && x.bodyN > x.maxBody {
+		x.tooLarge()
 		return
 	}
 	if x.chunkedReq {
@@ -467,6 +473,25 @@ func (x *exchange) fail(status int) {
 		w.WriteHeader(status)
 		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
 		w.WriteString(itoa(status) + " " + http1.StatusText(status) + "\n")
+	}
+	x.complete()
+}
+
+// tooLarge ends the exchange when a streamed body went past maxBody: the
+// upstream request is cut (its connection closed) and the client gets
+// 413, or, if the response head was sent, a response cut short. The
+// server closes the client's connection after it (the body is unread).
+func (x *exchange) tooLarge() {
+	x.stopTimer()
+	if x.uc != nil {
+		x.dropConn()
+	}
+	if w := x.done.Writer(); w != nil && x.streaming {
+		w.Abort()
+	} else if w != nil {
+		w.WriteHeader(413)
+		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+		w.WriteString("413 Request Entity Too Large: http: request body too large\n")
 	}
 	x.complete()
 }

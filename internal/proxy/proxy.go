@@ -172,9 +172,10 @@ func (p *Proxy) StreamsBody(r *server.Request) bool {
 // is answered 502. Call it from a Handler, on the request's loop.
 //
 // out, when not nil, is the request to send instead of the client's (the
-// script layer's changed request); the body is still the client's.
+// script layer's changed request); the body is still the client's, sent
+// as it arrives when the server streams it (server.Request.BodyStreamed).
 func (p *Proxy) Forward(w *server.ResponseWriter, r *server.Request, u *Upstream, out *Outgoing) {
-	p.forward(w, r, u, out, noStream)
+	p.forward(w, r, u, out, serverStream(r))
 }
 
 // Outgoing is a request as a script changed it, forwarded by Forward in
@@ -197,6 +198,10 @@ type Outgoing struct {
 	// -Host fields to send (Caddy's reverse_proxy sets them, and header_up
 	// may delete them): none is added.
 	Forwarded bool
+	// MaxBodyBytes, when > 0, bounds a streamed request body (Caddy's
+	// request_body max_size): past it the upstream request is cut and the
+	// client gets 413, or its response is cut short if its head was sent.
+	MaxBodyBytes int64
 }
 
 // viewOf fills v from o, for r; Host comes from o's fields or r.
@@ -228,8 +233,10 @@ func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 	x := pl.getExchange()
 	var err error
 	status := 400 // the client's request cannot be forwarded as is
+	x.maxBody = 0
 	if out != nil {
 		out.viewOf(&x.view, r)
+		x.maxBody = out.MaxBodyBytes
 		status = 500 // a script's changes are invalid
 	} else {
 		viewOf(&x.view, r)

@@ -162,6 +162,25 @@ func streamedBody(r *server.Request, limit int64) int64 {
 	return n
 }
 
+// serverStream is how r's body goes upstream when the server streams it
+// to the handler (server.Request.BodyStreamed, decided by another handler
+// such as the script layer's): -1 chunked, else its Content-Length;
+// noStream when it is buffered.
+func serverStream(r *server.Request) int64 {
+	if !r.BodyStreamed() {
+		return noStream
+	}
+	h := r.Header()
+	if h.Has("transfer-encoding") {
+		return -1
+	}
+	n, err := strconv.ParseInt(string(h.Get("content-length")), 10, 64)
+	if err != nil {
+		return -1 // the server accepted no such head; chunked is safe
+	}
+	return n
+}
+
 // appendTarget appends the upstream request-target: the base path, the
 // request's clean path (percent-encoding kept) and the merged query.
 func appendTarget(dst []byte, v *view, u *Upstream) ([]byte, error) {

@@ -26,6 +26,11 @@ type bodyStream struct {
 // finished now closes the connection (the rest cannot be skipped safely).
 func (bs *bodyStream) unread() bool { return bs.active && !bs.ended }
 
+// BodyStreamed reports whether r's body is streamed to the handler
+// (BodyStreamer) instead of buffered: Body is then empty and OnBody
+// delivers it.
+func (r *Request) BodyStreamed() bool { return r.c != nil && r.c.bs.active }
+
 // OnBody registers f to receive a streamed request body (see BodyStreamer):
 // each call brings the next decoded bytes, valid only during the call, and
 // a last call has done set. If the client's body is malformed or cut short

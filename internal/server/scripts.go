@@ -274,6 +274,7 @@ func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 		req.Scheme = "https"
 	}
 	req.TLS = r.TLS()
+	req.BodyStreamed = r.BodyStreamed()
 	req.ProtoMajor, req.ProtoMinor = 1, r.ProtoMinor()
 	return b
 }
