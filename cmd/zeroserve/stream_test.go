@@ -111,7 +111,7 @@ func (tg *streamTarget) args(ioName string, more ...string) []string {
 func streamTargets(t *testing.T, upstream string) []streamTarget {
 	cf := filepath.Join(t.TempDir(), "Caddyfile")
 	host := strings.TrimPrefix(upstream, "http://")
-	os.WriteFile(cf, []byte("{\n\tauto_https off\n}\n:8080 {\n\thandle /limited/* {\n\t\trequest_body {\n\t\t\tmax_size 100KB\n\t\t}\n\t\treverse_proxy "+host+"\n\t}\n\thandle {\n\t\treverse_proxy "+host+"\n\t}\n}\n"), 0o644)
+	os.WriteFile(cf, []byte("{\n\tauto_https off\n}\n:8080 {\n\thandle /local/* {\n\t\trespond \"local\"\n\t}\n\thandle /limited/* {\n\t\trequest_body {\n\t\t\tmax_size 100KB\n\t\t}\n\t\treverse_proxy "+host+"\n\t}\n\thandle {\n\t\treverse_proxy "+host+"\n\t}\n}\n"), 0o644)
 	return []streamTarget{
 		{name: "caddy", flags: []string{"--caddy", cf}, caddy: true},
 		{name: "script", script: "../../internal/script/testdata/proxy.o", header: "X-Upstream: " + upstream + "\r\n"},
@@ -139,13 +139,21 @@ func writeChunk(c net.Conn, b []byte) error {
 
 func readResponse(t *testing.T, br *bufio.Reader) (int, string) {
 	t.Helper()
+	status, body, _ := readResponseClose(t, br)
+	return status, body
+}
+
+// readResponseClose also reports whether the response closes the
+// connection.
+func readResponseClose(t *testing.T, br *bufio.Reader) (int, string, bool) {
+	t.Helper()
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, string(b), resp.Close
 }
 
 // TestStreamUploadThroughProxy: request bodies proxied by a compiled
@@ -191,6 +199,35 @@ func TestStreamUploadThroughProxy(t *testing.T) {
 				prog.waitFor(t, 1000)
 				if status, body := readResponse(t, br); status != 413 || body != "upstream: too large" {
 					t.Errorf("early 413: %d %q", status, body)
+				}
+				c.Close()
+
+				// A chunked body the chain does not take (the script without
+				// X-Upstream answers 400, the Caddyfile's /local/ responds) is
+				// read and discarded: the connection carries the next
+				// request. Past 256 KiB, the connection closes instead.
+				want := 400
+				if tg.caddy {
+					want = 200
+				}
+				c, br = upload(t, addr, "/local/x", "")
+				writeChunk(c, part[:1000])
+				io.WriteString(c, "0\r\n\r\n")
+				if status, _, closed := readResponseClose(t, br); status != want || closed {
+					t.Errorf("small unread body: %d closed=%v, want %d on a kept connection", status, closed, want)
+				}
+				io.WriteString(c, "GET /local/y HTTP/1.1\r\nHost: stream.test\r\n\r\n")
+				if status, _ := readResponse(t, br); status != want {
+					t.Errorf("next request after a drained body: %d, want %d", status, want)
+				}
+				c.Close()
+				c, br = upload(t, addr, "/local/x", "")
+				for range 4 {
+					writeChunk(c, part)
+				}
+				writeChunk(c, part[:1]) // 256 KiB + 1: the bound is passed by the last byte sent
+				if status, _, closed := readResponseClose(t, br); status != want || !closed {
+					t.Errorf("large unread body: %d closed=%v, want %d and a close", status, closed, want)
 				}
 				c.Close()
 

@@ -86,6 +86,7 @@ func (rl *Reloadable) ServeHTTP1(w *ResponseWriter, r *Request) {
 		return
 	}
 	rl.scripts.serve(w, r, g.chain, g) // released with the request
+	drainUnread(w, r)
 }
 
 // acquire takes a reference on the current generation, or returns nil

@@ -104,7 +104,10 @@ func (s *Scripts) logf(format string, args ...any) {
 }
 
 // ServeHTTP1 runs the chain for r.
-func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) { s.serve(w, r, s.Chain, nil) }
+func (s *Scripts) ServeHTTP1(w *ResponseWriter, r *Request) {
+	s.serve(w, r, s.Chain, nil)
+	drainUnread(w, r)
+}
 
 // serve runs chain for r. g, from Reloadable, is chain's generation: it is
 // released with the request (release), after a proxied response too.
