@@ -42,9 +42,11 @@
 // than 256 KiB wait for the upstream, the client's body is paused
 // (Request.PauseBody), so TCP holds the client back. A streamed request is
 // never retried. Smaller bodies are received whole first (up to
-// server.Config.Limits.MaxBodyBytes) and sent with Content-Length, as are
-// all bodies forwarded through Forward (the calling handler decides whether
-// the server streams). An upstream answering before the upload ends (413)
+// server.Config.Limits.MaxBodyBytes) and sent with Content-Length. Forward
+// and Balance stream a body when the calling handler had the server stream
+// it (server.Request.BodyStreamed; the script layer's server.Scripts uses
+// the same policy), and then Outgoing.MaxBodyBytes (request_body max_size)
+// cuts it with 413. An upstream answering before the upload ends (413)
 // is relayed at once; the client connection closes after it and the
 // upstream connection is not pooled.
 // Interim 1xx responses from the upstream are skipped.
