@@ -490,8 +490,10 @@ func (x *exchange) tooLarge() {
 		w.Abort()
 	} else if w != nil {
 		w.WriteHeader(413)
-		w.AddHeader("Content-Type", "text/plain; charset=utf-8")
-		w.WriteString("413 Request Entity Too Large: http: request body too large\n")
+		if x.trip == nil { // a balanced request's failure has no body, as Caddy's
+			w.AddHeader("Content-Type", "text/plain; charset=utf-8")
+			w.WriteString("413 Request Entity Too Large: http: request body too large\n")
+		}
 	}
 	x.complete()
 }
