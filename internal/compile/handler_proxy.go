@@ -79,6 +79,12 @@ func reverseProxyConfig(path string, m *caddyconf.ReverseProxy) (*helpers.CaddyR
 			if ah.URI == "" {
 				ah.URI = a.Path
 			}
+			for i, up := range rp.Upstreams {
+				if helpers.UnixDial(up.Dial) && ah.Upstream == "" && ah.Port == 0 {
+					// The checker's HTTP client dials TCP only.
+					return nil, &caddyconf.UnsupportedError{Kind: "upstream", Name: up.Dial + " with active health checks", Path: fmt.Sprintf("%s.upstreams[%d]", path, i)}
+				}
+			}
 			rp.Active = ah
 		}
 	}

@@ -108,6 +108,7 @@ func TestReverseProxyConfigRejects(t *testing.T) {
 		{"reverse_proxy 10.0.0.1:80 {\n\t\ttransport http {\n\t\t\twrite_timeout 5s\n\t\t}\n\t}", `unsupported http transport field "write_timeout"`},
 		{"reverse_proxy 10.0.0.1:80 {\n\t\t@e status 500\n\t\thandle_response @e {\n\t\t\trespond \"x\"\n\t\t}\n\t}", `unsupported reverse_proxy field "handle_response"`},
 		{"reverse_proxy unix//run/x.sock|0600", `unsupported upstream "unix//run/x.sock|0600"`},
+		{"reverse_proxy unix//run/x.sock {\n\t\thealth_uri /h\n\t}", `unsupported upstream "unix//run/x.sock with active health checks"`},
 		{"reverse_proxy 10.0.0.1:80 {\n\t\theader_up X-Lat {http.reverse_proxy.upstream.latency}\n\t}", `placeholder {http.reverse_proxy.upstream.latency} is not supported`},
 	} {
 		_, err := proxyConfig(t, c.directive)
