@@ -42,6 +42,7 @@ type serveFlags struct {
 	readHeaderTimeout     time.Duration
 	idleTimeout           time.Duration
 	maxBodyBytes          int64
+	maxStreamedBodyBytes  int64
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -57,7 +58,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.validateHostnames, "validate-hostnames", "", "comma-separated host names; others get 421")
 	fs.DurationVar(&f.readHeaderTimeout, "read-header-timeout", 10*time.Second, "time allowed for a request head")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 60*time.Second, "keep-alive idle timeout")
-	fs.Int64Var(&f.maxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "request body limit (bodies are buffered)")
+	fs.Int64Var(&f.maxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "limit of a request body held in memory for the scripts (bodies streamed to a proxy upstream: --max-streamed-body-bytes)")
+	fs.Int64Var(&f.maxStreamedBodyBytes, "max-streamed-body-bytes", 0, "limit of a request body streamed to a proxy upstream (chunked or over 64 KiB); 0: no limit, as Caddy")
 }
 
 // config turns the flags into a server.Config for handler h.
@@ -67,6 +69,7 @@ func (f *serveFlags) config(h server.Handler, stderr io.Writer) (server.Config, 
 		ReadHeaderTimeout: f.readHeaderTimeout, IdleTimeout: f.idleTimeout,
 	}
 	cfg.Limits.MaxBodyBytes = f.maxBodyBytes
+	cfg.MaxStreamedBodyBytes = f.maxStreamedBodyBytes
 	b, err := loop.ParseBackend(f.io)
 	if err != nil {
 		return cfg, err

@@ -172,7 +172,7 @@ func TestStreamUploadThroughProxy(t *testing.T) {
 	for _, tg := range streamTargets(t, up.URL) {
 		for _, ioName := range []string{"uring", "epoll"} {
 			t.Run(tg.name+"/"+ioName, func(t *testing.T) {
-				addr, _, stop := startBinary(t, tg.args(ioName, "--max-body-bytes", "16777216")...)
+				addr, _, stop := startBinary(t, tg.args(ioName)...)
 				defer stop()
 
 				prog.reset()

@@ -131,10 +131,16 @@ func (c *conn) beginRequest(n int) {
 		c.startBodyStream(f)
 		return
 	}
+	if max := c.w.srv.cfg.Limits.MaxBodyBytes; f.Kind == http1.BodyLength && f.Length > max {
+		// The parser let it through for a handler that could have
+		// streamed it (Config.parserLimits); buffered, it is too large.
+		c.fail(&http1.Error{Status: 413, Reason: "Content-Length exceeds the body limit"})
+		return
+	}
 	if head.ExpectContinue() && len(c.rbuf) == c.rpos+n {
 		c.out = http1.AppendContinue(c.out)
 	}
-	c.dec.Reset(f, c.w.srv.cfg.Limits)
+	c.dec.Reset(f, c.w.srv.cfg.bodyLimits(false))
 	c.body = c.body[:0]
 	c.state = stateReadBody
 }

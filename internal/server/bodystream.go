@@ -62,7 +62,7 @@ func (c *conn) startBodyStream(f http1.Framing) {
 	if c.req.head.ExpectContinue() && len(c.rbuf) == c.rpos+c.headLen {
 		c.out = http1.AppendContinue(c.out)
 	}
-	c.dec.Reset(f, c.w.srv.cfg.Limits)
+	c.dec.Reset(f, c.w.srv.cfg.bodyLimits(true))
 	c.state = stateHandle
 }
 

@@ -39,6 +39,11 @@ type Config struct {
 	// fields, except MaxBodyBytes, which defaults to DefaultMaxBodyBytes
 	// because bodies are buffered).
 	Limits http1.Limits
+	// MaxStreamedBodyBytes bounds a request body streamed to a handler
+	// (BodyStreamer: the reverse proxy), which is never held in memory
+	// whole. Zero means no limit, as Caddy; Limits.MaxBodyBytes bounds
+	// buffered bodies only.
+	MaxStreamedBodyBytes int64
 
 	// ReadHeaderTimeout bounds the time from a request's first byte to the
 	// end of its head (slowloris). Default 10s.
@@ -108,6 +113,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Limits.MaxBodyBytes < 0 {
 		return c, &ConfigError{"Limits.MaxBodyBytes", errors.New("bodies are buffered: a limit is required")}
 	}
+	if c.MaxStreamedBodyBytes < 0 {
+		return c, &ConfigError{"MaxStreamedBodyBytes", errors.New("negative (0 means no limit)")}
+	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
@@ -141,4 +149,37 @@ func (c Config) withDefaults() (Config, error) {
 		c.TLS = t
 	}
 	return c, nil
+}
+
+// parserLimits are the limits the request parser applies to every head:
+// with a handler that may stream bodies, a Content-Length over the
+// buffered limit is judged later, once the handler has said whether it
+// streams this body (bodyLimits).
+func (c *Config) parserLimits() http1.Limits {
+	l := c.Limits
+	if _, ok := c.Handler.(BodyStreamer); ok {
+		l.MaxBodyBytes = c.streamedLimit()
+		if l.MaxBodyBytes >= 0 && l.MaxBodyBytes < c.Limits.MaxBodyBytes {
+			l.MaxBodyBytes = c.Limits.MaxBodyBytes
+		}
+	}
+	return l
+}
+
+// bodyLimits are the limits of a body's decoder: the streamed limit for a
+// streamed body, else the buffered one.
+func (c *Config) bodyLimits(streamed bool) http1.Limits {
+	l := c.Limits
+	if streamed {
+		l.MaxBodyBytes = c.streamedLimit()
+	}
+	return l
+}
+
+// streamedLimit is MaxStreamedBodyBytes as http1 spells it (-1: none).
+func (c *Config) streamedLimit() int64 {
+	if c.MaxStreamedBodyBytes == 0 {
+		return -1
+	}
+	return c.MaxStreamedBodyBytes
 }

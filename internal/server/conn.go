@@ -83,7 +83,7 @@ func newConn(w *worker) *conn {
 	c := &conn{w: w}
 	c.dl.fire = c.onDeadline
 	c.rw.c = c
-	c.parser.Init(w.srv.cfg.Limits)
+	c.parser.Init(w.srv.cfg.parserLimits())
 	return c
 }
 
