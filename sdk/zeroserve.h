@@ -211,11 +211,13 @@ extern zs_s64 zs_meta_set(const char *key, zs_u64 key_len, const char *value,
  * A status outside 100..999 traps. */
 extern zs_s64 zs_respond(zs_u64 status, const void *body, zs_u64 body_len);
 /* Forward the request (as scripts changed it) to an upstream,
- * "http://host[:port][/base]" or "https://...": the request path is appended
- * to the base path, the queries are merged, Host is kept, X-Forwarded-* are
- * added when missing. Ends the chain like a response. Response hooks and
- * zs.response.header.* metadata do not apply to proxied responses yet (the
- * request gets a 500 if they are used together). */
+ * "http://host[:port][/base]", "https://..." or a Unix socket
+ * "unix//path/to.sock": the request path is appended to the base path, the
+ * queries are merged, Host is kept, X-Forwarded-* are added when missing.
+ * Ends the chain like a response; the body streams to the upstream
+ * (chunked or over 64 KiB: such a body is not visible to scripts).
+ * Response hooks and zs.response.header.* metadata apply to the proxied
+ * response's status and header. Another kind of URL traps. */
 extern zs_s64 zs_reverse_proxy(const char *url, zs_u64 url_len);
 /* Close the connection without a response. */
 extern zs_s64 zs_abort(void);

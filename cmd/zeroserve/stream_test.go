@@ -270,27 +270,36 @@ func TestStreamUnixUpstream(t *testing.T) {
 	cf := filepath.Join(dir, "Caddyfile")
 	os.WriteFile(cf, []byte("{\n\tauto_https off\n}\n:8080 {\n\treverse_proxy unix/"+sock+"\n}\n"), 0o644)
 	big := strings.Repeat("x", 200<<10)
-	tg := streamTarget{flags: []string{"--caddy", cf}}
-	for _, ioName := range []string{"uring", "epoll"} {
-		t.Run(ioName, func(t *testing.T) {
-			addr, _, stop := startBinary(t, tg.args(ioName)...)
-			defer stop()
-			for _, body := range []string{"", "small", big} {
-				method := "POST"
-				if body == "" {
-					method = "GET"
+	for _, tg := range []streamTarget{
+		{name: "caddy", flags: []string{"--caddy", cf}},
+		{name: "script", script: "../../internal/script/testdata/proxy.o"},
+	} {
+		for _, ioName := range []string{"uring", "epoll"} {
+			t.Run(tg.name+"/"+ioName, func(t *testing.T) {
+				addr, _, stop := startBinary(t, tg.args(ioName)...)
+				defer stop()
+				for _, body := range []string{"", "small", big} {
+					method := "POST"
+					if body == "" {
+						method = "GET"
+					}
+					req, _ := http.NewRequest(method, "http://"+addr+"/a/b", strings.NewReader(body))
+					req.Header.Set("X-Upstream", "unix/"+sock) // read by the script
+					resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					path := "/a/b"
+					if tg.script != "" {
+						path = "/rewritten" // proxy.c rewrites the path
+					}
+					if want := fmt.Sprintf("unix %s %s %d", method, path, len(body)); resp.StatusCode != 200 || string(got) != want {
+						t.Errorf("%d-byte body: %d %q, want %q", len(body), resp.StatusCode, got, want)
+					}
 				}
-				req, _ := http.NewRequest(method, "http://"+addr+"/a/b", strings.NewReader(body))
-				resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if want := fmt.Sprintf("unix %s /a/b %d", method, len(body)); resp.StatusCode != 200 || string(got) != want {
-					t.Errorf("%d-byte body: %d %q, want %q", len(body), resp.StatusCode, got, want)
-				}
-			}
-		})
+			})
+		}
 	}
 }

@@ -12,10 +12,11 @@ const maxUpstreamURL = 2048
 
 // zsReverseProxy is zs_reverse_proxy(url, len) -> 0: when the chain ends,
 // the request (as scripts changed it) is forwarded to url, an
-// "http://host[:port][/base]" or "https://..." upstream; the request path is
-// appended to the base path and the queries are merged. A request that
-// already has a response, a URL of another scheme (unix sockets are not
-// supported yet) or an over-long URL traps.
+// "http://host[:port][/base]" or "https://..." upstream, or a Unix socket
+// "unix//path/to.sock" (as the original and Caddy spell it); the request
+// path is appended to the base path and the queries are merged. A request
+// that already has a response, another kind of URL or an over-long one
+// traps.
 func zsReverseProxy(c *vm.Context, u, uLen, _, _, _ uint64) (uint64, error) {
 	k, err := current(c)
 	if err != nil {
@@ -28,8 +29,8 @@ func zsReverseProxy(c *vm.Context, u, uLen, _, _, _ uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
-		return 0, fmt.Errorf("zs_reverse_proxy: %q: want an http:// or https:// URL (unix sockets are not supported yet)", s)
+	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") && !UnixDial(s) {
+		return 0, fmt.Errorf("zs_reverse_proxy: %q: want an http:// or https:// URL or unix//path", s)
 	}
 	if k.Ex.Action != ActionNone {
 		return 0, fmt.Errorf("zs_reverse_proxy: the request already has a response")
