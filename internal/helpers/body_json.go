@@ -1,7 +1,6 @@
 package helpers
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/zeroserve/zeroserve/internal/vm"
@@ -45,18 +44,7 @@ func zsReqBodyJSON(c *vm.Context, _, _, _, _, _ uint64) (uint64, error) {
 	if len(b) == 0 || int64(len(b)) > k.Ex.bodyJSONLimit() {
 		return minusOne, nil
 	}
-	if err := c.Charge(uint64(len(b))); err != nil {
-		return 0, err
-	}
-	root, err := parseJSON(b, k.Ex.budget())
-	var be *BudgetError
-	if errors.As(err, &be) {
-		return 0, err
-	}
-	if err != nil {
-		return minusOne, nil
-	}
-	return k.objects.addTree(root)
+	return parseToHandle(c, k, b)
 }
 
 // zsReqBodyLimit is zs_req_body_limit(max) -> 0/1: lowers the request's

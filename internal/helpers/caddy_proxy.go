@@ -189,7 +189,7 @@ func newCaddyReverseProxy(rp *CaddyReverseProxy) (caddyRunner, error) {
 		rp.retryMatch = append(rp.retryMatch, ms)
 	}
 	for _, s := range rp.TrustedProxies {
-		p, err := parseRange(s)
+		p, err := parseCIDR(s)
 		if err != nil {
 			return nil, fmt.Errorf("reverse_proxy trusted_proxies: %v", err)
 		}
@@ -212,18 +212,6 @@ func validPolicy(p *CaddyLBPolicy) bool {
 		return p.Field != ""
 	}
 	return false
-}
-
-// parseRange parses an IP or a CIDR range.
-func parseRange(s string) (netip.Prefix, error) {
-	if strings.Contains(s, "/") {
-		return netip.ParsePrefix(s)
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // Engine returns the proxy engine's state for this handler, made by make

@@ -42,7 +42,14 @@ func zsJSONParse(c *vm.Context, data, n, _, _, _ uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := c.Charge(n); err != nil {
+	return parseToHandle(c, k, b)
+}
+
+// parseToHandle charges fuel for b, parses it as JSON into a new tree and
+// returns a handle to it, or -1 for invalid JSON; going over the memory
+// budget traps.
+func parseToHandle(c *vm.Context, k *Call, b []byte) (uint64, error) {
+	if err := c.Charge(uint64(len(b))); err != nil {
 		return 0, err
 	}
 	root, err := parseJSON(b, k.Ex.budget())
