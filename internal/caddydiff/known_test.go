@@ -53,8 +53,6 @@ var knownDifferences = []knownDifference{
 		Reason: "Caddy's types come from Go's mime package, which also reads the host's /etc/mime.types (here .bin is application/octet-stream); zeroserve's MIME table is built in, the same on every machine, and leaves types it does not know unset"},
 	{Case: "wire proxy bodies", Request: "chunked upload", Field: "body",
 		Reason: "zeroserve's server decodes a chunked request body before the handler runs and the proxy forwards it with its Content-Length; Caddy streams it on chunked (the upstream gets the same bytes)"},
-	{Case: "wire forms", Request: "absolute-form", Field: "body",
-		Open: "internal/server: with an absolute-form target the host must come from the target, not the Host field (RFC 9112 §3.2.2); Go's net/http does so, zeroserve's Scripts uses Host for dispatch and {host}"},
 	{Case: "wire forms", Request: "query only with question", Field: "body",
 		Open: "internal/helpers request model: {uri} of \"/?\" loses the empty query's '?' (Caddy's {uri} is the request-target as received; Request keeps no ForceQuery)"},
 	{Case: "reverse_proxy response shapes", Request: "GET localhost /untyped", Field: "header Content-Type",

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sync"
@@ -260,15 +261,25 @@ func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 	b = r.RemoteAddr().AppendTo(b)
 	peer := len(b)
 	h := r.Header()
+	// With an absolute-form target the host is the target's authority,
+	// whatever the Host field says (RFC 9112 §3.2.2), as net/http and so
+	// Caddy read it.
+	abs := absoluteForm(r.Target())
+	value := func(i int) []byte {
+		if abs && bytes.EqualFold(h.Name(i), hostField) {
+			return r.Host()
+		}
+		return h.Value(i)
+	}
 	for i := range h.Len() {
 		b = append(b, h.Name(i)...)
-		b = append(b, h.Value(i)...)
+		b = append(b, value(i)...)
 	}
 	all := string(b)
 	req.Method, req.Path, req.RawQuery, req.Peer = all[:method], all[method:path], all[path:query], all[query:peer]
 	at := peer
 	for i := range h.Len() {
-		n, v := len(h.Name(i)), len(h.Value(i))
+		n, v := len(h.Name(i)), len(value(i))
 		req.Header = append(req.Header, helpers.Field{Name: all[at : at+n], Value: all[at+n : at+n+v]})
 		at += n + v
 	}
@@ -280,6 +291,14 @@ func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 	req.BodyStreamed = r.BodyStreamed()
 	req.ProtoMajor, req.ProtoMinor = 1, r.ProtoMinor()
 	return b
+}
+
+var hostField = []byte("Host")
+
+// absoluteForm reports whether a request-target is in absolute form
+// ("http://authority/path").
+func absoluteForm(target []byte) bool {
+	return len(target) > 0 && target[0] != '/' && target[0] != '*' && bytes.Contains(target, []byte("://"))
 }
 
 var _ Handler = (*Scripts)(nil)
