@@ -6,9 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
@@ -20,23 +18,22 @@ import (
 // the file matcher is in caddy_match_file.go, the expression matcher in
 // caddy_match_expr.go.
 type matchSet struct {
-	host       []string
-	path       []string
-	pathRE     *regexp.Regexp
-	pathREName string
-	method     []string
-	header     map[string][]string
-	query      map[string][]string
-	hasQuery   bool
-	not        []*matchSet
-	headerRE   []headerRE // sorted by field
-	protocol   string
-	vars       map[string][]string
-	varsRE     []headerRE // vars_regexp, sorted by key
-	remoteIP   *ipRanges
-	clientIP   *ipRanges
-	file       *fileMatcher
-	expr       *exprMatcher
+	host     []string
+	path     []string
+	pathRE   *capturingRegexp
+	method   []string
+	header   map[string][]string
+	query    map[string][]string
+	hasQuery bool
+	not      []*matchSet
+	headerRE []headerRE // sorted by field
+	protocol string
+	vars     map[string][]string
+	varsRE   []headerRE // vars_regexp, sorted by key
+	remoteIP *ipRanges
+	clientIP *ipRanges
+	file     *fileMatcher
+	expr     *exprMatcher
 }
 
 // ipRanges are the prefixes (and zones) of a remote_ip or client_ip
@@ -102,8 +99,7 @@ func (r *ipRanges) match(addr string) bool {
 // vars_regexp matcher).
 type headerRE struct {
 	field string
-	re    *regexp.Regexp
-	name  string
+	re    *capturingRegexp
 }
 
 // zsCaddyMatch is zs_caddy_match(set, len) -> 0/1/3: whether the request
@@ -194,22 +190,22 @@ func newMatchSet(raw *wireMatchSet) (*matchSet, error) {
 		if m == nil {
 			return nil, fmt.Errorf("vars_regexp %q is null", key)
 		}
-		re, err := regexp.Compile(m.Pattern)
+		re, err := newCapturingRegexp(m.Pattern, m.Name)
 		if err != nil {
 			return nil, err
 		}
-		ms.varsRE = append(ms.varsRE, headerRE{key, re, m.Name})
+		ms.varsRE = append(ms.varsRE, headerRE{key, re})
 	}
 	for _, field := range sortedKeys(raw.HeaderRegexp) {
 		m := raw.HeaderRegexp[field]
 		if m == nil {
 			return nil, fmt.Errorf("header_regexp %q is null", field)
 		}
-		re, err := regexp.Compile(m.Pattern)
+		re, err := newCapturingRegexp(m.Pattern, m.Name)
 		if err != nil {
 			return nil, err
 		}
-		ms.headerRE = append(ms.headerRE, headerRE{field, re, m.Name})
+		ms.headerRE = append(ms.headerRE, headerRE{field, re})
 	}
 	for _, p := range raw.Path {
 		if p == "*" {
@@ -222,11 +218,9 @@ func newMatchSet(raw *wireMatchSet) (*matchSet, error) {
 		ms.path = append(ms.path, p)
 	}
 	if raw.PathRegexp != nil {
-		re, err := regexp.Compile(raw.PathRegexp.Pattern)
-		if err != nil {
+		if ms.pathRE, err = newCapturingRegexp(raw.PathRegexp.Pattern, raw.PathRegexp.Name); err != nil {
 			return nil, err
 		}
-		ms.pathRE, ms.pathREName = re, raw.PathRegexp.Name
 	}
 	if raw.File != nil {
 		if ms.file, err = newFileMatcher(raw.File); err != nil {
@@ -288,7 +282,7 @@ func (ms *matchSet) match(ex *Exchange) (bool, error) {
 			return false, err
 		}
 	}
-	if ms.pathRE != nil && !matchRegexp(ms.pathRE, ms.pathREName, cleanPath(decodedPath(ex.Req.Path)), ex) {
+	if ms.pathRE != nil && !ms.pathRE.match(cleanPath(decodedPath(ex.Req.Path)), ex) {
 		return false, nil
 	}
 	for _, h := range ms.headerRE {
@@ -319,7 +313,7 @@ func matchHeaderRE(h headerRE, ex *Exchange) bool {
 		vals = headerValues(ex.Req.Header, h.field)
 	}
 	for _, v := range vals {
-		if matchRegexp(h.re, h.name, v, ex) {
+		if h.re.match(v, ex) {
 			return true
 		}
 	}
@@ -347,7 +341,7 @@ func varValue(key string, ex *Exchange, repl replacer) string {
 // its expression (keys ORed), recording the captures.
 func matchVarsRE(res []headerRE, ex *Exchange, repl replacer) bool {
 	for _, r := range res {
-		if matchRegexp(r.re, r.name, varValue(r.field, ex, repl), ex) {
+		if r.re.match(varValue(r.field, ex, repl), ex) {
 			return true
 		}
 	}
@@ -541,31 +535,6 @@ func matchQuery(keys map[string][]string, rawQuery string, repl replacer) bool {
 		}
 		if !matched {
 			return false
-		}
-	}
-	return true
-}
-
-// matchRegexp is Caddy's MatchRegexp.Match (path_regexp on the cleaned,
-// decoded path, header_regexp on a field value): a match records its
-// captures as {http.regexp.[name.]N} and by group name.
-func matchRegexp(re *regexp.Regexp, name, input string, ex *Exchange) bool {
-	m := re.FindStringSubmatch(input)
-	if m == nil {
-		return false
-	}
-	set := func(suffix, v string) {
-		if name != "" {
-			ex.caddy.setCapture(captureKey(name, suffix), v)
-		}
-		ex.caddy.setCapture(captureKey("", suffix), v)
-	}
-	for i, v := range m {
-		set(strconv.Itoa(i), v)
-	}
-	for i, sub := range re.SubexpNames() {
-		if i > 0 && sub != "" {
-			set(sub, m[i])
 		}
 	}
 	return true

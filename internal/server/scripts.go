@@ -264,7 +264,7 @@ func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 	// With an absolute-form target the host is the target's authority,
 	// whatever the Host field says (RFC 9112 §3.2.2), as net/http and so
 	// Caddy read it.
-	abs := absoluteForm(r.Target())
+	abs := r.head.Form() == http1.FormAbsolute
 	value := func(i int) []byte {
 		if abs && bytes.EqualFold(h.Name(i), hostField) {
 			return r.Host()
@@ -294,11 +294,5 @@ func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 }
 
 var hostField = []byte("Host")
-
-// absoluteForm reports whether a request-target is in absolute form
-// ("http://authority/path").
-func absoluteForm(target []byte) bool {
-	return len(target) > 0 && target[0] != '/' && target[0] != '*' && bytes.Contains(target, []byte("://"))
-}
 
 var _ Handler = (*Scripts)(nil)
