@@ -29,7 +29,7 @@ import (
 func init() {
 	register(&command{
 		name:  "run",
-		usage: "run --config FILE [--adapter caddyfile|json] [--server NAME] [--reload-signal-file F] [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--threads N] [--io auto|uring|epoll] [--grace DUR] [--disable-request-logging]",
+		usage: "run --config FILE [--adapter caddyfile|json] [--server NAME] [--reload-signal-file F] [--plugin A.c,B.o] [--jit auto|on|off] [--fuel N] [--threads N] [--io auto|uring|epoll] [--grace DUR] [--disable-request-logging=false]",
 		short: "Serve a Caddyfile (or Caddy JSON) on the addresses it names, compiled to eBPF.",
 		run:   runRun,
 	})
@@ -81,8 +81,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var bad error
+	logFlagSet := false
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
+		case "disable-request-logging":
+			logFlagSet = true
 		case "addr", "tls-addr", "cert", "key", "cert-dir":
 			bad = fmt.Errorf("--%s: run serves on the addresses and certificates the config names; use `zeroserve --caddy FILE --addr ...` to choose them", f.Name)
 		}
@@ -90,6 +93,10 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if bad != nil {
 		fmt.Fprintf(stderr, "zeroserve: %v\n", bad)
 		return 2
+	}
+	if !logFlagSet {
+		// As `caddy run`: access lines only from the config's `log`.
+		sf.disableRequestLogging = true
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
@@ -231,6 +238,11 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
 		return 1
 	}
+	loops := 0
+	for _, s := range sites {
+		loops += len(s.servers) * sf.threads
+	}
+	reserveProcs(loops)
 	defer hup.watch(scf.reload.signalFile, reloadConfig(sites, prog, scf, cf, stderr), stderr)()
 	sig := <-sigs
 	fmt.Fprintf(stderr, "%v: shutting down (grace %v)\n", sig, sf.grace)

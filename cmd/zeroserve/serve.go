@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -64,6 +65,10 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 
 // config turns the flags into a server.Config for handler h.
 func (f *serveFlags) config(h server.Handler, stderr io.Writer) (server.Config, error) {
+	if f.threads == 0 {
+		// Resolved once: reserveProcs raises GOMAXPROCS once servers run.
+		f.threads = runtime.GOMAXPROCS(0)
+	}
 	cfg := server.Config{
 		Addr: f.addr, TLSAddr: f.tlsAddr, Threads: f.threads, Handler: h, Log: stderr,
 		ReadHeaderTimeout: f.readHeaderTimeout, IdleTimeout: f.idleTimeout,
@@ -155,6 +160,7 @@ func serve(sf *serveFlags, h server.Handler, stderr io.Writer, sigs <-chan os.Si
 		fmt.Fprintf(stderr, "zeroserve: %v\n", err)
 		return 1
 	}
+	reserveProcs(cfg.Threads)
 	sig := <-sigs
 	fmt.Fprintf(stderr, "%v: shutting down (grace %v)\n", sig, sf.grace)
 	if err := srv.Shutdown(sf.grace); err != nil {

@@ -178,20 +178,37 @@ func (l *Loop) Run() error {
 }
 
 func (l *Loop) run() error {
+	var yielded int64
 	for {
 		if !l.stopping && l.stopReq.Load() {
 			l.beginStop()
 		}
-		l.runTimers()
+		now := l.now()
+		if now-yielded >= yieldEvery {
+			// See yieldEvery.
+			yielded = now
+			runtime.Gosched()
+		}
+		l.runTimers(now)
 		l.flush()
 		if l.stopping && l.live == 0 && l.reads.inflight == 0 {
 			return nil
 		}
-		if err := l.drv.Wait(l.nextTimeout(), l.complete); err != nil {
+		if err := l.drv.Wait(l.nextTimeout(now), l.complete); err != nil {
 			return fmt.Errorf("loop: %v backend: %w", l.backend, err)
 		}
 	}
 }
+
+// yieldEvery is how often a busy loop yields its goroutine. The runtime's
+// monitor (sysmon) forcibly preempts a goroutine that has run for 10 ms
+// without passing through the scheduler — which a loop never does on its
+// own, its waits being system calls — and every forced preemption makes
+// the monitor poll again every 20 µs (a thread wake-up each time) for the
+// next milliseconds. A voluntary yield a little more often than that
+// costs the same hand-off of the locked thread and keeps the monitor
+// asleep.
+const yieldEvery = int64(5 * time.Millisecond)
 
 // Stop asks the loop to stop; Run returns once everything is closed. Stop
 // may be called from any goroutine, any number of times.

@@ -60,13 +60,12 @@ func (l *Loop) StopTimer(t Timer) bool {
 
 func (l *Loop) now() int64 { return int64(time.Since(l.base)) }
 
-// runTimers calls the functions of all expired timers.
-func (l *Loop) runTimers() {
+// runTimers calls the functions of all timers expired at now.
+func (l *Loop) runTimers(now int64) {
 	th := &l.timers
 	if len(th.heap) == 0 {
 		return
 	}
-	now := l.now()
 	for len(th.heap) > 0 {
 		t := &th.slots[th.heap[0]]
 		if t.when > now {
@@ -78,14 +77,14 @@ func (l *Loop) runTimers() {
 	}
 }
 
-// nextTimeout is how long the backend may wait: until the earliest timer,
-// or without limit (-1) when there is none.
-func (l *Loop) nextTimeout() time.Duration {
+// nextTimeout is how long the backend may wait from now: until the
+// earliest timer, or without limit (-1) when there is none.
+func (l *Loop) nextTimeout(now int64) time.Duration {
 	th := &l.timers
 	if len(th.heap) == 0 {
 		return -1
 	}
-	return time.Duration(max(th.slots[th.heap[0]].when-l.now(), 0))
+	return time.Duration(max(th.slots[th.heap[0]].when-now, 0))
 }
 
 // remove takes the entry at heap index i out and frees its slot.
