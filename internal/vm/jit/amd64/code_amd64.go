@@ -23,6 +23,8 @@ func Map(p *Program) (*Code, error) {
 		return nil, err
 	}
 	c := &Code{mem: mem, pcOffset: p.PCOffset}
+	c.starts = make([]int32, 0, len(p.PCOffset))
+	c.slots = make([]int, 0, len(p.PCOffset))
 	for pc, off := range p.PCOffset {
 		if off >= 0 {
 			c.starts = append(c.starts, off)
