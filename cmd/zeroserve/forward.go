@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"iter"
 	"net/http"
 	"os"
 	"regexp"
@@ -117,88 +116,153 @@ func (f *forwarder) caddy(w *server.ResponseWriter, r *server.Request, ex *helpe
 	e.p.Balance(w, r, e.b, trip(ex, fuel, release))
 }
 
-// trip is the proxy.Trip of ex: its request with header_up per backend,
-// the chain's response edits, and release when it is over.
-func trip(ex *helpers.Exchange, fuel uint64, release func()) *proxy.Trip {
-	host, _ := ex.Req.Get("Host")
-	t := &proxy.Trip{
-		Selection: proxy.Selection{
-			RemoteIP: ex.Req.Peer,
-			ClientIP: ex.ClientIP(),
-			URI:      ex.Req.URI(),
-			Host:     host,
-			TLS:      ex.Req.TLS,
-			Header: func(name string) string {
-				for _, f := range ex.Req.Header {
-					if strings.EqualFold(f.Name, name) {
-						return f.Value
-					}
-				}
-				return ""
-			},
-			Cookie: func(name string) (string, bool) {
-				for _, f := range ex.Req.Header {
-					if !strings.EqualFold(f.Name, "Cookie") {
-						continue
-					}
-					cs, _ := http.ParseCookie(f.Value)
-					for _, c := range cs {
-						if c.Name == name {
-							return c.Value, true
-						}
-					}
-				}
-				return "", false
-			},
-		},
-		Request: func(k *proxy.Backend) *proxy.Outgoing {
-			out := outgoing(ex, ex.ProxyRequestHeader(upstreamOf(k)))
-			out.Forwarded = ex.Proxy != nil // the handler set X-Forwarded-* (forwardedHeaders)
-			return out
-		},
-		Head: func(h *proxy.Head) {
-			fields := make([]helpers.Field, len(h.Header))
-			for i, f := range h.Header {
-				fields[i] = helpers.Field{Name: f.Name, Value: f.Value}
-			}
-			res, err := ex.ProxiedResponse(h.Status, fields, upstreamOf(h.Backend), h.Failed, fuel)
-			if err != nil {
-				if ex.Log != nil {
-					ex.Log("proxy", err.Error())
-				}
-				h.Status, h.Header = 500, h.Header[:0]
-				return
-			}
-			h.Status, h.Header = res.Status, h.Header[:0]
-			for _, f := range res.Header {
-				switch strings.ToLower(f.Name) {
-				case "content-length", "transfer-encoding", "connection", "keep-alive":
-					continue // the server frames the response
-				}
-				h.Header = append(h.Header, proxy.HeaderField{Name: f.Name, Value: f.Value})
-			}
-		},
-		Done: release,
-	}
-	if _, ok := ex.ProxyRetryMatch(); ok {
-		t.RetrySent = func() bool {
-			m, _ := ex.ProxyRetryMatch()
-			return m
-		}
-	}
-	if !ex.ProxyResponseEdits() {
-		t.Head = nil // the upstream's head is relayed as it is
-	}
-	return t
+// trips recycles the caddyTrips of forwarded requests.
+var trips sync.Pool
+
+// caddyTrip is the proxy.Trip of one request and the state its functions
+// use, made once with its func values and recycled when the trip is done.
+type caddyTrip struct {
+	t       proxy.Trip
+	ex      *helpers.Exchange
+	fuel    uint64
+	release func()
+	k       *proxy.Backend        // the backend of the try being prepared
+	up      helpers.ProxyUpstream // a backend, for placeholders
+	upFn    func() *helpers.ProxyUpstream
+	out     proxy.Outgoing
+	fields  []helpers.Field // Head's upstream fields
 }
 
-// upstreamOf describes k for the {http.reverse_proxy.upstream.*}
-// placeholders (nil for no backend).
-func upstreamOf(k *proxy.Backend) *helpers.ProxyUpstream {
+// trip returns the proxy.Trip of ex: its request with header_up per
+// backend, the chain's response edits, and release when it is over.
+func trip(ex *helpers.Exchange, fuel uint64, release func()) *proxy.Trip {
+	ct, _ := trips.Get().(*caddyTrip)
+	if ct == nil {
+		ct = &caddyTrip{}
+		ct.t.Selection.Header, ct.t.Selection.Cookie = ct.header, ct.cookie
+		ct.t.Request, ct.t.Done, ct.upFn = ct.request, ct.done, ct.upstream
+	}
+	ct.ex, ct.fuel, ct.release = ex, fuel, release
+	host, _ := ex.Req.Get("Host")
+	s := &ct.t.Selection
+	s.RemoteIP, s.ClientIP, s.URI, s.Host, s.TLS, s.SetCookie = ex.Req.Peer, ex.ClientIP(), ex.Req.URI(), host, ex.Req.TLS, ""
+	ct.t.RetrySent, ct.t.Head = nil, nil
+	if _, ok := ex.ProxyRetryMatch(); ok {
+		ct.t.RetrySent = ct.retrySent
+	}
+	if ex.ProxyResponseEdits() {
+		ct.t.Head = ct.head // else the upstream's head is relayed as it is
+	}
+	return &ct.t
+}
+
+// header is Selection.Header: the first value of the request's field.
+func (ct *caddyTrip) header(name string) string {
+	for _, f := range ct.ex.Req.Header {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// cookie is Selection.Cookie.
+func (ct *caddyTrip) cookie(name string) (string, bool) {
+	for _, f := range ct.ex.Req.Header {
+		if !strings.EqualFold(f.Name, "Cookie") {
+			continue
+		}
+		cs, _ := http.ParseCookie(f.Value)
+		for _, c := range cs {
+			if c.Name == name {
+				return c.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+// retrySent is Trip.RetrySent: lb_retry_match.
+func (ct *caddyTrip) retrySent() bool {
+	m, _ := ct.ex.ProxyRetryMatch()
+	return m
+}
+
+// request is Trip.Request: the request as the chain left it, with
+// header_up for k.
+func (ct *caddyTrip) request(k *proxy.Backend) *proxy.Outgoing {
+	ex := ct.ex
+	ct.k = k
+	h := ex.ProxyRequestHeader(ct.upFn)
+	ct.out = proxy.Outgoing{
+		Method:       ex.Req.Method,
+		Path:         ex.Req.Path,
+		RawQuery:     ex.Req.RawQuery,
+		Header:       proxyFields(ct.out.Header[:0], h),
+		Forwarded:    ex.Proxy != nil, // the handler set X-Forwarded-* (forwardedHeaders)
+		MaxBodyBytes: ex.Req.MaxBodyBytes,
+	}
+	return &ct.out
+}
+
+// upstream describes the backend of the try for the
+// {http.reverse_proxy.upstream.*} placeholders, when they are needed.
+func (ct *caddyTrip) upstream() *helpers.ProxyUpstream {
+	return upstreamOf(&ct.up, ct.k)
+}
+
+// head is Trip.Head: the chain's response edits.
+func (ct *caddyTrip) head(h *proxy.Head) {
+	ex := ct.ex
+	ct.fields = ct.fields[:0]
+	for _, f := range h.Header {
+		ct.fields = append(ct.fields, helpers.Field{Name: f.Name, Value: f.Value})
+	}
+	res, err := ex.ProxiedResponse(h.Status, ct.fields, upstreamOf(&ct.up, h.Backend), h.Failed, ct.fuel)
+	if err != nil {
+		if ex.Log != nil {
+			ex.Log("proxy", err.Error())
+		}
+		h.Status, h.Header = 500, h.Header[:0]
+		return
+	}
+	h.Status, h.Header = res.Status, h.Header[:0]
+	for _, f := range res.Header {
+		if framing(f.Name) {
+			continue // the server frames the response
+		}
+		h.Header = append(h.Header, proxy.HeaderField{Name: f.Name, Value: f.Value})
+	}
+}
+
+// framing reports whether name is a field the server sets itself.
+func framing(name string) bool {
+	for _, f := range [...]string{"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive"} {
+		if strings.EqualFold(name, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// done is Trip.Done: the exchange is released and the trip recycled.
+func (ct *caddyTrip) done() {
+	release := ct.release
+	clear(ct.out.Header)
+	clear(ct.fields)
+	ct.ex, ct.release, ct.k, ct.out = nil, nil, nil, proxy.Outgoing{Header: ct.out.Header[:0]}
+	trips.Put(ct)
+	release()
+}
+
+// upstreamOf fills u with k for the {http.reverse_proxy.upstream.*}
+// placeholders and returns it (nil for no backend).
+func upstreamOf(u *helpers.ProxyUpstream, k *proxy.Backend) *helpers.ProxyUpstream {
 	if k == nil {
 		return nil
 	}
-	return &helpers.ProxyUpstream{Dial: k.Dial, Requests: k.Requests(), MaxRequests: k.MaxRequests, Fails: k.Fails()}
+	*u = helpers.ProxyUpstream{Dial: k.Dial, Requests: k.Requests(), MaxRequests: k.MaxRequests, Fails: k.Fails()}
+	return u
 }
 
 // outgoing is ex's request with header fields h (and request_body's
@@ -208,19 +272,17 @@ func outgoing(ex *helpers.Exchange, h []helpers.Field) *proxy.Outgoing {
 		Method:       ex.Req.Method,
 		Path:         ex.Req.Path,
 		RawQuery:     ex.Req.RawQuery,
-		Header:       fieldSeq(h),
+		Header:       proxyFields(nil, h),
 		MaxBodyBytes: ex.Req.MaxBodyBytes,
 	}
 }
 
-func fieldSeq(h []helpers.Field) iter.Seq2[string, string] {
-	return func(yield func(string, string) bool) {
-		for _, f := range h {
-			if !yield(f.Name, f.Value) {
-				return
-			}
-		}
+// proxyFields appends the fields h to dst as the proxy's.
+func proxyFields(dst []proxy.HeaderField, h []helpers.Field) []proxy.HeaderField {
+	for _, f := range h {
+		dst = append(dst, proxy.HeaderField{Name: f.Name, Value: f.Value})
 	}
+	return dst
 }
 
 // failText answers status with a text body naming the reason.

@@ -359,13 +359,14 @@ func ProxyPlaceholderSupported(key string) bool {
 
 // ProxyRequestHeader returns the header fields to send to the backend of
 // a try: the request's, with the reverse_proxy handler's header_up applied
-// (placeholders see up). Without header_up it is ex.Req.Header itself.
-func (ex *Exchange) ProxyRequestHeader(up *ProxyUpstream) []Field {
+// (placeholders see up(), called only then). Without header_up it is
+// ex.Req.Header itself.
+func (ex *Exchange) ProxyRequestHeader(up func() *ProxyUpstream) []Field {
 	rp := ex.Proxy
 	if rp == nil || rp.up == nil {
 		return ex.Req.Header
 	}
-	ex.proxyUp = up
+	ex.proxyUp = up()
 	h := rp.up.apply(append([]Field(nil), ex.Req.Header...), replacer{ex})
 	ex.proxyUp = nil
 	return h

@@ -72,12 +72,12 @@ func (r *Request) Add(name, value string) {
 }
 
 // Delete removes the headers matching pattern: a name, "Foo*" (prefix),
-// "*Foo" (suffix), "*Foo*" (substring) or "*" (all), case-insensitive.
+// "*Foo" (suffix), "*Foo*" (substring) or "*" (all), ASCII
+// case-insensitive.
 func (r *Request) Delete(pattern string) {
-	match := headerPattern(pattern)
 	kept := r.Header[:0]
 	for _, f := range r.Header {
-		if !match(f.Name) {
+		if !nameMatches(pattern, f.Name) {
 			kept = append(kept, f)
 		}
 	}
@@ -85,21 +85,59 @@ func (r *Request) Delete(pattern string) {
 	r.Header = kept
 }
 
+// headerPattern returns the matcher of pattern p (see Delete).
 func headerPattern(p string) func(string) bool {
-	p = strings.ToLower(p)
+	return func(n string) bool { return nameMatches(p, n) }
+}
+
+// nameMatches reports whether the field name n matches pattern p (see
+// Delete), without allocating.
+func nameMatches(p, n string) bool {
 	pre, suf := strings.HasSuffix(p, "*"), strings.HasPrefix(p, "*")
 	switch {
 	case p == "*":
-		return func(string) bool { return true }
+		return true
 	case pre && suf:
-		mid := p[1 : len(p)-1]
-		return func(n string) bool { return strings.Contains(strings.ToLower(n), mid) }
+		return containsFold(n, p[1:len(p)-1])
 	case pre:
-		return func(n string) bool { return strings.HasPrefix(strings.ToLower(n), p[:len(p)-1]) }
+		p = p[:len(p)-1]
+		return len(n) >= len(p) && asciiEqualFold(n[:len(p)], p)
 	case suf:
-		return func(n string) bool { return strings.HasSuffix(strings.ToLower(n), p[1:]) }
+		p = p[1:]
+		return len(n) >= len(p) && asciiEqualFold(n[len(n)-len(p):], p)
 	}
-	return func(n string) bool { return strings.EqualFold(n, p) }
+	return asciiEqualFold(n, p)
+}
+
+// containsFold reports whether sub is within s, ASCII case-insensitively.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if asciiEqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiEqualFold reports whether a and b are equal under ASCII case
+// folding (header names are ASCII tokens).
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // URI returns the path and, when there is one, '?' and the raw query.

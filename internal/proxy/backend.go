@@ -3,6 +3,8 @@ package proxy
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/zeroserve/zeroserve/internal/loop"
 )
 
 // Backend is one upstream of a Balancer and its health, shared by every
@@ -24,6 +26,41 @@ type Backend struct {
 	passes   atomic.Int64 // consecutive active passes while down
 	failsAct atomic.Int64 // consecutive active failures while up
 	maxFails int64        // passive: unhealthy at this many fails (0: passive checks off)
+
+	pools atomic.Pointer[[]poolRef] // the pools used so far, copied on write
+}
+
+// poolRef is the pool of proxy p on loop lp for upstream u.
+type poolRef struct {
+	p  *Proxy
+	lp *loop.Loop
+	u  *Upstream
+	pl *pool
+}
+
+// maxPoolRefs bounds the pools a backend remembers (one per proxy and
+// loop, and per upstream once its name is resolved).
+const maxPoolRefs = 256
+
+// pool returns p.pool(lp, u), remembered by the backend so that a try
+// costs a scan of a few pointers rather than a lookup by address.
+func (k *Backend) pool(p *Proxy, lp *loop.Loop, u *Upstream) *pool {
+	old := k.pools.Load()
+	var refs []poolRef
+	if old != nil {
+		refs = *old
+	}
+	for _, r := range refs {
+		if r.lp == lp && r.p == p && r.u == u {
+			return r.pl
+		}
+	}
+	pl := p.pool(lp, u)
+	if len(refs) < maxPoolRefs {
+		grown := append(append(make([]poolRef, 0, len(refs)+1), refs...), poolRef{p, lp, u, pl})
+		k.pools.CompareAndSwap(old, &grown) // a lost race only costs a later lookup
+	}
+	return pl
 }
 
 // Upstream returns where requests to the backend go (Addr unset while

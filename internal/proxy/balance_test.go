@@ -80,9 +80,7 @@ func TestBalance(t *testing.T) {
 		base := startBalanced(t, be, bal, func(r *server.Request) *Trip {
 			return &Trip{
 				Request: func(k *Backend) *Outgoing {
-					return &Outgoing{Method: string(r.MethodName()), Path: string(r.Path()), Header: func(yield func(string, string) bool) {
-						yield("X-Try", k.Dial)
-					}}
+					return &Outgoing{Method: string(r.MethodName()), Path: string(r.Path()), Header: []HeaderField{{"X-Try", k.Dial}}}
 				},
 				Head: func(h *Head) {
 					heads.Add(1)
@@ -272,7 +270,7 @@ func TestBalanceBadRequest(t *testing.T) {
 		base := startBalanced(t, be, bal, func(r *server.Request) *Trip {
 			return &Trip{
 				Request: func(*Backend) *Outgoing {
-					return &Outgoing{Method: "GET", Path: "/", Header: func(yield func(string, string) bool) { yield("X-Bad", "a\r\nb") }}
+					return &Outgoing{Method: "GET", Path: "/", Header: []HeaderField{{"X-Bad", "a\r\nb"}}}
 				},
 				Done: func() { done.Add(1) },
 			}

@@ -165,32 +165,39 @@ func (x *exchange) send(fresh bool) {
 
 // arm sets the deadline d from now. A running timer due no later is kept:
 // it re-arms itself for the rest when it fires early, so pushing the
-// deadline on every receive costs no timer operation.
+// deadline on every receive, or for the next request on a recycled
+// exchange, costs no timer operation.
 func (x *exchange) arm(d time.Duration) {
-	x.deadline = time.Now().Add(d)
+	now := time.Now()
+	x.deadline = now.Add(d)
 	if x.timerOn && !x.timerAt.After(x.deadline) {
 		return
 	}
 	x.stopTimer()
-	x.startTimer(d)
+	x.startTimer(now, d)
 }
 
-// startTimer runs onTimer after d. Every way an exchange ends stops its
-// timer, so the timer never fires for a recycled exchange.
-func (x *exchange) startTimer(d time.Duration) {
+// startTimer runs onTimer d after now. A complete response leaves the
+// timer running (finish): on a finished exchange it does nothing, on the
+// exchange's next request it waits for that request's deadline.
+func (x *exchange) startTimer(now time.Time, d time.Duration) {
 	x.timerOn = true
-	x.timerAt = time.Now().Add(d)
+	x.timerAt = now.Add(d)
 	x.timer = x.pl.lp.AfterFunc(d, x.timerFn)
 }
 
 // onTimer answers 504 once the deadline has passed, or waits for the rest.
 func (x *exchange) onTimer() {
 	x.timerOn = false
-	if x.paused { // waiting for the client, whose writes the server times
-		x.deadline = time.Now().Add(x.pl.p.cfg.ReadTimeout)
+	if x.finished {
+		return // the exchange is spare or waits for its last send
 	}
-	if rest := time.Until(x.deadline); rest > 0 {
-		x.startTimer(rest)
+	now := time.Now()
+	if x.paused { // waiting for the client, whose writes the server times
+		x.deadline = now.Add(x.pl.p.cfg.ReadTimeout)
+	}
+	if rest := x.deadline.Sub(now); rest > 0 {
+		x.startTimer(now, rest)
 		return
 	}
 	x.fail(504)
@@ -433,7 +440,6 @@ func (x *exchange) relayHead(w *server.ResponseWriter, resp *http1.Response) {
 // connection if it can carry another request (keepable: no bytes beyond
 // the response arrived).
 func (x *exchange) finish(keepable bool) {
-	x.stopTimer()
 	resp := x.parser.Response()
 	keep := keepable && resp.KeepAlive() && !x.sendErr && x.reqDone && len(x.pend) == 0 && !x.pl.p.cfg.DisableKeepAlive
 	if w := x.done.Writer(); w != nil && !x.streaming {

@@ -39,13 +39,7 @@ func startForward(tb testing.TB, b loop.Backend, cfg Config, upstream string) (*
 		Handler: server.HandlerFunc(func(w *server.ResponseWriter, r *server.Request) {
 			h := r.Header()
 			p.Forward(w, r, u, &Outgoing{Method: string(r.MethodName()), Path: string(r.RawPath()), RawQuery: string(r.Query()),
-				Header: func(yield func(string, string) bool) {
-					for i := range h.Len() {
-						if !yield(string(h.Name(i)), string(h.Value(i))) {
-							return
-						}
-					}
-				}})
+				Header: fieldsOf(h)})
 		})})
 	if err != nil {
 		if errors.Is(err, loop.ErrNotSupported) {
@@ -221,4 +215,13 @@ func TestForwardExpectAndWebSocket(t *testing.T) {
 			t.Fatalf("echo %q, %v", echo, err)
 		}
 	})
+}
+
+// fieldsOf copies the parsed header fields h as Outgoing fields.
+func fieldsOf(h *http1.Headers) []HeaderField {
+	var out []HeaderField
+	for i := range h.Len() {
+		out = append(out, HeaderField{string(h.Name(i)), string(h.Value(i))})
+	}
+	return out
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"iter"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -192,8 +191,9 @@ type Outgoing struct {
 	RawQuery string
 	// Header lists every header field to send, in order; the Host field
 	// gives Host (the client's when absent). Invalid names or values make
-	// Forward answer 500.
-	Header iter.Seq2[string, string]
+	// Forward answer 500. It is read while Forward (or Trip.Request's
+	// caller) runs, not kept.
+	Header []HeaderField
 	// Forwarded says Header already holds the X-Forwarded-For, -Proto and
 	// -Host fields to send (Caddy's reverse_proxy sets them, and header_up
 	// may delete them): none is added.
@@ -204,16 +204,15 @@ type Outgoing struct {
 	MaxBodyBytes int64
 }
 
-// viewOf fills v from o, for r; Host comes from o's fields or r.
+// viewOf fills v from o, for r; Host comes from o's fields or r. v
+// shares o's strings (readBytes): it is used before o can change.
 func (o *Outgoing) viewOf(v *view, r *server.Request) {
-	*v = view{method: []byte(o.Method), host: r.Host(), path: []byte(o.Path), fields: v.fields[:0], ownXF: o.Forwarded}
+	*v = view{method: readBytes(o.Method), host: r.Host(), path: readBytes(o.Path), fields: v.fields[:0], ownXF: o.Forwarded}
 	if o.RawQuery != "" {
-		v.query = []byte(o.RawQuery)
+		v.query = readBytes(o.RawQuery)
 	}
-	if o.Header != nil {
-		for name, value := range o.Header {
-			v.fields = append(v.fields, field{[]byte(name), []byte(value)})
-		}
+	for _, f := range o.Header {
+		v.fields = append(v.fields, field{readBytes(f.Name), readBytes(f.Value)})
 	}
 	if h := v.get("host"); h != nil {
 		v.host = h

@@ -748,14 +748,8 @@ func TestForward(t *testing.T) {
 						value = "1\r\nX-Injected: 1"
 					}
 					p.Forward(w, r, ups[0], &Outgoing{Method: "PUT", Path: "/changed/./%41", RawQuery: "q=1",
-						Header: func(yield func(string, string) bool) {
-							for _, f := range [][2]string{{"Host", "scripted.example"}, {"X-Script", value}, {"Cookie", "a=1"},
-								{"Connection", "close"}, {"Cookie", "b=2"}} {
-								if !yield(f[0], f[1]) {
-									return
-								}
-							}
-						}})
+						Header: []HeaderField{{"Host", "scripted.example"}, {"X-Script", value}, {"Cookie", "a=1"},
+							{"Connection", "close"}, {"Cookie", "b=2"}}})
 				default:
 					p.Forward(w, r, unresolved, nil)
 				}

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"strconv"
+	"unsafe"
 
 	"github.com/zeroserve/zeroserve/internal/http1"
 	"github.com/zeroserve/zeroserve/internal/server"
@@ -21,6 +22,11 @@ type view struct {
 
 // field is one header field line of a view.
 type field struct{ name, value []byte }
+
+// readBytes returns the bytes of s without copying them: a view only
+// reads its bytes (appendRequest copies them into the request sent), so
+// the strings' immutability holds.
+func readBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // get returns the first value of the field name, or nil.
 func (v *view) get(name string) []byte {

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"sync"
 	"time"
 
 	"github.com/zeroserve/zeroserve/internal/http1"
@@ -52,7 +53,8 @@ type Head struct {
 type HeaderField struct{ Name, Value string }
 
 // trip is one request's way through a Balancer: one exchange, moved from
-// backend to backend on retries.
+// backend to backend on retries. Trips are recycled (trips) with their
+// func values, made once.
 type trip struct {
 	p     *Proxy
 	b     *Balancer
@@ -67,12 +69,16 @@ type trip struct {
 	tries int       // retries made
 	last  int       // the status of the last failure, 0 before any
 
-	wait   loop.Timer
-	waitOn bool
-	waitFn func()
-	ended  bool
-	stream int64 // how the request body goes upstream (serverStream)
+	wait    loop.Timer
+	waitOn  bool
+	waitFn  func() // retry, as a func value made once
+	abortFn func() // abort, as a func value made once
+	ended   bool
+	stream  int64 // how the request body goes upstream (serverStream)
 }
+
+// trips are the spare trips, shared by every loop.
+var trips sync.Pool
 
 // Balance forwards r to a backend of b chosen by its policy, trying
 // again on failures as b allows (see BalancerConfig), with t's request and
@@ -82,14 +88,22 @@ type trip struct {
 // response streams as with Forward. Call it from a Handler, on the
 // request's loop.
 func (p *Proxy) Balance(w *server.ResponseWriter, r *server.Request, b *Balancer, t *Trip) {
-	tr := &trip{p: p, b: b, t: t, r: r, lp: r.Loop(), done: w.Defer(), start: time.Now(), stream: serverStream(r)}
-	tr.waitFn = tr.retry
-	w.OnAbort(tr.abort)
+	tr, _ := trips.Get().(*trip)
+	if tr == nil {
+		tr = &trip{}
+		tr.waitFn, tr.abortFn = tr.retry, tr.abort
+	}
+	tr.p, tr.b, tr.t, tr.r, tr.lp, tr.done, tr.stream = p, b, t, r, r.Loop(), w.Defer(), serverStream(r)
+	w.OnAbort(tr.abortFn)
 	tr.try()
 }
 
 // try chooses a backend and sends the request to it.
 func (tr *trip) try() {
+	now := time.Now()
+	if tr.tries == 0 {
+		tr.start = now
+	}
 	k := tr.b.policy.Select(tr.b.backends, &tr.t.Selection)
 	if k == nil {
 		if tr.last == 0 {
@@ -98,14 +112,14 @@ func (tr *trip) try() {
 		tr.again(true)
 		return
 	}
-	tr.k, tr.sent = k, time.Now()
+	tr.k, tr.sent = k, now
 	k.requests.Add(1)
 	u := k.Upstream()
 	if !u.Addr.IsValid() && u.Unix == "" {
 		tr.failed(502, true)
 		return
 	}
-	pl := tr.p.pool(tr.lp, u)
+	pl := k.pool(tr.p, tr.lp, u)
 	x := tr.x
 	if x == nil {
 		x = pl.getExchange()
@@ -292,7 +306,8 @@ func (tr *trip) abort() {
 }
 
 // end releases the trip once: the backend, the retry timer, and the
-// caller's state (Done).
+// caller's state (Done); the trip is then recycled, so its callers use
+// none of its fields after end.
 func (tr *trip) end() {
 	if tr.ended {
 		return
@@ -309,4 +324,6 @@ func (tr *trip) end() {
 	if tr.t.Done != nil {
 		tr.t.Done()
 	}
+	*tr = trip{waitFn: tr.waitFn, abortFn: tr.abortFn}
+	trips.Put(tr)
 }

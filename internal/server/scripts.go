@@ -69,6 +69,7 @@ type scriptsRequest struct {
 	scratch []byte
 	res     helpers.HookResponse
 	gen     *generation // Reloadable's generation the request runs on, or nil
+	done    func()      // Scripts.release of this sr, made once for Forward
 }
 
 // maxContinues bounds how often zs_res_continue_request may run a request
@@ -118,6 +119,7 @@ func (s *Scripts) serve(w *ResponseWriter, r *Request, chain *script.Chain, g *g
 	if sr == nil {
 		sr = &scriptsRequest{ex: helpers.Exchange{Meta: map[string]string{}}}
 		sr.ex.Log = func(name, line string) { s.logf("[user_log] %s: %s\n", name, line) }
+		sr.done = func() { s.release(sr) }
 	}
 	sr.gen = g
 	ex := &sr.ex
@@ -229,7 +231,7 @@ func (s *Scripts) forward(w *ResponseWriter, r *Request, sr *scriptsRequest, fue
 		w.WriteHeader(502)
 		return false
 	}
-	s.Forward(w, r, &sr.ex, fuel, func() { s.release(sr) })
+	s.Forward(w, r, &sr.ex, fuel, sr.done)
 	return true
 }
 
