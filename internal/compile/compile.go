@@ -35,10 +35,11 @@ func Compile(p *caddyconf.Program, opts Options) (*bpf.Object, error) {
 		return nil, err
 	}
 	c := &compiler{
-		e:      NewEmitter(),
-		lists:  map[*caddyconf.RouteList]*listFunc{},
-		routes: map[*caddyconf.LoweredRoute]Label{},
-		server: sp,
+		e:       NewEmitter(),
+		lists:   map[*caddyconf.RouteList]*listFunc{},
+		routes:  map[*caddyconf.LoweredRoute]Label{},
+		server:  sp,
+		checked: checkedConfigs{},
 	}
 	c.e.Section("zeroserve.request")
 	if err := c.request(); err != nil {

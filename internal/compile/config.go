@@ -18,6 +18,12 @@ import (
 
 // matcherConfig returns zs_caddy_match's JSON for a matcher set at path.
 func matcherConfig(path string, ms *caddyconf.MatcherSet) (string, error) {
+	return checkedConfigs(nil).matcher(path, ms)
+}
+
+// matcher is matcherConfig with the checks of a configuration already
+// checked skipped.
+func (cc checkedConfigs) matcher(path string, ms *caddyconf.MatcherSet) (string, error) {
 	if err := checkMatcherSet(path, ms); err != nil {
 		return "", err
 	}
@@ -25,12 +31,18 @@ func matcherConfig(path string, ms *caddyconf.MatcherSet) (string, error) {
 	if err != nil {
 		return "", &Error{Path: path, Msg: err.Error()}
 	}
-	if err := checkPlaceholders(path, ms); err != nil {
+	key := checkedKey{"zs_caddy_match", js}
+	if cc.has(key) {
+		return js, nil
+	}
+	// js is ms's JSON (only HTML escaping differs from json.Marshal's).
+	if err := checkPlaceholders(path, []byte(js)); err != nil {
 		return "", err
 	}
-	if err := helpers.CheckCaddyConfig("zs_caddy_match", []byte(js)); err != nil {
+	if err := helpers.CheckCaddyConfig(key.helper, []byte(js)); err != nil {
 		return "", &Error{Path: path, Msg: err.Error()}
 	}
+	cc.add(key)
 	return js, nil
 }
 
@@ -88,9 +100,10 @@ func usesOrigRequest(sp *caddyconf.ServerProgram) (bool, error) {
 // handler's file registers itself (handler_<name>.go).
 var handlerConfigs = map[string]func(h *caddyconf.LoweredHandler) (any, error){}
 
-// handlerConfig returns zs_caddy_handle's JSON for a handler
-// (helpers.CaddyHandler).
-func handlerConfig(h *caddyconf.LoweredHandler) (string, error) {
+// handler returns zs_caddy_handle's JSON for a handler
+// (helpers.CaddyHandler), skipping the checks of a configuration already
+// checked.
+func (cc checkedConfigs) handler(h *caddyconf.LoweredHandler) (string, error) {
 	name := h.Module.ModuleName()
 	convert, ok := handlerConfigs[name]
 	if !ok || !helpers.CaddyHandlerSupported(name) {
@@ -100,8 +113,15 @@ func handlerConfig(h *caddyconf.LoweredHandler) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := checkPlaceholders(h.Path, h.Module); err != nil {
-		return "", err
+	module, err := json.Marshal(h.Module)
+	if err != nil {
+		return "", &Error{Path: h.Path, Msg: err.Error()}
+	}
+	if key := (checkedKey{"placeholders", string(module)}); !cc.has(key) {
+		if err := checkPlaceholders(h.Path, module); err != nil {
+			return "", err
+		}
+		cc.add(key)
 	}
 	body, err := marshal(v)
 	if err != nil {
@@ -111,19 +131,20 @@ func handlerConfig(h *caddyconf.LoweredHandler) (string, error) {
 	if err != nil {
 		return "", &Error{Path: h.Path, Msg: err.Error()}
 	}
-	if err := helpers.CheckCaddyConfig("zs_caddy_handle", []byte(js)); err != nil {
+	key := checkedKey{"zs_caddy_handle", js}
+	if cc.has(key) {
+		return js, nil
+	}
+	if err := helpers.CheckCaddyConfig(key.helper, []byte(js)); err != nil {
 		return "", &Error{Path: h.Path, Msg: err.Error()}
 	}
+	cc.add(key)
 	return js, nil
 }
 
 // checkPlaceholders rejects placeholders Caddy knows but the helpers do
-// not expand, in any string (key or value) of v's JSON.
-func checkPlaceholders(path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return &Error{Path: path, Msg: err.Error()}
-	}
+// not expand, in any string (key or value) of the JSON document b.
+func checkPlaceholders(path string, b []byte) error {
 	var doc any
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return &Error{Path: path, Msg: err.Error()}

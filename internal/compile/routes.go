@@ -19,6 +19,7 @@ type compiler struct {
 	lists   map[*caddyconf.RouteList]*listFunc
 	routes  map[*caddyconf.LoweredRoute]Label
 	pending []func() error
+	checked checkedConfigs // helper configurations already checked
 }
 
 // listFunc is a nested route list compiled as a function.
@@ -229,7 +230,7 @@ func (c *compiler) routeFunc(l Label, r *caddyconf.LoweredRoute, src *caddyconf.
 	if len(r.Match) > 0 {
 		matched := c.e.NewLabel()
 		for i, ms := range r.Match {
-			js, err := matcherConfig(fmt.Sprintf("%s.match[%d]", r.Path, i), ms)
+			js, err := c.checked.matcher(fmt.Sprintf("%s.match[%d]", r.Path, i), ms)
 			if err != nil {
 				return err
 			}
@@ -290,7 +291,7 @@ func (c *compiler) handler(h *caddyconf.LoweredHandler, stop Label) error {
 	case *caddyconf.Invoke:
 		c.e.Call(c.list(h.Invoke, []*caddyconf.Route{c.server.Server.NamedRoutes[m.Name]}))
 	default:
-		js, err := handlerConfig(h)
+		js, err := c.checked.handler(h)
 		if err != nil {
 			return err
 		}
