@@ -12,7 +12,6 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/zeroserve/zeroserve/internal/bpf/elfwrite"
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/certs"
 	"github.com/zeroserve/zeroserve/internal/compile"
@@ -328,10 +327,6 @@ func siteChain(scf *scriptFlags, prog *caddyconf.Program, sp *caddyconf.ServerPr
 	if err != nil {
 		return nil, err
 	}
-	elf, err := elfwrite.Write(obj)
-	if err != nil {
-		return nil, err
-	}
 	h, err := script.NewHelpers()
 	if err != nil {
 		return nil, err
@@ -340,7 +335,7 @@ func siteChain(scf *scriptFlags, prog *caddyconf.Program, sp *caddyconf.ServerPr
 	if err != nil {
 		return nil, err
 	}
-	compiled, err := script.LoadObject("caddy", elf, h, opts)
+	compiled, err := script.LoadCompiled("caddy", obj, h, opts)
 	if err != nil {
 		return nil, err
 	}

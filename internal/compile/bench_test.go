@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
+	"github.com/zeroserve/zeroserve/internal/caddyfile"
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/script"
 	"github.com/zeroserve/zeroserve/internal/vm"
@@ -80,8 +82,9 @@ func BenchmarkRoute(b *testing.B) {
 }
 
 // BenchmarkStartup256 is the startup path of a 256-site Caddyfile (the
-// routing harness's sites): adapt, parse, lower, compile, write the ELF
-// object, load it (validate, link, JIT).
+// routing harness's sites) as `zeroserve run` takes it: adapt, parse,
+// lower, compile, load the compiled object (validate, link, JIT) without
+// the ELF round trip (script.LoadCompiled).
 func BenchmarkStartup256(b *testing.B) {
 	var src strings.Builder
 	for i := range 256 {
@@ -89,9 +92,32 @@ func BenchmarkStartup256(b *testing.B) {
 		fmt.Fprintf(&src, "\t@item path_regexp item ^/items/([a-z0-9-]+)$\n\trespond @item \"item %d\" 200\n", i)
 		fmt.Fprintf(&src, "\thandle /static/* {\n\t\trespond \"static %d\" 200\n\t}\n\trespond \"root %d\" 200\n}\n", i, i)
 	}
+	h, err := script.NewHelpers()
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		elf := compileCaddyfile(b, src.String())
-		load(b, elf, vm.JITAuto).Close()
+		js, _, err := caddyfile.Adapt("Caddyfile", []byte(src.String()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cfg, err := caddyconf.Parse(js)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prog, err := caddyconf.Lower(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		obj, err := Compile(prog, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := script.LoadCompiled("caddy", obj, h, script.Options{JIT: vm.JITAuto})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Program().Close()
 	}
 }

@@ -2,10 +2,12 @@ package compile
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/zeroserve/zeroserve/internal/bpf/elfload"
 	"github.com/zeroserve/zeroserve/internal/bpf/elfwrite"
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/caddyfile"
@@ -46,6 +48,15 @@ func compileJSON(t testing.TB, js []byte) []byte {
 	elf, err := elfwrite.Write(obj)
 	if err != nil {
 		t.Fatalf("elfwrite: %v", err)
+	}
+	// `zeroserve run` loads the compiled object without the ELF round
+	// trip (script.LoadCompiled): the file must load back unchanged.
+	back, err := elfload.Load(elf)
+	if err != nil {
+		t.Fatalf("elfload: %v", err)
+	}
+	if !reflect.DeepEqual(back, obj) {
+		t.Fatalf("the compiled object does not load back from its ELF file unchanged")
 	}
 	return elf
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/zeroserve/zeroserve/internal/bpf"
 	"github.com/zeroserve/zeroserve/internal/bpf/elfload"
 	"github.com/zeroserve/zeroserve/internal/helpers"
 	"github.com/zeroserve/zeroserve/internal/vm"
@@ -46,6 +47,14 @@ func LoadObject(name string, object []byte, h *vm.Helpers, opts Options) (*Scrip
 	if err != nil {
 		return nil, fmt.Errorf("load script %q: %w", name, err)
 	}
+	return LoadCompiled(name, obj, h, opts)
+}
+
+// LoadCompiled loads a script from an object already in memory, such as
+// the compiler's output, without the ELF round trip: elfload of
+// elfwrite's file gives back the compiler's object unchanged (the
+// compiler's tests check it), so this loads the same program.
+func LoadCompiled(name string, obj *bpf.Object, h *vm.Helpers, opts Options) (*Script, error) {
 	prog, err := vm.Load(obj, vm.Options{Helpers: h, JIT: opts.JIT, CodeSizeLimit: opts.CodeSizeLimit})
 	if err != nil {
 		return nil, fmt.Errorf("load script %q: %w", name, err)
