@@ -69,74 +69,86 @@ func freeLocalPort(tb testing.TB) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// BenchmarkCaddyProxy is one keep-alive request through the routing
-// harness's compiled reverse_proxy site (`zeroserve run` on one io_uring
-// loop, over loopback) to an upstream answering "backend ok"; the
-// client's and the upstream's own work are part of the time and of
-// cpu-ns/op (the process's CPU time per request), their allocations show
-// under their own stacks in -memprofile.
-func BenchmarkCaddyProxy(b *testing.B) {
-	b.Setenv("XDG_DATA_HOME", b.TempDir()) // certificate storage, unused by an http:// site
-	up := startBackendOK(b)
-	port := freeLocalPort(b)
-	file := filepath.Join(b.TempDir(), "Caddyfile")
+// proxyRequest is the routing harness's request to its first proxy site.
+var proxyRequest = []byte("GET /api/x HTTP/1.1\r\nHost: host0000.bench\r\n\r\n")
+
+// startCaddyProxySite serves the routing harness's reverse_proxy site as
+// `zeroserve run` does (one io_uring loop, 127.0.0.1, an upstream
+// answering "backend ok") and returns a keep-alive connection to it that
+// got one answer to proxyRequest, and that answer's length (every answer
+// has it).
+func startCaddyProxySite(tb testing.TB) (net.Conn, int) {
+	tb.Helper()
+	tb.Setenv("XDG_DATA_HOME", tb.TempDir()) // certificate storage, unused by an http:// site
+	up := startBackendOK(tb)
+	port := freeLocalPort(tb)
+	file := filepath.Join(tb.TempDir(), "Caddyfile")
 	src := fmt.Sprintf("{\n\tdefault_bind 127.0.0.1\n}\nhttp://host0000.bench:%d {\n\treverse_proxy %s\n}\n", port, up)
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	cfg, err := parseConfig(file, "", io.Discard)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	cm, err := certs.New(cfg, certs.Options{HTTPPort: port})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer cm.Stop()
+	tb.Cleanup(cm.Stop)
 	if err := cm.AutoHTTPS(cfg); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	prog, err := caddyconf.Lower(cfg)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	sf := serveFlags{threads: 1, io: "uring", disableRequestLogging: true}
 	scf := scriptFlags{jit: "auto", fuel: script.DefaultFuel, rateBuckets: helpers.DefaultRateLimitBuckets, memBudget: helpers.DefaultMemoryBudget}
 	if len(prog.Servers) != 1 {
-		b.Fatalf("%d servers", len(prog.Servers))
+		tb.Fatalf("%d servers", len(prog.Servers))
 	}
 	s, err := startSite(&sf, &scf, cfg, prog, prog.Servers[0], cm, io.Discard)
 	if s != nil {
-		defer func() {
+		tb.Cleanup(func() {
 			for _, srv := range s.servers {
 				srv.Close()
 			}
 			s.rl.Close()
-		}()
+		})
 	}
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer c.Close()
-	req := []byte("GET /api/x HTTP/1.1\r\nHost: host0000.bench\r\n\r\n")
-	c.Write(req)
+	tb.Cleanup(func() { c.Close() })
+	c.Write(proxyRequest)
 	first := make([]byte, 4096)
 	n, err := c.Read(first)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if !bytes.HasPrefix(first[:n], []byte("HTTP/1.1 200")) || !bytes.HasSuffix(first[:n], []byte("\r\n\r\nbackend ok")) {
-		b.Fatalf("response %q", first[:n])
+		tb.Fatalf("response %q", first[:n])
 	}
-	resp := make([]byte, n) // every response has the same length
+	return c, n
+}
+
+// BenchmarkCaddyProxy is one keep-alive request through the routing
+// harness's compiled reverse_proxy site (startCaddyProxySite) over
+// loopback; the client's and the upstream's own work are part of the
+// time and of cpu-ns/op (the process's CPU time per request), their
+// allocations show under their own stacks in -memprofile.
+func BenchmarkCaddyProxy(b *testing.B) {
+	c, n := startCaddyProxySite(b)
+	resp := make([]byte, n)
 	b.ReportAllocs()
 	cpu0 := processCPU(b)
 	for b.Loop() {
-		if _, err := c.Write(req); err != nil {
+		if _, err := c.Write(proxyRequest); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := io.ReadFull(c, resp); err != nil {

@@ -147,17 +147,17 @@ func (b *Balancer) Close() {
 	b.closeOnce.Do(func() { close(b.stop) })
 }
 
-// again reports whether a request that started at start and was retried
-// tries times may be tried once more after a failure, as Caddy's
+// again reports whether a request that started elapsed ago and was
+// retried tries times may be tried once more after a failure, as Caddy's
 // LoadBalancing.tryAgain: retries must be enabled and not exhausted, and
 // a try that may have reached the upstream (not a dial failure, not "no
 // backend available") is repeated only if sent says so.
-func (b *Balancer) again(start time.Time, tries int, safe bool, sent func() bool) bool {
+func (b *Balancer) again(elapsed time.Duration, tries int, safe bool, sent func() bool) bool {
 	c := &b.cfg
 	if c.TryDuration == 0 && c.Retries == 0 {
 		return false
 	}
-	if c.TryDuration > 0 && time.Since(start) >= c.TryDuration {
+	if c.TryDuration > 0 && elapsed >= c.TryDuration {
 		return false
 	}
 	if c.Retries > 0 && tries >= c.Retries {

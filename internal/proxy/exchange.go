@@ -14,7 +14,12 @@ import (
 var (
 	errUpstreamClosed = errors.New("proxy: upstream connection closed")
 	zeroCompletion    server.Completion
+	epoch             = time.Now() // the origin of monoNow
 )
+
+// monoNow reads the monotonic clock: the time since epoch. It costs half
+// a time.Now, which also reads the wall clock.
+func monoNow() time.Duration { return time.Since(epoch) }
 
 // exchange is one request forwarded upstream and its response, on one
 // loop. It moves to a new connection once if a pooled one fails before
@@ -41,8 +46,8 @@ type exchange struct {
 
 	timer    loop.Timer
 	timerOn  bool
-	timerAt  time.Time // when the running timer fires
-	deadline time.Time // when the current wait times out
+	timerAt  time.Duration // when the running timer fires (monoNow)
+	deadline time.Duration // when the current wait times out (monoNow)
 
 	buf     []byte // received bytes: the response head, then undecoded body bytes
 	headLen int    // length of the parsed final head at the start of buf, 0 before
@@ -168,9 +173,9 @@ func (x *exchange) send(fresh bool) {
 // deadline on every receive, or for the next request on a recycled
 // exchange, costs no timer operation.
 func (x *exchange) arm(d time.Duration) {
-	now := time.Now()
-	x.deadline = now.Add(d)
-	if x.timerOn && !x.timerAt.After(x.deadline) {
+	now := monoNow()
+	x.deadline = now + d
+	if x.timerOn && x.timerAt <= x.deadline {
 		return
 	}
 	x.stopTimer()
@@ -180,9 +185,9 @@ func (x *exchange) arm(d time.Duration) {
 // startTimer runs onTimer d after now. A complete response leaves the
 // timer running (finish): on a finished exchange it does nothing, on the
 // exchange's next request it waits for that request's deadline.
-func (x *exchange) startTimer(now time.Time, d time.Duration) {
+func (x *exchange) startTimer(now, d time.Duration) {
 	x.timerOn = true
-	x.timerAt = now.Add(d)
+	x.timerAt = now + d
 	x.timer = x.pl.lp.AfterFunc(d, x.timerFn)
 }
 
@@ -192,11 +197,11 @@ func (x *exchange) onTimer() {
 	if x.finished {
 		return // the exchange is spare or waits for its last send
 	}
-	now := time.Now()
+	now := monoNow()
 	if x.paused { // waiting for the client, whose writes the server times
-		x.deadline = now.Add(x.pl.p.cfg.ReadTimeout)
+		x.deadline = now + x.pl.p.cfg.ReadTimeout
 	}
-	if rest := x.deadline.Sub(now); rest > 0 {
+	if rest := x.deadline - now; rest > 0 {
 		x.startTimer(now, rest)
 		return
 	}
@@ -224,7 +229,7 @@ func (x *exchange) onConnected(err error) {
 func (x *exchange) onSend(err error) {
 	if err == nil {
 		if x.streamReq && !x.got {
-			x.deadline = time.Now().Add(x.pl.p.cfg.ReadTimeout) // the upload progresses
+			x.deadline = monoNow() + x.pl.p.cfg.ReadTimeout // the upload progresses
 		}
 		x.sendBody()
 		if x.bodyPaused && x.inflight == 0 && x.uc != nil {
@@ -289,7 +294,7 @@ func (x *exchange) onRecv(b []byte, err error) {
 		return
 	}
 	x.got = true
-	x.deadline = time.Now().Add(x.pl.p.cfg.ReadTimeout)
+	x.deadline = monoNow() + x.pl.p.cfg.ReadTimeout
 	x.buf = append(x.buf, b...)
 	x.advance()
 }

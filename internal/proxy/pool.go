@@ -3,6 +3,7 @@ package proxy
 import (
 	"crypto/tls"
 	"net/netip"
+	"time"
 
 	"github.com/zeroserve/zeroserve/internal/loop"
 )
@@ -31,8 +32,7 @@ func (pl *pool) get() *upConn {
 	uc := pl.idle[n-1]
 	pl.idle[n-1] = nil
 	pl.idle = pl.idle[:n-1]
-	uc.pooled = false
-	pl.lp.StopTimer(uc.idleTimer)
+	uc.pooled = false // its idle timer finds it busy (onIdle)
 	return uc
 }
 
@@ -46,7 +46,11 @@ func (pl *pool) put(uc *upConn) {
 		return
 	}
 	uc.pooled = true
-	uc.idleTimer = pl.lp.AfterFunc(pl.p.cfg.IdleTimeout, uc.idleFn)
+	uc.idleSince = monoNow()
+	if !uc.idleOn {
+		uc.idleOn = true
+		uc.idleTimer = pl.lp.AfterFunc(pl.p.cfg.IdleTimeout, uc.idleFn)
+	}
 	pl.idle = append(pl.idle, uc)
 }
 
@@ -56,7 +60,10 @@ func (pl *pool) remove(uc *upConn) {
 		return
 	}
 	uc.pooled = false
-	pl.lp.StopTimer(uc.idleTimer)
+	if uc.idleOn {
+		uc.idleOn = false
+		pl.lp.StopTimer(uc.idleTimer)
+	}
 	for i, v := range pl.idle {
 		if v == uc {
 			copy(pl.idle[i:], pl.idle[i+1:])
@@ -135,8 +142,13 @@ type upConn struct {
 	// keepAfterSend is set when a complete, reusable response arrived
 	// before the request's send was reported: OnSend pools the connection.
 	keepAfterSend bool
-	idleTimer     loop.Timer // runs idleFn while pooled
-	idleFn        func()     // onIdle, as a func value made once
+	// idleTimer runs idleFn (idleOn) once the connection may have been
+	// pooled for IdleTimeout: it stays armed while the connection is
+	// taken and pooled again, so that a request costs no timer operation.
+	idleTimer loop.Timer
+	idleOn    bool
+	idleSince time.Duration // when it was last pooled (monoNow)
+	idleFn    func()        // onIdle, as a func value made once
 }
 
 // connected is the loop.Connect callback. A TLS connection then
@@ -171,10 +183,19 @@ func (uc *upConn) deliver(b []byte, err error) {
 	uc.close()
 }
 
-// onIdle closes a connection that stayed in the pool for IdleTimeout (the
-// timer is stopped whenever it leaves the pool).
+// onIdle closes a connection that stayed in the pool for IdleTimeout, or
+// waits for the rest of it; a connection in use is left alone (put arms
+// the timer again if it is not running).
 func (uc *upConn) onIdle() {
-	uc.pooled = false
+	uc.idleOn = false
+	if !uc.pooled || uc.closing {
+		return
+	}
+	if rest := uc.idleSince + uc.pl.p.cfg.IdleTimeout - monoNow(); rest > 0 {
+		uc.idleOn = true
+		uc.idleTimer = uc.pl.lp.AfterFunc(rest, uc.idleFn)
+		return
+	}
 	uc.pl.remove(uc)
 	uc.close()
 }

@@ -360,6 +360,50 @@ func TestSlowUpstream(t *testing.T) {
 	})
 }
 
+// TestSlowUpstreamAfterFastOne: an exchange keeps its read timer running
+// across requests; the timer a fast request armed neither cuts the next
+// request short nor lets it wait past ReadTimeout, whether it fires
+// during that request or before it.
+func TestSlowUpstreamAfterFastOne(t *testing.T) {
+	backends(t, func(t *testing.T, b loop.Backend) {
+		release := make(chan struct{})
+		ts, _ := countingUpstream(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/fast" {
+				io.WriteString(w, "ok")
+				return
+			}
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}))
+		defer close(release)
+		const timeout = 100 * time.Millisecond
+		_, base := startProxy(t, b, Config{Upstream: ts.URL, ReadTimeout: timeout})
+		c := client(t)
+		for _, pause := range []time.Duration{0, 2 * timeout} {
+			resp, err := c.Get(base + "/fast")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("fast: status %d", resp.StatusCode)
+			}
+			time.Sleep(pause)
+			start := time.Now()
+			resp, err = c.Get(base + "/slow")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if took := time.Since(start); resp.StatusCode != 504 || took < timeout {
+				t.Fatalf("pause %v: slow: status %d after %v, want 504 after %v", pause, resp.StatusCode, took, timeout)
+			}
+		}
+	})
+}
+
 // serveKeepAlive answers requests on c with "ok" until answered reaches
 // limit, then closes c (after reading the next request head when
 // readNext is set: the request the proxy sent as the close raced it).

@@ -63,11 +63,11 @@ type trip struct {
 	lp    *loop.Loop
 	done  server.Completion
 	x     *exchange
-	k     *Backend // the backend of the current try, nil between tries
-	start time.Time
-	sent  time.Time // when the current try started
-	tries int       // retries made
-	last  int       // the status of the last failure, 0 before any
+	k     *Backend      // the backend of the current try, nil between tries
+	start time.Duration // when the first try started (monoNow)
+	sent  time.Duration // when the current try started (monoNow)
+	tries int           // retries made
+	last  int           // the status of the last failure, 0 before any
 
 	wait    loop.Timer
 	waitOn  bool
@@ -100,7 +100,7 @@ func (p *Proxy) Balance(w *server.ResponseWriter, r *server.Request, b *Balancer
 
 // try chooses a backend and sends the request to it.
 func (tr *trip) try() {
-	now := time.Now()
+	now := monoNow()
 	if tr.tries == 0 {
 		tr.start = now
 	}
@@ -186,7 +186,7 @@ func (tr *trip) failed(status int, dial bool) bool {
 // again waits for the next try if the balancer allows one (safe: no
 // request reached an upstream this time), else answers the last failure.
 func (tr *trip) again(safe bool) {
-	if tr.stream != noStream || !tr.b.again(tr.start, tr.tries, safe, tr.retrySent) {
+	if tr.stream != noStream || !tr.b.again(monoNow()-tr.start, tr.tries, safe, tr.retrySent) {
 		tr.answer(tr.last, false)
 		return
 	}
@@ -257,7 +257,7 @@ func (tr *trip) gotHead(status int) {
 			k.countFail(ph.FailDuration)
 		}
 	}
-	if ph.UnhealthyLatency > 0 && time.Since(tr.sent) >= ph.UnhealthyLatency {
+	if ph.UnhealthyLatency > 0 && monoNow()-tr.sent >= ph.UnhealthyLatency {
 		k.countFail(ph.FailDuration)
 	}
 }

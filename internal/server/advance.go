@@ -19,9 +19,16 @@ var (
 )
 
 // advance runs the state machine on the bytes in rbuf until it needs more
-// input, a send completion or a deferred handler's Finish. Each case either
-// moves to another state or returns.
+// input, a send completion or a deferred handler's Finish. The wall clock
+// is read at most once meanwhile (clock).
 func (c *conn) advance() {
+	c.dl.running, c.dl.wall = true, time.Time{}
+	c.step()
+	c.dl.running = false
+}
+
+// step is advance: each case either moves to another state or returns.
+func (c *conn) step() {
 	for {
 		switch c.state {
 		case stateReadHead:
@@ -65,7 +72,11 @@ func (c *conn) readHead() bool {
 			c.enterClosing()
 			return false
 		}
-		c.setDeadline(deadlineIdle, c.w.srv.cfg.IdleTimeout, false)
+		if len(c.out) == 0 || c.inflight {
+			// (Else the flush following advance sends the response and
+			// sets the write deadline, which the idle one follows.)
+			c.setDeadline(deadlineIdle, c.w.srv.cfg.IdleTimeout, false)
+		}
 		return false
 	}
 	if c.backlogged() {
@@ -93,7 +104,7 @@ func (c *conn) readHead() bool {
 func (c *conn) beginRequest(n int) {
 	c.headLen = n
 	c.seq++
-	c.start = time.Now()
+	c.start = c.clock()
 	c.clearDeadline()
 	head := c.parser.Request()
 	if head.Form() == http1.FormAsterisk {
@@ -237,7 +248,7 @@ func (c *conn) finishResponse() {
 // Connection.
 func (c *conn) appendHead(out []byte, status int, n int64) []byte {
 	w := &c.rw
-	c.w.date.Update(time.Now())
+	c.w.date.Update(c.clock())
 	out, _ = http1.AppendStatusLine(out, status)
 	if !w.hasServer {
 		out = append(out, "Server: zeroserve\r\n"...)

@@ -29,18 +29,44 @@ func (k deadlineKind) String() string {
 	return "?"
 }
 
+// epoch is the origin of the monotonic clock deadlines are kept in.
+var epoch = time.Now()
+
+// monoNow reads the monotonic clock: the time since epoch. It costs half
+// a time.Now, which also reads the wall clock.
+func monoNow() time.Duration { return time.Since(epoch) }
+
 // deadline is a connection's single timeout, enforced with at most one loop
 // timer. Moving the deadline later does not touch the timer: when it fires
 // early it re-arms for the rest (lazy re-arming keeps keep-alive requests
 // free of timer churn). fire is created once per conn struct, so arming
 // never allocates.
 type deadline struct {
-	at    time.Time // zero: none
+	at    time.Duration // on the monotonic clock (monoNow); meaningful unless kind is deadlineNone
 	kind  deadlineKind
 	timer loop.Timer
 	armed bool
-	due   time.Time // when the armed timer fires
+	due   time.Duration // when the armed timer fires (monoNow)
 	fire  func()
+
+	// wall is the wall clock one run of advance reads once (clock):
+	// the requests it handles share it; zero when not read yet.
+	wall    time.Time
+	running bool // advance is running
+}
+
+// clock returns the wall-clock time: inside advance, the one read by its
+// first call (a run of the state machine lasts microseconds, and its
+// users, the Date field and the request's start, need no more); outside,
+// a fresh read.
+func (c *conn) clock() time.Time {
+	if !c.dl.running {
+		return time.Now()
+	}
+	if c.dl.wall.IsZero() {
+		c.dl.wall = time.Now()
+	}
+	return c.dl.wall
 }
 
 // setDeadline makes the deadline kind, d from now. With restart false, a
@@ -49,13 +75,12 @@ type deadline struct {
 // restart true it moves (progress on a body or a send).
 func (c *conn) setDeadline(kind deadlineKind, d time.Duration, restart bool) {
 	dl := &c.dl
-	if !restart && dl.kind == kind && !dl.at.IsZero() {
+	if !restart && dl.kind == kind {
 		return
 	}
-	now := time.Now()
 	dl.kind = kind
-	dl.at = now.Add(d)
-	if dl.armed && !dl.due.After(dl.at) {
+	dl.at = monoNow() + d
+	if dl.armed && dl.due <= dl.at {
 		return
 	}
 	if dl.armed {
@@ -69,7 +94,6 @@ func (c *conn) setDeadline(kind deadlineKind, d time.Duration, restart bool) {
 // clearDeadline removes the deadline; an armed timer is left to fire and
 // find nothing to do.
 func (c *conn) clearDeadline() {
-	c.dl.at = time.Time{}
 	c.dl.kind = deadlineNone
 }
 
@@ -86,13 +110,13 @@ func (c *conn) stopDeadline() {
 func (c *conn) onDeadline() {
 	dl := &c.dl
 	dl.armed = false
-	if dl.at.IsZero() || c.state == stateClosed {
+	if dl.kind == deadlineNone || c.state == stateClosed {
 		return
 	}
-	if now := time.Now(); now.Before(dl.at) {
+	if now := monoNow(); now < dl.at {
 		dl.armed = true
 		dl.due = dl.at
-		dl.timer = c.w.lp.AfterFunc(dl.at.Sub(now), dl.fire)
+		dl.timer = c.w.lp.AfterFunc(dl.at-now, dl.fire)
 		return
 	}
 	kind := dl.kind
