@@ -7,6 +7,7 @@ package amd64
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 )
 
 // Reg is an x86-64 general-purpose register, numbered as in the ModRM
@@ -124,14 +125,16 @@ type Assembler struct {
 	labels  []labelPos
 	patches []patch
 	err     error
-	extra   []int // after Finish: extra[k] is the size of jumps[0:k]
+	extra   []int32 // after Finish: extra[k] is the size of jumps[0:k]
 }
 
 // jump is a jmp or jcc at buffer offset at (before any bytes emitted later).
+// Offsets are 32-bit (Finish rejects larger code), which keeps the
+// per-instruction bookkeeping of a large program small.
 type jump struct {
-	at    int
-	cond  Cond // jmpAlways for an unconditional jmp
+	at    int32
 	label Label
+	cond  Cond // jmpAlways for an unconditional jmp
 	long  bool
 }
 
@@ -140,14 +143,14 @@ const jmpAlways Cond = 0xff
 // labelPos is where a label was bound: a buffer offset and how many jumps
 // precede it (a label bound after a jump at the same offset follows it).
 type labelPos struct {
-	at, njumps int
+	at, njumps int32
 	bound      bool
 }
 
 // patch is a 32-bit field at buffer offset at that receives the distance
 // from the end of the field to label (a RIP-relative displacement).
 type patch struct {
-	at, njumps int
+	at, njumps int32
 	label      Label
 }
 
@@ -163,7 +166,7 @@ func (a *Assembler) Bind(l Label) {
 		a.fail(fmt.Errorf("label %d bound twice", l))
 		return
 	}
-	a.labels[l] = labelPos{at: len(a.buf), njumps: len(a.jumps), bound: true}
+	a.labels[l] = labelPos{at: int32(len(a.buf)), njumps: int32(len(a.jumps)), bound: true}
 }
 
 // Err returns the first error recorded while assembling.
@@ -190,10 +193,13 @@ func (a *Assembler) Finish() ([]byte, error) {
 			return nil, fmt.Errorf("label %d used but never bound", i)
 		}
 	}
+	if int64(len(a.buf))+6*int64(len(a.jumps)) > math.MaxInt32 {
+		return nil, fmt.Errorf("code of %d bytes and %d jumps exceeds 2 GiB", len(a.buf), len(a.jumps))
+	}
 	// extra[k] is the number of bytes taken by jumps[0:k].
-	extra := make([]int, len(a.jumps)+1)
+	extra := make([]int32, len(a.jumps)+1)
 	a.extra = extra
-	size := func(j jump) int {
+	size := func(j jump) int32 {
 		switch {
 		case !j.long:
 			return 2
@@ -208,7 +214,7 @@ func (a *Assembler) Finish() ([]byte, error) {
 			extra[k+1] = extra[k] + size(j)
 		}
 	}
-	labelAt := func(l Label) int { p := a.labels[l]; return p.at + extra[p.njumps] }
+	labelAt := func(l Label) int32 { p := a.labels[l]; return p.at + extra[p.njumps] }
 	layout()
 	// Jumps only ever grow, so this terminates: each pass either makes one
 	// more jump long or leaves the layout unchanged.
@@ -229,12 +235,12 @@ func (a *Assembler) Finish() ([]byte, error) {
 			layout()
 		}
 	}
-	out := make([]byte, 0, len(a.buf)+extra[len(a.jumps)])
-	prev := 0
+	out := make([]byte, 0, int32(len(a.buf))+extra[len(a.jumps)])
+	var prev int32
 	for _, j := range a.jumps {
 		out = append(out, a.buf[prev:j.at]...)
 		prev = j.at
-		end := len(out) + size(j)
+		end := int32(len(out)) + size(j)
 		d := labelAt(j.label) - end
 		switch {
 		case !j.long && j.cond == jmpAlways:
@@ -243,16 +249,16 @@ func (a *Assembler) Finish() ([]byte, error) {
 			out = append(out, 0x70|byte(j.cond), byte(int8(d)))
 		case j.cond == jmpAlways:
 			out = append(out, 0xe9)
-			out = binary.LittleEndian.AppendUint32(out, uint32(int32(d)))
+			out = binary.LittleEndian.AppendUint32(out, uint32(d))
 		default:
 			out = append(out, 0x0f, 0x80|byte(j.cond))
-			out = binary.LittleEndian.AppendUint32(out, uint32(int32(d)))
+			out = binary.LittleEndian.AppendUint32(out, uint32(d))
 		}
 	}
 	out = append(out, a.buf[prev:]...)
 	for _, p := range a.patches {
 		at := p.at + extra[p.njumps]
-		binary.LittleEndian.PutUint32(out[at:], uint32(int32(labelAt(p.label)-(at+4))))
+		binary.LittleEndian.PutUint32(out[at:], uint32(labelAt(p.label)-(at+4)))
 	}
 	return out, nil
 }
@@ -261,17 +267,17 @@ func (a *Assembler) Finish() ([]byte, error) {
 // a successful Finish.
 func (a *Assembler) LabelOffset(l Label) int {
 	p := a.labels[l]
-	return p.at + a.extra[p.njumps]
+	return int(p.at + a.extra[p.njumps])
 }
 
 // Jmp emits an unconditional jump to l.
 func (a *Assembler) Jmp(l Label) {
-	a.jumps = append(a.jumps, jump{at: len(a.buf), cond: jmpAlways, label: l})
+	a.jumps = append(a.jumps, jump{at: int32(len(a.buf)), cond: jmpAlways, label: l})
 }
 
 // Jcc emits a conditional jump to l.
 func (a *Assembler) Jcc(c Cond, l Label) {
-	a.jumps = append(a.jumps, jump{at: len(a.buf), cond: c, label: l})
+	a.jumps = append(a.jumps, jump{at: int32(len(a.buf)), cond: c, label: l})
 }
 
 // operand is the r/m operand of an instruction: a register or memory.
@@ -576,7 +582,7 @@ func (a *Assembler) StoreImm(size int, m Mem, imm int32) {
 // LeaLabel emits `lea dst, [rip + l]`: dst receives the address of l.
 func (a *Assembler) LeaLabel(dst Reg, l Label) {
 	a.buf = append(a.buf, 0x48|dst.ext()<<2, 0x8d, dst.low()<<3|5)
-	a.patches = append(a.patches, patch{at: len(a.buf), njumps: len(a.jumps), label: l})
+	a.patches = append(a.patches, patch{at: int32(len(a.buf)), njumps: int32(len(a.jumps)), label: l})
 	a.imm32(0)
 }
 
