@@ -56,9 +56,13 @@ func buildSubroute(vals []ConfigValue, groups *int, order []string) ([]Route, er
 // log_level the other way round), then routes with any matcher, then the
 // rest, keeping the written order otherwise.
 func sortRoutes(vals []ConfigValue, order []string) {
-	pos := map[string]int{}
-	for i, dir := range order {
-		pos[dir] = i
+	// Only the directives present are looked up (a map of the whole
+	// order per site block was most of the adapter's allocations).
+	pos := make(map[string]int, len(vals))
+	for _, v := range vals {
+		if _, ok := pos[v.directive]; !ok {
+			pos[v.directive] = lastIndex(order, v.directive)
+		}
 	}
 	sort.SliceStable(vals, func(i, j int) bool {
 		iDir, jDir := vals[i].directive, vals[j].directive
@@ -89,6 +93,16 @@ func sortRoutes(vals []ConfigValue, order []string) {
 		}
 		return len(iRoute.MatcherSets) > 0 && len(jRoute.MatcherSets) == 0
 	})
+}
+
+// lastIndex returns the position of the last dir in order, 0 when absent.
+func lastIndex(order []string, dir string) int {
+	for i := len(order) - 1; i >= 0; i-- {
+		if order[i] == dir {
+			return i
+		}
+	}
+	return 0
 }
 
 // singlePath returns the path of a route matched by exactly one matcher
