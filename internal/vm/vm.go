@@ -161,11 +161,13 @@ func Load(obj *bpf.Object, opts Options) (*Program, error) {
 		}
 		p.entries = append(p.entries, Entry{Name: s.Name, Kind: s.Kind, Slot: s.Start})
 	}
-	p.code = decode(p.insns)
 	if opts.JIT == JITOn || opts.JIT == JITAuto && hasJIT {
 		if err := p.compileNative(opts.CodeSizeLimit); err != nil {
 			return nil, err
 		}
+	} else {
+		// The interpreter's form; a JIT-compiled program never runs it.
+		p.code = decode(p.insns)
 	}
 	return p, nil
 }
