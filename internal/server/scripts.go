@@ -252,10 +252,14 @@ func (s *Scripts) release(sr *scriptsRequest) {
 func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 	b := append(scratch[:0], r.MethodName()...)
 	method := len(b)
-	if clean, err := http1.CleanPath(b, r.RawPath()); err == nil {
+	if raw := r.RawPath(); bytes.IndexByte(raw, '%') < 0 {
+		// Without escapes the clean path is the normalised one the server
+		// made of it ("*" for OPTIONS *).
+		b = append(b, r.Path()...)
+	} else if clean, err := http1.CleanPath(b, raw); err == nil {
 		b = clean
 	} else {
-		b = append(b, r.Path()...) // "*" for OPTIONS *
+		b = append(b, r.Path()...)
 	}
 	path := len(b)
 	b = append(b, r.Query()...)
