@@ -243,42 +243,64 @@ func (rp *CaddyReverseProxy) forwardedHeaders(req *Request, trusted bool) {
 		ip = ""
 	}
 	ip, _, _ = strings.Cut(ip, "%")
-	if a, err := netip.ParseAddr(ip); err == nil && !trusted {
-		for _, p := range rp.trusted {
-			if p.Contains(a.Unmap()) {
-				trusted = true
-				break
+	if !trusted && len(rp.trusted) > 0 {
+		if a, err := netip.ParseAddr(ip); err == nil {
+			for _, p := range rp.trusted {
+				if p.Contains(a.Unmap()) {
+					trusted = true
+					break
+				}
 			}
 		}
 	}
+	const xff, xfp, xfh = "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"
 	if ip == "" && !trusted {
-		for _, f := range [...]string{"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"} {
-			req.Delete(f)
-		}
+		req.Header = deleteForwarded(req.Header, true)
 		return
 	}
-	prior, ok := req.Get("X-Forwarded-For")
+	prior, ok := req.Get(xff)
+	forwardedFor, setFor := ip, ip != ""
 	switch {
 	case trusted && ok && prior != "" && ip != "":
-		req.Set("X-Forwarded-For", prior+", "+ip)
+		forwardedFor, setFor = prior+", "+ip, true
 	case trusted && ok && prior != "":
-		req.Set("X-Forwarded-For", prior)
-	case ip != "":
-		req.Set("X-Forwarded-For", ip)
+		forwardedFor, setFor = prior, true
 	}
 	proto := "http"
 	if req.TLS {
 		proto = "https"
 	}
-	if v := lastValue(req.Header, "X-Forwarded-Proto"); trusted && v != "" {
-		proto = v
-	}
-	req.Set("X-Forwarded-Proto", proto)
 	host, _ := req.Get("Host")
-	if v := lastValue(req.Header, "X-Forwarded-Host"); trusted && v != "" {
-		host = v
+	if trusted {
+		if v := lastValue(req.Header, xfp); v != "" {
+			proto = v
+		}
+		if v := lastValue(req.Header, xfh); v != "" {
+			host = v
+		}
 	}
-	req.Set("X-Forwarded-Host", host)
+	req.Header = deleteForwarded(req.Header, setFor)
+	if setFor {
+		req.Header = append(req.Header, Field{xff, forwardedFor})
+	}
+	req.Header = append(req.Header, Field{xfp, proto}, Field{xfh, host})
+}
+
+// deleteForwarded removes the X-Forwarded-Proto and -Host fields from h,
+// and the X-Forwarded-For fields with forFields, in one pass.
+func deleteForwarded(h []Field, forFields bool) []Field {
+	kept := h[:0]
+	for _, f := range h {
+		if len(f.Name) > 12 && asciiEqualFold(f.Name[:12], "X-Forwarded-") {
+			switch rest := f.Name[12:]; {
+			case forFields && asciiEqualFold(rest, "For"), asciiEqualFold(rest, "Proto"), asciiEqualFold(rest, "Host"):
+				continue
+			}
+		}
+		kept = append(kept, f)
+	}
+	clear(h[len(kept):])
+	return kept
 }
 
 // lastValue returns the last value of the field name, or "".

@@ -94,7 +94,9 @@ type Response struct {
 // Reset clears the exchange for a new request, keeping its allocations.
 func (ex *Exchange) Reset() {
 	ex.Req.Reset()
-	clear(ex.Meta)
+	if len(ex.Meta) > 0 {
+		clear(ex.Meta)
+	}
 	if ex.File != nil {
 		ex.File.Close() // decided, but never sent (a trap after it)
 		ex.File = nil
@@ -118,6 +120,9 @@ const ResponseHeaderPrefix = "zs.response.header."
 // ResponseHeaders calls fn for each zs.response.header.* metadata entry,
 // with the header name (as given, after the prefix) and value.
 func (ex *Exchange) ResponseHeaders(fn func(name, value string)) {
+	if len(ex.Meta) == 0 {
+		return
+	}
 	for k, v := range ex.Meta {
 		if name, ok := strings.CutPrefix(k, ResponseHeaderPrefix); ok && name != "" {
 			fn(name, v)
