@@ -41,6 +41,7 @@ func Compile(p *caddyconf.Program, opts Options) (*bpf.Object, error) {
 		server:  sp,
 		checked: checkedConfigs{},
 	}
+	c.pre = precompute(sp)
 	c.e.Section("zeroserve.request")
 	if err := c.request(); err != nil {
 		return nil, err

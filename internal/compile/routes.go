@@ -20,6 +20,7 @@ type compiler struct {
 	routes  map[*caddyconf.LoweredRoute]Label
 	pending []func() error
 	checked checkedConfigs // helper configurations already checked
+	pre     *precomputed   // helper configurations computed ahead
 }
 
 // listFunc is a nested route list compiled as a function.
@@ -230,7 +231,7 @@ func (c *compiler) routeFunc(l Label, r *caddyconf.LoweredRoute, src *caddyconf.
 	if len(r.Match) > 0 {
 		matched := c.e.NewLabel()
 		for i, ms := range r.Match {
-			js, err := c.checked.matcher(fmt.Sprintf("%s.match[%d]", r.Path, i), ms)
+			js, err := c.matcher(fmt.Sprintf("%s.match[%d]", r.Path, i), ms)
 			if err != nil {
 				return err
 			}
@@ -291,7 +292,7 @@ func (c *compiler) handler(h *caddyconf.LoweredHandler, stop Label) error {
 	case *caddyconf.Invoke:
 		c.e.Call(c.list(h.Invoke, []*caddyconf.Route{c.server.Server.NamedRoutes[m.Name]}))
 	default:
-		js, err := c.checked.handler(h)
+		js, err := c.handlerConfig(h)
 		if err != nil {
 			return err
 		}
