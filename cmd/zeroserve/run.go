@@ -242,6 +242,7 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 		loops += len(s.servers) * sf.threads
 	}
 	reserveProcs(loops)
+	releaseStartupPages()
 	defer hup.watch(scf.reload.signalFile, reloadConfig(sites, prog, scf, cf, stderr), stderr)()
 	sig := <-sigs
 	fmt.Fprintf(stderr, "%v: shutting down (grace %v)\n", sig, sf.grace)
