@@ -431,7 +431,7 @@ func (x *exchange) relayHead(w *server.ResponseWriter, resp *http1.Response) {
 	}
 	w.WriteHeader(resp.Status())
 	h := resp.Header()
-	conn := h.Get("connection")
+	conn := connNames(h.Get("connection"))
 	for i := 0; i < h.Len(); i++ {
 		name := h.Name(i)
 		if hopByHop(name, conn) || equalFold(name, "content-length") {

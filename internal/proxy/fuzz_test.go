@@ -65,3 +65,29 @@ func FuzzUpstreamResponse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzConnNames: dropping a Connection value that names only fixed
+// hop-by-hop fields (connNames) never changes which fields are dropped.
+func FuzzConnNames(f *testing.F) {
+	f.Add([]byte("keep-alive"), []byte("X-Foo"))
+	f.Add([]byte("Keep-Alive, TE"), []byte("te"))
+	f.Add([]byte("close"), []byte("Close"))
+	f.Add([]byte("keep-alive, X-Foo"), []byte("x-foo"))
+	f.Add([]byte(`"keep-alive,x-foo"`), []byte("x-foo"))
+	f.Fuzz(func(t *testing.T, conn, name []byte) {
+		if got, want := hopByHop(name, connNames(conn)), hopByHop(name, conn); got != want {
+			t.Fatalf("hopByHop(%q) with Connection %q: %v, want %v (connNames %q)", name, conn, got, want, connNames(conn))
+		}
+	})
+}
+
+func TestConnNames(t *testing.T) {
+	for _, c := range []struct{ conn, want string }{
+		{"keep-alive", ""}, {" Keep-Alive ,\tupgrade", ""}, {"", ""},
+		{"close", "close"}, {"keep-alive, X-Foo", "keep-alive, X-Foo"}, {"keep-alive,", "keep-alive,"}, {" ", " "},
+	} {
+		if got := string(connNames([]byte(c.conn))); got != c.want {
+			t.Errorf("connNames(%q) = %q, want %q", c.conn, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"strconv"
 	"unsafe"
 
@@ -80,7 +81,7 @@ func appendRequest(dst, scratch []byte, v *view, r *server.Request, u *Upstream,
 	if dst, err = http1.AppendHeader(dst, "Host", host); err != nil {
 		return dst, target, err
 	}
-	conn := v.get("connection")
+	conn := connNames(v.get("connection"))
 	cookies := 0
 	for _, f := range v.fields {
 		if equalFold(f.name, "host") || hopByHop(f.name, conn) || equalFold(f.name, "expect") || equalFold(f.name, "content-length") {
@@ -258,18 +259,45 @@ func appendField[N, V ~string | ~[]byte](dst []byte, name N, value V) []byte {
 
 // hopByHop reports whether the field name must not be forwarded: a
 // hop-by-hop field of RFC 9110 §7.6.1, one the Connection value conn
-// names, or any Proxy-* field.
+// names, or any Proxy-* field. Pass conn through connNames.
 func hopByHop(name, conn []byte) bool {
 	switch {
-	case equalFold(name, "connection"), equalFold(name, "keep-alive"), equalFold(name, "te"),
-		equalFold(name, "trailer"), equalFold(name, "transfer-encoding"), equalFold(name, "upgrade"):
-		return true
-	case len(name) >= 6 && equalFold(name[:6], "proxy-"):
+	case fixedHopByHop(name):
 		return true
 	case len(conn) > 0:
 		return http1.HasToken(conn, string(name))
 	}
 	return false
+}
+
+// fixedHopByHop reports whether name is hop-by-hop whatever the
+// Connection field says.
+func fixedHopByHop(name []byte) bool {
+	switch {
+	case equalFold(name, "connection"), equalFold(name, "keep-alive"), equalFold(name, "te"),
+		equalFold(name, "trailer"), equalFold(name, "transfer-encoding"), equalFold(name, "upgrade"):
+		return true
+	}
+	return len(name) >= 6 && equalFold(name[:6], "proxy-")
+}
+
+// connNames returns the Connection value conn for hopByHop, or nil when
+// it names only fields that are hop-by-hop anyway ("keep-alive", the
+// usual value): then no field needs to be looked up in it.
+func connNames(conn []byte) []byte {
+	if len(conn) == 0 {
+		return nil
+	}
+	for rest := conn; ; {
+		tok, after, more := bytes.Cut(rest, []byte{','})
+		if !fixedHopByHop(bytes.Trim(tok, " \t")) {
+			return conn
+		}
+		if !more {
+			return nil
+		}
+		rest = after
+	}
 }
 
 // equalFold reports whether b equals the lower-case ASCII s under ASCII case

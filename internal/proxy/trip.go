@@ -277,7 +277,7 @@ func (tr *trip) relayHead(resp *http1.Response) bool {
 		h.Header = append(h.Header, HeaderField{"Set-Cookie", c})
 	}
 	rh := resp.Header()
-	conn := rh.Get("connection")
+	conn := connNames(rh.Get("connection"))
 	for i := 0; i < rh.Len(); i++ {
 		name := rh.Name(i)
 		if hopByHop(name, conn) || equalFold(name, "content-length") {

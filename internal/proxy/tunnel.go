@@ -16,7 +16,7 @@ func (x *exchange) beginTunnel(resp *http1.Response, n int) {
 		return // the client is gone: abort ran
 	}
 	h := resp.Header()
-	conn := h.Get("connection")
+	conn := connNames(h.Get("connection"))
 	for i := 0; i < h.Len(); i++ {
 		if name := h.Name(i); !hopByHop(name, conn) && !equalFold(name, "content-length") {
 			w.AddHeaderBytes(fieldName(name), h.Value(i))
