@@ -22,6 +22,21 @@ func Adapt(filename string, body []byte) (out []byte, warnings []Warning, err er
 	if filename == "" {
 		filename = "Caddyfile"
 	}
+	// The formatting check reads only body: it runs beside the adaptation.
+	type formatting struct {
+		w     Warning
+		ok    bool
+		panic any
+	}
+	format := make(chan formatting, 1)
+	go func() {
+		var f formatting
+		defer func() {
+			f.panic = recover()
+			format <- f
+		}()
+		f.w, f.ok = formattingDifference(filename, body)
+	}()
 	blocks, err := caddyfile.Parse(filename, body)
 	if err != nil {
 		return nil, nil, err
@@ -31,8 +46,10 @@ func Adapt(filename string, body []byte) (out []byte, warnings []Warning, err er
 	if err != nil {
 		return nil, a.warnings, err
 	}
-	if w, ok := formattingDifference(filename, body); ok {
-		a.warnings = append(a.warnings, w)
+	if f := <-format; f.panic != nil {
+		panic(f.panic)
+	} else if f.ok {
+		a.warnings = append(a.warnings, f.w)
 	}
 	out, err = json.Marshal(cfg)
 	return out, a.warnings, err
