@@ -28,10 +28,13 @@ type matcherAt struct {
 	path string
 }
 
-// precomputed holds the configurations computed ahead of emission.
+// precomputed holds the configurations computed ahead of emission, and
+// whether the server reads the original request (usesOrigRequest).
 type precomputed struct {
 	matchers map[matcherAt]configResult
 	handlers map[*caddyconf.LoweredHandler]configResult
+	orig     bool
+	origErr  error
 }
 
 // configJob is one configuration to compute: a matcher set or a handler.
@@ -41,8 +44,10 @@ type configJob struct {
 }
 
 // precompute computes the configurations of every matcher set and handler
-// reachable from the server's route lists, on up to GOMAXPROCS goroutines.
+// reachable from the server's route lists, and usesOrigRequest, on up to
+// GOMAXPROCS goroutines.
 func precompute(sp *caddyconf.ServerProgram) *precomputed {
+	pre := &precomputed{matchers: map[matcherAt]configResult{}, handlers: map[*caddyconf.LoweredHandler]configResult{}}
 	var jobs []configJob
 	seen := map[*caddyconf.RouteList]bool{}
 	var walk func(rl *caddyconf.RouteList)
@@ -75,15 +80,19 @@ func precompute(sp *caddyconf.ServerProgram) *precomputed {
 	results := make([]configResult, len(jobs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			cc := checkedConfigs{}
 			for {
-				i := int(next.Add(1) - 1)
+				// Job -1 is usesOrigRequest (one marshal of the whole
+				// server), first so that it overlaps the others.
+				i := int(next.Add(1) - 2)
 				if i >= len(jobs) {
 					return
 				}
-				if j := jobs[i]; j.handler != nil {
+				if i < 0 {
+					pre.orig, pre.origErr = usesOrigRequest(sp)
+				} else if j := jobs[i]; j.handler != nil {
 					results[i].js, results[i].err = cc.handler(j.handler)
 				} else {
 					results[i].js, results[i].err = cc.matcher(j.matcher.path, j.matcher.ms)
@@ -92,7 +101,6 @@ func precompute(sp *caddyconf.ServerProgram) *precomputed {
 		})
 	}
 	wg.Wait()
-	pre := &precomputed{matchers: map[matcherAt]configResult{}, handlers: map[*caddyconf.LoweredHandler]configResult{}}
 	for i, j := range jobs {
 		if j.handler != nil {
 			pre.handlers[j.handler] = results[i]

@@ -42,7 +42,7 @@ func (c *compiler) request() error {
 		c.e.LoadString(bpf.R1, bpf.R2, js)
 		c.e.CallHelper("zs_caddy_client_ip")
 	}
-	orig, err := usesOrigRequest(sp)
+	orig, err := c.pre.orig, c.pre.origErr
 	if err != nil {
 		return err
 	}
