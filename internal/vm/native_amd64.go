@@ -24,7 +24,7 @@ func (p *Program) compileNative(codeSizeLimit int) error {
 	if limit <= 0 {
 		limit = DefaultCodeSizeLimit
 	}
-	prog, err := amd64.Compile(p.insns, amd64.Options{
+	code, err := amd64.CompileMapped(p.insns, amd64.Options{
 		LoadMask:  p.layout.LoadMask(),
 		StoreMask: p.layout.StoreMask(),
 		StateAddr: p.layout.StateAddr(),
@@ -32,10 +32,6 @@ func (p *Program) compileNative(codeSizeLimit int) error {
 		// relative to the bytecode limit.
 		MaxCodeSize: 16 * limit,
 	})
-	if err != nil {
-		return fmt.Errorf("load: %w", err)
-	}
-	code, err := amd64.Map(prog)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}

@@ -184,7 +184,12 @@ func (a *Assembler) Len() int { return len(a.buf) + 2*len(a.jumps) }
 
 // Finish lays out the code, choosing short or near encodings for jumps, and
 // returns the machine code.
-func (a *Assembler) Finish() ([]byte, error) {
+func (a *Assembler) Finish() ([]byte, error) { return a.FinishInto(nil) }
+
+// FinishInto is Finish writing the code into the first n bytes of the
+// slice output(n) returns, n being the exact size of the code (a nil
+// output allocates it).
+func (a *Assembler) FinishInto(output func(n int) ([]byte, error)) ([]byte, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
@@ -235,7 +240,20 @@ func (a *Assembler) Finish() ([]byte, error) {
 			layout()
 		}
 	}
-	out := make([]byte, 0, int32(len(a.buf))+extra[len(a.jumps)])
+	n := int(int32(len(a.buf)) + extra[len(a.jumps)])
+	var out []byte
+	if output == nil {
+		out = make([]byte, 0, n)
+	} else {
+		o, err := output(n)
+		if err != nil {
+			return nil, err
+		}
+		if len(o) < n {
+			return nil, fmt.Errorf("output of %d bytes for %d bytes of code", len(o), n)
+		}
+		out = o[:0:n] // the appends below fill it in place
+	}
 	var prev int32
 	for _, j := range a.jumps {
 		out = append(out, a.buf[prev:j.at]...)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"unsafe"
 
+	"github.com/zeroserve/zeroserve/internal/bpf"
 	"github.com/zeroserve/zeroserve/internal/vm/jit/execmem"
 )
 
@@ -16,22 +17,48 @@ type Code struct {
 	slots    []int   // the slot of each entry of starts
 }
 
-// Map copies p's machine code into executable memory.
-func Map(p *Program) (*Code, error) {
-	mem, err := execmem.Map(p.Code)
+// CompileMapped compiles insns (as Compile) straight into executable
+// memory: the machine code is written into a fresh read+write mapping
+// that is then made read+execute, without a copy on the Go heap
+// (opts.Output is replaced).
+func CompileMapped(insns []bpf.Instruction, opts Options) (*Code, error) {
+	var mem *execmem.Mem
+	opts.Output = func(n int) ([]byte, error) {
+		var err error
+		mem, err = execmem.Alloc(n)
+		if err != nil {
+			return nil, err
+		}
+		return mem.Writable(), nil
+	}
+	p, err := Compile(insns, opts)
+	if err == nil && mem == nil {
+		err = fmt.Errorf("jit: no code was written")
+	}
+	if err == nil {
+		err = mem.Seal()
+	}
 	if err != nil {
+		if mem != nil {
+			_ = mem.Free()
+		}
 		return nil, err
 	}
-	c := &Code{mem: mem, pcOffset: p.PCOffset}
-	c.starts = make([]int32, 0, len(p.PCOffset))
-	c.slots = make([]int, 0, len(p.PCOffset))
-	for pc, off := range p.PCOffset {
+	return newCode(mem, p.PCOffset), nil
+}
+
+// newCode indexes the code of a program mapped at mem.
+func newCode(mem *execmem.Mem, pcOffset []int32) *Code {
+	c := &Code{mem: mem, pcOffset: pcOffset}
+	c.starts = make([]int32, 0, len(pcOffset))
+	c.slots = make([]int, 0, len(pcOffset))
+	for pc, off := range pcOffset {
 		if off >= 0 {
 			c.starts = append(c.starts, off)
 			c.slots = append(c.slots, pc)
 		}
 	}
-	return c, nil
+	return c
 }
 
 // Addr returns the native address of the code of instruction slot pc, to

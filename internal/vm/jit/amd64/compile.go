@@ -47,6 +47,10 @@ type Options struct {
 	StateAddr uint64
 	// MaxCodeSize bounds the machine code, in bytes (0: no limit).
 	MaxCodeSize int
+	// Output, if set, provides the memory the machine code is written
+	// into: at least n bytes for n bytes of code (Program.Code is then its
+	// first n bytes). Without it the code is allocated.
+	Output func(n int) ([]byte, error)
 }
 
 // Program is a compiled program before it is mapped executable.
@@ -125,7 +129,7 @@ func Compile(insns []bpf.Instruction, opts Options) (*Program, error) {
 		c.pending[i]()
 	}
 	c.exitStub()
-	code, err := c.a.Finish()
+	code, err := c.a.FinishInto(opts.Output)
 	if err != nil {
 		return nil, fmt.Errorf("jit: %w", err)
 	}
