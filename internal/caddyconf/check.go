@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // checkMatcherSet validates ms and returns a copy with lower-cased hosts.
@@ -101,11 +103,26 @@ func checkTryPolicy(path, p string) error {
 
 // checkRegexp compiles re as Caddy does (Go's RE2 syntax).
 func checkRegexp(path, re string) error {
+	if _, ok := validRegexps.Load(re); ok {
+		return nil
+	}
 	if _, err := regexp.Compile(re); err != nil {
 		return &PathError{Path: path, Msg: err.Error()}
 	}
+	if validRegexpCount.Add(1) <= maxValidRegexps {
+		validRegexps.Store(re, struct{}{})
+	}
 	return nil
 }
+
+// validRegexps remembers patterns that compiled (up to maxValidRegexps of
+// them), so a config repeating a matcher on every site compiles it once.
+var (
+	validRegexps     sync.Map // pattern -> struct{}
+	validRegexpCount atomic.Int64
+)
+
+const maxValidRegexps = 4096
 
 // checkIPRange accepts an IP, a CIDR prefix or a placeholder.
 func checkIPRange(path, r string) error {

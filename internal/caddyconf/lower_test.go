@@ -230,3 +230,19 @@ func BenchmarkCandidates(b *testing.B) {
 		})
 	}
 }
+
+// TestCheckRegexpRemembersOnlyValid: a pattern that compiled is not
+// compiled again, an invalid one is rejected every time with its path.
+func TestCheckRegexpRemembersOnlyValid(t *testing.T) {
+	for range 2 {
+		if err := checkRegexp("a", "^/items/([a-z0-9-]+)$"); err != nil {
+			t.Fatal(err)
+		}
+		if err := checkRegexp("b", "^/items/([a-z0-9-]+$"); err == nil || !strings.HasPrefix(err.Error(), "b: ") {
+			t.Fatalf("invalid pattern: got %v, want an error at b", err)
+		}
+	}
+	if _, ok := validRegexps.Load("^/items/([a-z0-9-]+)$"); !ok {
+		t.Fatal("the valid pattern was not remembered")
+	}
+}
