@@ -48,6 +48,7 @@ type exchange struct {
 	timerOn  bool
 	timerAt  time.Duration // when the running timer fires (monoNow)
 	deadline time.Duration // when the current wait times out (monoNow)
+	recvAt   time.Duration // when the last response bytes came (monoNow)
 
 	buf     []byte // received bytes: the response head, then undecoded body bytes
 	headLen int    // length of the parsed final head at the start of buf, 0 before
@@ -78,8 +79,8 @@ type exchange struct {
 
 // start sends the request head in x.req, with the body when it is
 // buffered (stream is noStream), else followed by r's body as it arrives;
-// done finishes the client's response.
-func (x *exchange) start(done server.Completion, r *server.Request, stream int64) {
+// done finishes the client's response. now is monoNow.
+func (x *exchange) start(done server.Completion, r *server.Request, stream int64, now time.Duration) {
 	x.done, x.method, x.r = done, r.Method(), r
 	x.upgrade, x.tunnel = upgradeOf(r) != nil, false
 	done.Writer().OnAbort(x.abortFn)
@@ -89,7 +90,7 @@ func (x *exchange) start(done server.Completion, r *server.Request, stream int64
 	if x.streamReq {
 		r.OnBody(x.bodyFn)
 	}
-	x.send(false)
+	x.send(false, now)
 }
 
 // onBody takes the next piece of a streamed request body (the last call
@@ -135,8 +136,8 @@ func (x *exchange) sendBody() {
 }
 
 // send sends the request on a pooled connection (unless fresh) or a new
-// one.
-func (x *exchange) send(fresh bool) {
+// one; now is monoNow.
+func (x *exchange) send(fresh bool, now time.Duration) {
 	pl := x.pl
 	var uc *upConn
 	if !fresh {
@@ -162,18 +163,17 @@ func (x *exchange) send(fresh bool) {
 	}
 	x.inflight++
 	if uc.dialing {
-		x.arm(pl.p.cfg.DialTimeout)
+		x.arm(now, pl.p.cfg.DialTimeout)
 	} else {
-		x.arm(pl.p.cfg.ReadTimeout)
+		x.arm(now, pl.p.cfg.ReadTimeout)
 	}
 }
 
-// arm sets the deadline d from now. A running timer due no later is kept:
+// arm sets the deadline d from now (monoNow). A running timer due no later is kept:
 // it re-arms itself for the rest when it fires early, so pushing the
 // deadline on every receive, or for the next request on a recycled
 // exchange, costs no timer operation.
-func (x *exchange) arm(d time.Duration) {
-	now := monoNow()
+func (x *exchange) arm(now, d time.Duration) {
 	x.deadline = now + d
 	if x.timerOn && x.timerAt <= x.deadline {
 		return
@@ -222,7 +222,7 @@ func (x *exchange) onConnected(err error) {
 		x.fail(502)
 		return
 	}
-	x.arm(x.pl.p.cfg.ReadTimeout)
+	x.arm(monoNow(), x.pl.p.cfg.ReadTimeout)
 }
 
 // onSend handles the end of a send of the request.
@@ -266,7 +266,7 @@ func (x *exchange) retry() {
 	x.retried = true
 	x.pl.p.retries.Add(1)
 	x.dropConn()
-	x.send(true)
+	x.send(true, monoNow())
 }
 
 // connFailed handles a connection that failed before the response was
@@ -294,7 +294,8 @@ func (x *exchange) onRecv(b []byte, err error) {
 		return
 	}
 	x.got = true
-	x.deadline = monoNow() + x.pl.p.cfg.ReadTimeout
+	x.recvAt = monoNow()
+	x.deadline = x.recvAt + x.pl.p.cfg.ReadTimeout
 	x.buf = append(x.buf, b...)
 	x.advance()
 }
@@ -459,7 +460,7 @@ func (x *exchange) finish(keepable bool) {
 	case uc.sending():
 		uc.keepAfterSend = true // OnSend pools it
 	default:
-		x.pl.put(uc)
+		x.pl.put(uc, x.recvAt)
 	}
 	x.complete()
 }

@@ -36,8 +36,8 @@ func (pl *pool) get() *upConn {
 	return uc
 }
 
-// put pools uc, or closes it when the pool is full.
-func (pl *pool) put(uc *upConn) {
+// put pools uc, or closes it when the pool is full; now is monoNow.
+func (pl *pool) put(uc *upConn, now time.Duration) {
 	if uc.closing {
 		return
 	}
@@ -46,7 +46,7 @@ func (pl *pool) put(uc *upConn) {
 		return
 	}
 	uc.pooled = true
-	uc.idleSince = monoNow()
+	uc.idleSince = now
 	if !uc.idleOn {
 		uc.idleOn = true
 		uc.idleTimer = pl.lp.AfterFunc(pl.p.cfg.IdleTimeout, uc.idleFn)
@@ -238,7 +238,7 @@ func (uc *upConn) OnSend(_ loop.Conn, err error) {
 	if uc.keepAfterSend && (err != nil || !uc.sending()) {
 		uc.keepAfterSend = false
 		if err == nil && uc.x == nil {
-			uc.pl.put(uc)
+			uc.pl.put(uc, monoNow())
 		} else {
 			uc.close()
 		}

@@ -248,7 +248,7 @@ func (p *Proxy) forward(w *server.ResponseWriter, r *server.Request, u *Upstream
 		w.WriteString(itoa(status) + " " + http1.StatusText(status) + ": " + err.Error() + "\n")
 		return
 	}
-	x.start(w.Defer(), r, stream)
+	x.start(w.Defer(), r, stream, monoNow())
 }
 
 // pool returns lp's connection pool for u, creating it on first use.

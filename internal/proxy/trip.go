@@ -147,7 +147,7 @@ func (tr *trip) try() {
 		tr.answer(500, true) // the caller's changes cannot be sent
 		return
 	}
-	x.start(tr.done, tr.r, tr.stream)
+	x.start(tr.done, tr.r, tr.stream, now)
 }
 
 // endTry ends the current try's claim on its backend.

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/zeroserve/zeroserve/internal/http1"
 )
@@ -19,10 +18,10 @@ var (
 )
 
 // advance runs the state machine on the bytes in rbuf until it needs more
-// input, a send completion or a deferred handler's Finish. The wall clock
-// is read at most once meanwhile (clock).
+// input, a send completion or a deferred handler's Finish. The clock is
+// read at most once meanwhile (now).
 func (c *conn) advance() {
-	c.dl.running, c.dl.wall = true, time.Time{}
+	c.dl.running, c.dl.mono = true, 0
 	c.step()
 	c.dl.running = false
 }

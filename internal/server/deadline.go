@@ -49,24 +49,44 @@ type deadline struct {
 	due   time.Duration // when the armed timer fires (monoNow)
 	fire  func()
 
-	// wall is the wall clock one run of advance reads once (clock):
-	// the requests it handles share it; zero when not read yet.
-	wall    time.Time
+	// mono is the monotonic time one run of advance reads once (now),
+	// shared by the requests it handles; 0 when not read yet.
+	mono    time.Duration
 	running bool // advance is running
+	// baseWall, a time.Now at most a second old, and baseMono, its
+	// monotonic time, turn monotonic times into wall-clock ones (clock).
+	baseWall time.Time
+	baseMono time.Duration
 }
 
-// clock returns the wall-clock time: inside advance, the one read by its
-// first call (a run of the state machine lasts microseconds, and its
-// users, the Date field and the request's start, need no more); outside,
-// a fresh read.
-func (c *conn) clock() time.Time {
+// now returns the monotonic time (monoNow): inside advance, the one read
+// by its first call (a run of the state machine lasts microseconds);
+// outside, a fresh read.
+func (c *conn) now() time.Duration {
 	if !c.dl.running {
-		return time.Now()
+		return monoNow()
 	}
-	if c.dl.wall.IsZero() {
-		c.dl.wall = time.Now()
+	if c.dl.mono == 0 {
+		c.dl.mono = monoNow()
 	}
-	return c.dl.wall
+	return c.dl.mono
+}
+
+// clock returns the wall-clock time of now(): the base plus the
+// monotonic time since, which saves reading the wall clock too; the base
+// is read again once it is a second old (the Date field's resolution).
+func (c *conn) clock() time.Time {
+	dl := &c.dl
+	m := c.now()
+	if d := m - dl.baseMono; dl.baseWall.IsZero() || d < 0 || d >= time.Second {
+		dl.baseWall = time.Now()
+		dl.baseMono = dl.baseWall.Sub(epoch)
+		if dl.running {
+			dl.mono = dl.baseMono
+		}
+		return dl.baseWall
+	}
+	return dl.baseWall.Add(m - dl.baseMono)
 }
 
 // setDeadline makes the deadline kind, d from now. With restart false, a
@@ -79,7 +99,7 @@ func (c *conn) setDeadline(kind deadlineKind, d time.Duration, restart bool) {
 		return
 	}
 	dl.kind = kind
-	dl.at = monoNow() + d
+	dl.at = c.now() + d
 	if dl.armed && dl.due <= dl.at {
 		return
 	}
