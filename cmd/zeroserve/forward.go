@@ -69,7 +69,21 @@ func (f *forwarder) forward(w *server.ResponseWriter, r *server.Request, ex *hel
 		return
 	}
 	if !ex.HasResponseEdits() {
-		f.p.Forward(w, r, su.u, outgoing(ex, ex.Req.Header))
+		buf, _ := fieldBufs.Get().(*[]proxy.HeaderField)
+		if buf == nil {
+			buf = new([]proxy.HeaderField)
+		}
+		out := proxy.Outgoing{
+			Method:       ex.Req.Method,
+			Path:         ex.Req.Path,
+			RawQuery:     ex.Req.RawQuery,
+			Header:       proxyFields((*buf)[:0], ex.Req.Header),
+			MaxBodyBytes: ex.Req.MaxBodyBytes,
+		}
+		f.p.Forward(w, r, su.u, &out)
+		clear(out.Header)
+		*buf = out.Header[:0]
+		fieldBufs.Put(buf)
 		release() // Forward copied the request
 		return
 	}
@@ -118,6 +132,10 @@ func (f *forwarder) caddy(w *server.ResponseWriter, r *server.Request, ex *helpe
 
 // trips recycles the caddyTrips of forwarded requests.
 var trips sync.Pool
+
+// fieldBufs recycles the header fields of zs_reverse_proxy requests
+// (*[]proxy.HeaderField), read by Forward before it returns.
+var fieldBufs sync.Pool
 
 // caddyTrip is the proxy.Trip of one request and the state its functions
 // use, made once with its func values and recycled when the trip is done.
@@ -263,18 +281,6 @@ func upstreamOf(u *helpers.ProxyUpstream, k *proxy.Backend) *helpers.ProxyUpstre
 	}
 	*u = helpers.ProxyUpstream{Dial: k.Dial, Requests: k.Requests(), MaxRequests: k.MaxRequests, Fails: k.Fails()}
 	return u
-}
-
-// outgoing is ex's request with header fields h (and request_body's
-// limit for a streamed body).
-func outgoing(ex *helpers.Exchange, h []helpers.Field) *proxy.Outgoing {
-	return &proxy.Outgoing{
-		Method:       ex.Req.Method,
-		Path:         ex.Req.Path,
-		RawQuery:     ex.Req.RawQuery,
-		Header:       proxyFields(nil, h),
-		MaxBodyBytes: ex.Req.MaxBodyBytes,
-	}
 }
 
 // proxyFields appends the fields h to dst as the proxy's.
