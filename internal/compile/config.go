@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/helpers"
@@ -86,13 +88,56 @@ func clientIPConfig(sp *caddyconf.ServerProgram) (string, error) {
 
 // usesOrigRequest reports whether a server's configuration reads the
 // original request ({http.request.orig_*}), which then needs the
-// snapshot of the request as it arrived.
-func usesOrigRequest(sp *caddyconf.ServerProgram) (bool, error) {
-	b, err := json.Marshal(sp.Server)
-	if err != nil {
-		return false, &Error{Path: "apps.http.servers." + sp.Name, Msg: err.Error()}
+// snapshot of the request as it arrived: whether any of its strings (a
+// superset of those its JSON holds) mentions the placeholder. A walk of
+// the value, not a marshal of the whole server to search its JSON.
+func usesOrigRequest(sp *caddyconf.ServerProgram) bool {
+	return mentions(reflect.ValueOf(sp.Server), "http.request.orig_", map[uintptr]bool{})
+}
+
+// mentions reports whether a string, byte slice or map key reachable
+// from v contains s; seen holds the pointers already walked.
+func mentions(v reflect.Value, s string, seen map[uintptr]bool) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return strings.Contains(v.String(), s)
+	case reflect.Pointer:
+		if v.IsNil() || seen[v.Pointer()] {
+			return false
+		}
+		seen[v.Pointer()] = true
+		return mentions(v.Elem(), s, seen)
+	case reflect.Interface:
+		return !v.IsNil() && mentions(v.Elem(), s, seen)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if mentions(v.Field(i), s, seen) {
+				return true
+			}
+		}
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return strings.Contains(string(v.Bytes()), s)
+		}
+		for i := range v.Len() {
+			if mentions(v.Index(i), s, seen) {
+				return true
+			}
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			if mentions(v.Index(i), s, seen) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if mentions(it.Key(), s, seen) || mentions(it.Value(), s, seen) {
+				return true
+			}
+		}
 	}
-	return bytes.Contains(b, []byte("http.request.orig_")), nil
+	return false
 }
 
 // handlerConfigs maps a handler's module name to the function that turns

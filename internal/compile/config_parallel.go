@@ -34,7 +34,6 @@ type precomputed struct {
 	matchers map[matcherAt]configResult
 	handlers map[*caddyconf.LoweredHandler]configResult
 	orig     bool
-	origErr  error
 }
 
 // configJob is one configuration to compute: a matcher set or a handler.
@@ -84,14 +83,14 @@ func precompute(sp *caddyconf.ServerProgram) *precomputed {
 		wg.Go(func() {
 			cc := checkedConfigs{}
 			for {
-				// Job -1 is usesOrigRequest (one marshal of the whole
+				// Job -1 is usesOrigRequest (a walk of the whole
 				// server), first so that it overlaps the others.
 				i := int(next.Add(1) - 2)
 				if i >= len(jobs) {
 					return
 				}
 				if i < 0 {
-					pre.orig, pre.origErr = usesOrigRequest(sp)
+					pre.orig = usesOrigRequest(sp)
 				} else if j := jobs[i]; j.handler != nil {
 					results[i].js, results[i].err = cc.handler(j.handler)
 				} else {

@@ -1,6 +1,10 @@
 package compile
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/zeroserve/zeroserve/internal/caddyconf"
+)
 
 // TestOrigPlaceholders checks {http.request.orig_*}: the request as it
 // arrived, after rewrites changed it (the compiled server snapshots it
@@ -16,4 +20,32 @@ func TestOrigPlaceholders(t *testing.T) {
 		want: []string{"200 /v1/x y.txt GET /api/v1/x%20y.txt?q=1 /api/v1/x y.txt /api/v1/ x y.txt q=1 ?q=1 v1" + plain,
 			"200 /other GET /other /other / other   " + plain},
 	}})
+}
+
+// TestUsesOrigRequest checks the walk that decides the request snapshot:
+// an {http.request.orig_*} anywhere in the server (a nested handler's
+// header map value, a matcher, a map key) is found, and nothing else
+// counts.
+func TestUsesOrigRequest(t *testing.T) {
+	for _, tc := range []struct {
+		routes string
+		want   bool
+	}{
+		{`[{"handle":[{"handler":"static_response","body":"{http.request.uri}"}]}]`, false},
+		{`[{"handle":[{"handler":"subroute","routes":[{"handle":[{"handler":"headers","response":{"set":{"X-O":["{http.request.orig_uri}"]}}}]}]}]}]`, true},
+		{`[{"match":[{"header":{"X":["{http.request.orig_method}"]}}],"handle":[{"handler":"static_response"}]}]`, true},
+		{`[{"handle":[{"handler":"headers","response":{"set":{"{http.request.orig_uri.path.1}":["x"]}}}]}]`, true},
+	} {
+		cfg, err := caddyconf.Parse([]byte(jsonServer(tc.routes, "")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := caddyconf.Lower(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := usesOrigRequest(prog.Servers[0]); got != tc.want {
+			t.Errorf("%s: usesOrigRequest = %v, want %v", tc.routes, got, tc.want)
+		}
+	}
 }

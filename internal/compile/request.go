@@ -42,11 +42,7 @@ func (c *compiler) request() error {
 		c.e.LoadString(bpf.R1, bpf.R2, js)
 		c.e.CallHelper("zs_caddy_client_ip")
 	}
-	orig, err := c.pre.orig, c.pre.origErr
-	if err != nil {
-		return err
-	}
-	if sp.Errors != nil || orig {
+	if sp.Errors != nil || c.pre.orig {
 		c.e.Mov64Imm(bpf.R1, helpers.CaddyErrorSnapshot)
 		c.e.CallHelper("zs_caddy_error")
 	}
