@@ -8,8 +8,11 @@ BENCH_ARGS ?= --matrix
 
 .PHONY: build test bench
 
+# A static binary, as Caddy's releases: nothing in zeroserve uses cgo, and
+# without libc and the dynamic loader mapped the server's resident set is
+# 1.5-2.5 MiB smaller (docs/ARCHITECTURE.md).
 build:
-	go build -o $(BIN) ./cmd/zeroserve
+	CGO_ENABLED=0 go build -o $(BIN) ./cmd/zeroserve
 
 test:
 	bash scripts/test
