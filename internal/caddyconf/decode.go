@@ -109,10 +109,8 @@ func (d *decoder) decode(path string, raw json.RawMessage, v reflect.Value) erro
 			}
 		}
 		s := reflect.MakeSlice(v.Type(), len(elems), len(elems))
-		for i, e := range elems {
-			if err := d.decode(joinIndex(path, i), e, s.Index(i)); err != nil {
-				return err
-			}
+		if err := d.elements(path, elems, s); err != nil {
+			return err
 		}
 		v.Set(s)
 		return nil
