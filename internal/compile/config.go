@@ -172,10 +172,13 @@ func (cc checkedConfigs) handler(h *caddyconf.LoweredHandler) (string, error) {
 	if err != nil {
 		return "", &Error{Path: h.Path, Msg: err.Error()}
 	}
-	js, err := marshal(helpers.CaddyHandler{Handler: name, Config: json.RawMessage(body)})
+	quoted, err := marshal(name)
 	if err != nil {
 		return "", &Error{Path: h.Path, Msg: err.Error()}
 	}
+	// helpers.CaddyHandler{Handler: name, Config: body} as marshal would
+	// write it: body is already compact.
+	js := `{"handler":` + quoted + `,"config":` + body + `}`
 	key := checkedKey{"zs_caddy_handle", js}
 	if cc.has(key) {
 		return js, nil

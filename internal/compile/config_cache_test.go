@@ -1,10 +1,12 @@
 package compile
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
+	"github.com/zeroserve/zeroserve/internal/helpers"
 )
 
 // TestCheckedConfigsRepeat checks that remembering checked configurations
@@ -45,5 +47,34 @@ func TestCheckedConfigsRepeat(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHandlerConfigIsMarshalled: the handler configuration the compiler
+// builds by hand is byte for byte what marshalling helpers.CaddyHandler
+// gives (bodies with HTML and non-ASCII characters, nested objects).
+func TestHandlerConfigIsMarshalled(t *testing.T) {
+	routes := `[{"handle":[{"handler":"static_response","body":"<a href=\"x\">&amp; é \u2028</a>","headers":{"X-A":["1","<2>"]}},` +
+		`{"handler":"headers","response":{"set":{"X-B":["{http.request.uri}"]}}},{"handler":"vars","a":"b"}]}]`
+	cfg, err := caddyconf.Parse([]byte(jsonServer(routes, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := caddyconf.Lower(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range prog.Servers[0].Routes.Routes[0].Handlers {
+		js, err := checkedConfigs(nil).handler(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ch helpers.CaddyHandler
+		if err := json.Unmarshal([]byte(js), &ch); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := marshal(ch); err != nil || again != js {
+			t.Fatalf("built %s\nmarshalled %s (%v)", js, again, err)
+		}
 	}
 }
