@@ -249,12 +249,20 @@ func (a *adaptation) serversFromPairings(pairings []pairing) (map[string]*server
 
 // checkAmbiguousSites rejects two blocks of one server with the same key.
 func checkAmbiguousSites(p pairing) error {
-	for j, sb1 := range p.serverBlocks {
-		for _, key := range sb1.block.GetKeysText() {
-			for k, sb2 := range p.serverBlocks {
-				if k != j && slices.Contains(sb2.block.GetKeysText(), key) {
-					return fmt.Errorf("ambiguous site definition: %s", key)
-				}
+	keys := make([][]string, len(p.serverBlocks))
+	blocks := map[string]int{} // key -> number of blocks naming it
+	for j, sb := range p.serverBlocks {
+		keys[j] = sb.block.GetKeysText()
+		for i, key := range keys[j] {
+			if !slices.Contains(keys[j][:i], key) {
+				blocks[key]++
+			}
+		}
+	}
+	for _, ks := range keys {
+		for _, key := range ks {
+			if blocks[key] > 1 {
+				return fmt.Errorf("ambiguous site definition: %s", key)
 			}
 		}
 	}
