@@ -42,6 +42,9 @@ func Compile(p *caddyconf.Program, opts Options) (*bpf.Object, error) {
 		checked: checkedConfigs{},
 	}
 	c.pre = precompute(sp)
+	// About 12 instructions per helper configuration (its string, call,
+	// result checks and the route around it).
+	c.e.Grow(12 * (len(c.pre.matchers) + len(c.pre.handlers)))
 	c.e.Section("zeroserve.request")
 	if err := c.request(); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/zeroserve/zeroserve/internal/bpf"
 )
@@ -38,6 +39,17 @@ const rodataName = ".rodata"
 // NewEmitter returns an empty emitter.
 func NewEmitter() *Emitter {
 	return &Emitter{interned: map[string]uint64{}, helpers: map[string]int32{}, section: -1}
+}
+
+// Grow reserves room for about n more instructions (with their jumps,
+// labels, helper calls and data references), so that emitting a large
+// program does not regrow its slices.
+func (e *Emitter) Grow(n int) {
+	e.obj.Insns = slices.Grow(e.obj.Insns, n)
+	e.fixups = slices.Grow(e.fixups, n*3/8)
+	e.labels = slices.Grow(e.labels, n*3/8)
+	e.obj.HelperCalls = slices.Grow(e.obj.HelperCalls, n/11)
+	e.obj.DataRefs = slices.Grow(e.obj.DataRefs, n/11)
 }
 
 // Section starts a new code section (an entrypoint such as
