@@ -146,9 +146,14 @@ type caddyTrip struct {
 	release func()
 	k       *proxy.Backend        // the backend of the try being prepared
 	up      helpers.ProxyUpstream // a backend, for placeholders
-	upFn    func() *helpers.ProxyUpstream
 	out     proxy.Outgoing
 	fields  []helpers.Field // Head's upstream fields
+
+	// upFn, retryFn and headFn are upstream, retrySent and head as func
+	// values, made once.
+	upFn    func() *helpers.ProxyUpstream
+	retryFn func() bool
+	headFn  func(*proxy.Head)
 }
 
 // trip returns the proxy.Trip of ex: its request with header_up per
@@ -158,7 +163,8 @@ func trip(ex *helpers.Exchange, fuel uint64, release func()) *proxy.Trip {
 	if ct == nil {
 		ct = &caddyTrip{}
 		ct.t.Selection.Header, ct.t.Selection.Cookie = ct.header, ct.cookie
-		ct.t.Request, ct.t.Done, ct.upFn = ct.request, ct.done, ct.upstream
+		ct.t.Request, ct.t.Done = ct.request, ct.done
+		ct.upFn, ct.retryFn, ct.headFn = ct.upstream, ct.retrySent, ct.head
 	}
 	ct.ex, ct.fuel, ct.release = ex, fuel, release
 	host, _ := ex.Req.Get("Host")
@@ -166,10 +172,10 @@ func trip(ex *helpers.Exchange, fuel uint64, release func()) *proxy.Trip {
 	s.RemoteIP, s.ClientIP, s.URI, s.Host, s.TLS, s.SetCookie = ex.Req.Peer, ex.ClientIP(), ex.Req.URI(), host, ex.Req.TLS, ""
 	ct.t.RetrySent, ct.t.Head = nil, nil
 	if _, ok := ex.ProxyRetryMatch(); ok {
-		ct.t.RetrySent = ct.retrySent
+		ct.t.RetrySent = ct.retryFn
 	}
 	if ex.ProxyResponseEdits() {
-		ct.t.Head = ct.head // else the upstream's head is relayed as it is
+		ct.t.Head = ct.headFn // else the upstream's head is relayed as it is
 	}
 	return &ct.t
 }

@@ -13,7 +13,7 @@ import (
 // one allocation (BenchmarkCaddyProxy); a little room is left for the
 // runtime's own.
 func TestCaddyProxyAllocs(t *testing.T) {
-	c, n := startCaddyProxySite(t)
+	c, n := startCaddyProxySite(t, "")
 	resp := make([]byte, n)
 	allocs := testing.AllocsPerRun(500, func() {
 		if _, err := c.Write(proxyRequest); err != nil {

@@ -74,16 +74,17 @@ var proxyRequest = []byte("GET /api/x HTTP/1.1\r\nHost: host0000.bench\r\n\r\n")
 
 // startCaddyProxySite serves the routing harness's reverse_proxy site as
 // `zeroserve run` does (one io_uring loop, 127.0.0.1, an upstream
-// answering "backend ok") and returns a keep-alive connection to it that
-// got one answer to proxyRequest, and that answer's length (every answer
-// has it).
-func startCaddyProxySite(tb testing.TB) (net.Conn, int) {
+// answering "backend ok"), with the Caddyfile lines opts in the
+// reverse_proxy block, and returns a keep-alive connection to it that got
+// one answer to proxyRequest, and that answer's length (every answer has
+// it).
+func startCaddyProxySite(tb testing.TB, opts string) (net.Conn, int) {
 	tb.Helper()
 	tb.Setenv("XDG_DATA_HOME", tb.TempDir()) // certificate storage, unused by an http:// site
 	up := startBackendOK(tb)
 	port := freeLocalPort(tb)
 	file := filepath.Join(tb.TempDir(), "Caddyfile")
-	src := fmt.Sprintf("{\n\tdefault_bind 127.0.0.1\n}\nhttp://host0000.bench:%d {\n\treverse_proxy %s\n}\n", port, up)
+	src := fmt.Sprintf("{\n\tdefault_bind 127.0.0.1\n}\nhttp://host0000.bench:%d {\n\treverse_proxy %s {\n%s\n\t}\n}\n", port, up, opts)
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		tb.Fatal(err)
 	}
@@ -139,11 +140,21 @@ func startCaddyProxySite(tb testing.TB) (net.Conn, int) {
 
 // BenchmarkCaddyProxy is one keep-alive request through the routing
 // harness's compiled reverse_proxy site (startCaddyProxySite) over
-// loopback; the client's and the upstream's own work are part of the
+// loopback, as it is ("harness") and with header_up and header_down
+// ("edits"); the client's and the upstream's own work are part of the
 // time and of cpu-ns/op (the process's CPU time per request), their
 // allocations show under their own stacks in -memprofile.
 func BenchmarkCaddyProxy(b *testing.B) {
-	c, n := startCaddyProxySite(b)
+	for _, v := range []struct{ name, opts string }{
+		{"harness", ""},
+		{"edits", "\t\theader_up X-Upstream {http.reverse_proxy.upstream.hostport}\n\t\theader_down X-Proxied yes"},
+	} {
+		b.Run(v.name, func(b *testing.B) { benchCaddyProxy(b, v.opts) })
+	}
+}
+
+func benchCaddyProxy(b *testing.B, opts string) {
+	c, n := startCaddyProxySite(b, opts)
 	resp := make([]byte, n)
 	b.ReportAllocs()
 	cpu0 := processCPU(b)

@@ -381,15 +381,16 @@ func ProxyPlaceholderSupported(key string) bool {
 
 // ProxyRequestHeader returns the header fields to send to the backend of
 // a try: the request's, with the reverse_proxy handler's header_up applied
-// (placeholders see up(), called only then). Without header_up it is
-// ex.Req.Header itself.
+// (placeholders see up(), called only then), valid until the next call or
+// Reset. Without header_up it is ex.Req.Header itself.
 func (ex *Exchange) ProxyRequestHeader(up func() *ProxyUpstream) []Field {
 	rp := ex.Proxy
 	if rp == nil || rp.up == nil {
 		return ex.Req.Header
 	}
 	ex.proxyUp = up()
-	h := rp.up.apply(append([]Field(nil), ex.Req.Header...), replacer{ex})
+	h := rp.up.apply(append(ex.upHeader[:0], ex.Req.Header...), replacer{ex})
+	ex.upHeader = h
 	ex.proxyUp = nil
 	return h
 }
@@ -407,7 +408,8 @@ func (ex *Exchange) ProxyRequestHeader(up func() *ProxyUpstream) []Field {
 //
 // It runs on the loop after the chain returned, so the scripts' programs
 // must still be loaded: the server keeps the chain (and ex) until the
-// proxied response is over.
+// proxied response is over. The result is ex's, valid until the next
+// call or Reset.
 func (ex *Exchange) ProxiedResponse(status int, upstream []Field, up *ProxyUpstream, failed bool, fuel uint64) (*HookResponse, error) {
 	ex.proxyUp = up
 	defer func() { ex.proxyUp = nil }()
@@ -417,7 +419,8 @@ func (ex *Exchange) ProxiedResponse(status int, upstream []Field, up *ProxyUpstr
 			upstream = rp.down.ops.apply(upstream, repl)
 		}
 	}
-	res := &HookResponse{Status: status}
+	res := &ex.proxied
+	*res = HookResponse{Status: status, Header: res.Header[:0]}
 	ex.ResponseHeaders(func(name, value string) { res.Header = append(res.Header, Field{Name: name, Value: value}) })
 	if !failed {
 		ex.ResponseHeader = append(ex.ResponseHeader, upstream...)

@@ -66,9 +66,11 @@ type Exchange struct {
 	// Async is the work of ActionAsync (async.go).
 	Async func() AsyncResponse
 
-	bodyLimit int64      // zs_req_body_limit's lowest limit: 0 none, -1 a limit of 0
-	caddy     caddyState // per-request state of the zs_caddy_* helpers
-	root      Call       // the Call RootCall hands out
+	bodyLimit int64        // zs_req_body_limit's lowest limit: 0 none, -1 a limit of 0
+	caddy     caddyState   // per-request state of the zs_caddy_* helpers
+	root      Call         // the Call RootCall hands out
+	proxied   HookResponse // ProxiedResponse's result, reused
+	upHeader  []Field      // ProxyRequestHeader's result, reused
 }
 
 // Action is the outcome a script chose for the request.
@@ -111,6 +113,10 @@ func (ex *Exchange) Reset() {
 	ex.Encoding, ex.User, ex.BodyLength = Encoding{}, "", 0
 	ex.Body, ex.Conn, ex.Async, ex.bodyLimit = nil, nil, nil, 0
 	ex.caddy.reset()
+	clear(ex.proxied.Header)
+	ex.proxied = HookResponse{Header: ex.proxied.Header[:0]}
+	clear(ex.upHeader)
+	ex.upHeader = ex.upHeader[:0]
 }
 
 // ResponseHeaderPrefix is the metadata prefix whose keys become response

@@ -75,6 +75,9 @@ type trip struct {
 	abortFn func() // abort, as a func value made once
 	ended   bool
 	stream  int64 // how the request body goes upstream (serverStream)
+
+	head    Head   // what Trip.Head edits (its Header reused)
+	scratch []byte // the relayed head's names and values, before they become one string
 }
 
 // trips are the spare trips, shared by every loop.
@@ -220,9 +223,10 @@ func (tr *trip) retry() {
 // text body when text is set), through Head, and ends the trip.
 func (tr *trip) answer(status int, text bool) {
 	if w := tr.done.Writer(); w != nil {
-		h := Head{Status: status, Backend: tr.k, Failed: true}
+		h := &tr.head
+		*h = Head{Status: status, Backend: tr.k, Failed: true, Header: h.Header[:0]}
 		if tr.t.Head != nil {
-			tr.t.Head(&h)
+			tr.t.Head(h)
 		}
 		w.WriteHeader(h.Status)
 		for _, f := range h.Header {
@@ -272,21 +276,36 @@ func (tr *trip) relayHead(resp *http1.Response) bool {
 	if w == nil || tr.t.Head == nil && tr.t.Selection.SetCookie == "" {
 		return false
 	}
-	h := Head{Status: status, Backend: tr.k}
+	h := &tr.head
+	*h = Head{Status: status, Backend: tr.k, Header: h.Header[:0]}
 	if c := tr.t.Selection.SetCookie; c != "" {
 		h.Header = append(h.Header, HeaderField{"Set-Cookie", c})
 	}
+	// The names and values outlive the receive buffer (Head may keep
+	// them): they are copied into one string, then sliced.
 	rh := resp.Header()
 	conn := connNames(rh.Get("connection"))
-	for i := 0; i < rh.Len(); i++ {
+	relayed := func(i int) bool {
 		name := rh.Name(i)
-		if hopByHop(name, conn) || equalFold(name, "content-length") {
-			continue
+		return !hopByHop(name, conn) && !equalFold(name, "content-length")
+	}
+	b := tr.scratch[:0]
+	for i := 0; i < rh.Len(); i++ {
+		if relayed(i) {
+			b = append(append(b, rh.Name(i)...), rh.Value(i)...)
 		}
-		h.Header = append(h.Header, HeaderField{fieldName(name), string(rh.Value(i))})
+	}
+	tr.scratch = b
+	all, at := string(b), 0
+	for i := 0; i < rh.Len(); i++ {
+		if relayed(i) {
+			n, v := len(rh.Name(i)), len(rh.Value(i))
+			h.Header = append(h.Header, HeaderField{all[at : at+n], all[at+n : at+n+v]})
+			at += n + v
+		}
 	}
 	if tr.t.Head != nil {
-		tr.t.Head(&h)
+		tr.t.Head(h)
 	}
 	w.WriteHeader(h.Status)
 	for _, f := range h.Header {
@@ -324,6 +343,7 @@ func (tr *trip) end() {
 	if tr.t.Done != nil {
 		tr.t.Done()
 	}
-	*tr = trip{waitFn: tr.waitFn, abortFn: tr.abortFn}
+	clear(tr.head.Header)
+	*tr = trip{waitFn: tr.waitFn, abortFn: tr.abortFn, head: Head{Header: tr.head.Header[:0]}, scratch: tr.scratch[:0]}
 	trips.Put(tr)
 }
