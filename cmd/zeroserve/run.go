@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
 	"github.com/zeroserve/zeroserve/internal/certs"
@@ -242,7 +243,7 @@ func serveConfig(sf *serveFlags, scf *scriptFlags, cf *caddyFlags, stderr io.Wri
 		loops += len(s.servers) * sf.threads
 	}
 	reserveProcs(loops)
-	releaseStartupPages()
+	time.AfterFunc(releaseDelay, releaseStartupPages)
 	defer hup.watch(scf.reload.signalFile, reloadConfig(sites, prog, scf, cf, stderr), stderr)()
 	sig := <-sigs
 	fmt.Fprintf(stderr, "%v: shutting down (grace %v)\n", sig, sf.grace)

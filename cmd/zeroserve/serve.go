@@ -161,7 +161,7 @@ func serve(sf *serveFlags, h server.Handler, stderr io.Writer, sigs <-chan os.Si
 		return 1
 	}
 	reserveProcs(cfg.Threads)
-	releaseStartupPages()
+	time.AfterFunc(releaseDelay, releaseStartupPages)
 	sig := <-sigs
 	fmt.Fprintf(stderr, "%v: shutting down (grace %v)\n", sig, sf.grace)
 	if err := srv.Shutdown(sf.grace); err != nil {
