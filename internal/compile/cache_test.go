@@ -12,11 +12,7 @@ func TestConfigParsedOnce(t *testing.T) {
 	for _, jit := range engines {
 		ch := load(t, elf, jit)
 		cache := ch.Scripts()[0].Program().Cache()
-		count := func() int {
-			n := 0
-			cache.Range(func(_, _ any) bool { n++; return true })
-			return n
-		}
+		count := cache.Len
 		serve(t, ch, get("a.example/api/x"))
 		first := count()
 		if first == 0 {

@@ -6,14 +6,6 @@ import (
 	"github.com/zeroserve/zeroserve/internal/vm"
 )
 
-// cacheKey identifies a parsed configuration in a program's cache: the
-// helper that parsed it and the guest bytes it came from.
-type cacheKey struct {
-	helper string
-	addr   uint64
-	n      uint64
-}
-
 // cachedConfig returns the configuration at guest [p, p+n) parsed by parse.
 // A configuration in the program's read-only data is parsed once per
 // loaded program and cached by its address (vm.Program.Cache); one
@@ -23,7 +15,7 @@ func cachedConfig[T any](c *vm.Context, helper string, p, n uint64, parse func([
 	var zero T
 	l := c.Program().Layout()
 	ro := p >= l.RODataAddr && n <= l.RODataSize && p-l.RODataAddr <= l.RODataSize-n
-	key := cacheKey{helper, p, n}
+	key := vm.CacheKey{Helper: helper, Addr: p, Len: n}
 	cache := c.Program().Cache()
 	if ro {
 		if v, ok := cache.Load(key); ok {

@@ -86,15 +86,15 @@ type Program struct {
 	poolSize int
 	closed   bool
 
-	cache sync.Map // see Cache
+	cache Cache // see Cache
 }
 
-// Cache returns a map that lives as long as the program. Helpers keep
+// Cache returns a cache that lives as long as the program. Helpers keep
 // there what they derive from the program's read-only data (a parsed
 // configuration, a compiled regexp), keyed by its guest address, which is
 // immutable for the program's life: it is parsed once per loaded program
 // (DESIGN §2, "Helpers do the heavy lifting").
-func (p *Program) Cache() *sync.Map { return &p.cache }
+func (p *Program) Cache() *Cache { return &p.cache }
 
 // LoadCode loads raw instructions as a program with one entry named "code"
 // at slot 0, as conformance tests and fuzzers need.
