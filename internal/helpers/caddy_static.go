@@ -28,12 +28,41 @@ type CaddyStaticError struct {
 }
 
 func init() {
-	registerCaddyHandler("static_response", configOf(func(s *CaddyStaticResponse) (caddyRunner, error) { return s, nil }))
+	registerCaddyHandler("static_response", configOf(func(s *CaddyStaticResponse) (caddyRunner, error) { return newStaticRunner(s), nil }))
 	registerCaddyHandler("error", configOf(func(e *CaddyStaticError) (caddyRunner, error) { return e, nil }))
 }
 
-func (s *CaddyStaticResponse) run(ex *Exchange, repl replacer) (uint64, error) {
-	return staticResponse(s, ex, repl)
+// staticRunner runs a static_response: its configuration with the header
+// fields it sets put in order once, when the configuration is parsed.
+type staticRunner struct {
+	cfg    *CaddyStaticResponse
+	fields []staticField // cfg.Headers by name, sorted
+}
+
+// staticField is a header field static_response sets.
+type staticField struct {
+	key    string   // the name as configured, maybe with placeholders
+	name   string   // the canonical name when key has no braces, else ""
+	values []string // maybe with placeholders
+}
+
+// newStaticRunner sorts s's header names (Caddy ranges over a map, in no
+// set order; a fixed one keeps responses reproducible) and canonicalises
+// those without placeholders.
+func newStaticRunner(s *CaddyStaticResponse) *staticRunner {
+	r := &staticRunner{cfg: s, fields: make([]staticField, 0, len(s.Headers))}
+	for _, k := range sortedKeys(s.Headers) {
+		f := staticField{key: k, values: s.Headers[k]}
+		if !strings.ContainsAny(k, "{}") {
+			f.name = textproto.CanonicalMIMEHeaderKey(k)
+		}
+		r.fields = append(r.fields, f)
+	}
+	return r
+}
+
+func (r *staticRunner) run(ex *Exchange, repl replacer) (uint64, error) {
+	return staticResponse(r, ex, repl)
 }
 
 // run is Caddy's StaticError: it raises an error (status 500 unless
@@ -59,7 +88,8 @@ func raiseBadStatus(ex *Exchange, err error) (uint64, error) {
 }
 
 // staticResponse is Caddy's StaticResponse.ServeHTTP.
-func staticResponse(s *CaddyStaticResponse, ex *Exchange, repl replacer) (uint64, error) {
+func staticResponse(r *staticRunner, ex *Exchange, repl replacer) (uint64, error) {
+	s := r.cfg
 	if s.Abort {
 		ex.Action = ActionAbort
 		return CaddyStop, nil
@@ -70,10 +100,13 @@ func staticResponse(s *CaddyStaticResponse, ex *Exchange, repl replacer) (uint64
 	if s.Close {
 		ex.ResponseHeader = setField(ex.ResponseHeader, "Connection", "close")
 	}
-	for _, field := range sortedKeys(s.Headers) {
-		name := textproto.CanonicalMIMEHeaderKey(repl.replaceKnown(field))
+	for _, f := range r.fields {
+		name := f.name
+		if name == "" {
+			name = textproto.CanonicalMIMEHeaderKey(repl.replaceKnown(f.key))
+		}
 		ex.ResponseHeader = deleteFields(ex.ResponseHeader, func(n string) bool { return strings.EqualFold(n, name) })
-		for _, v := range s.Headers[field] {
+		for _, v := range f.values {
 			ex.ResponseHeader = append(ex.ResponseHeader, Field{name, repl.replaceKnown(v)})
 		}
 	}

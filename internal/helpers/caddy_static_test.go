@@ -41,7 +41,7 @@ func TestStaticResponseType(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := c.resp.run(ex, repl); err != nil {
+		if _, err := newStaticRunner(&c.resp).run(ex, repl); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		got := ""
