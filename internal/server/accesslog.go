@@ -86,7 +86,7 @@ func (a *accessLog) init(lw *logWriter, worker int) {
 // With Caddy access logs (Config.CaddyLogs) the request is logged there
 // instead.
 func (w *worker) logRequest(c *conn, status, size int) {
-	if w.logCaddy(c, status, size, time.Now()) {
+	if w.logCaddy(c, status, size) {
 		return
 	}
 	a := &w.log

@@ -383,7 +383,7 @@ func (w *ResponseWriter) SetAccessLog(user string, skip bool) {
 // logCaddy writes c's finished request to the Caddy access logs; it
 // reports whether the server has them (the plain line is then not
 // written).
-func (w *worker) logCaddy(c *conn, status, size int, now time.Time) bool {
+func (w *worker) logCaddy(c *conn, status, size int) bool {
 	cl := w.srv.cfg.CaddyLogs
 	if cl == nil {
 		return false
@@ -408,6 +408,7 @@ func (w *worker) logCaddy(c *conn, status, size int, now time.Time) bool {
 		level = levelError
 	}
 	var fields []byte // the entry after "msg", shared by every sink
+	var now time.Time // read with fields, only when a sink takes the entry
 	for _, n := range names {
 		logger := "http.log.access"
 		if n != "" {
@@ -418,6 +419,7 @@ func (w *worker) logCaddy(c *conn, status, size int, now time.Time) bool {
 				continue
 			}
 			if fields == nil {
+				now = time.Now()
 				fields = appendAccessFields(nil, c, cl.credentials, status, size, now)
 			}
 			s.out.send(appendEntry(nil, s.console, level, now, logger, fields))
