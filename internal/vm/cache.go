@@ -16,22 +16,29 @@ type CacheKey struct {
 // Cache holds what helpers derive from a program's read-only data (a
 // parsed configuration, a compiled regexp), keyed by its guest address,
 // which is immutable for the program's life. It is safe for concurrent
-// use. A hit reads a published map without a lock and hashes the typed
-// key directly; entries stored since the last publication are found under
-// a lock, and enough such misses publish a new map, so each entry is
-// copied a constant number of times on average.
+// use. A hit reads a published map, keyed by the address alone, without
+// a lock; entries stored since the last publication, and any sharing an
+// address with another entry, are found under a lock, and enough such
+// lookups publish a new map, so each entry is copied a constant number of
+// times on average.
 type Cache struct {
-	read   atomic.Pointer[map[CacheKey]any] // published; never written
+	read   atomic.Pointer[map[uint64]cacheEntry] // published; never written
 	mu     sync.Mutex
 	all    map[CacheKey]any // every entry; guarded by mu
 	misses int              // lookups read could not answer since it was published
 }
 
+// cacheEntry is a published entry: its key and value.
+type cacheEntry struct {
+	key CacheKey
+	v   any
+}
+
 // Load returns the value stored under k.
 func (c *Cache) Load(k CacheKey) (any, bool) {
 	if r := c.read.Load(); r != nil {
-		if v, ok := (*r)[k]; ok {
-			return v, true
+		if e, ok := (*r)[k.Addr]; ok && e.key == k {
+			return e.v, true
 		}
 	}
 	c.mu.Lock()
@@ -42,9 +49,11 @@ func (c *Cache) Load(k CacheKey) (any, bool) {
 	}
 	c.misses++
 	if r := c.read.Load(); r == nil || c.misses > len(*r) {
-		m := make(map[CacheKey]any, len(c.all))
+		m := make(map[uint64]cacheEntry, len(c.all))
 		for k, v := range c.all {
-			m[k] = v
+			if e, ok := m[k.Addr]; !ok || k.Helper < e.key.Helper || k.Helper == e.key.Helper && k.Len < e.key.Len {
+				m[k.Addr] = cacheEntry{k, v} // of keys sharing an address, the least, so that each publication is the same
+			}
 		}
 		c.read.Store(&m)
 		c.misses = 0

@@ -6,8 +6,9 @@ import (
 )
 
 // TestCache checks that every stored entry is found, before and after the
-// lookups that publish it, that the first value stored under a key is the
-// one kept, and that concurrent stores and loads agree.
+// lookups that publish it, also when entries share an address, that the
+// first value stored under a key is the one kept, and that concurrent
+// stores and loads agree.
 func TestCache(t *testing.T) {
 	var c Cache
 	key := func(i int) CacheKey { return CacheKey{Helper: "h", Addr: uint64(i) * 8, Len: 8} }
@@ -29,6 +30,10 @@ func TestCache(t *testing.T) {
 	}
 	wg.Wait()
 	c.Store(key(1), -1)
+	shared := []CacheKey{{Helper: "g", Addr: 8, Len: 8}, {Helper: "h", Addr: 8, Len: 4}}
+	for i, k := range shared {
+		c.Store(k, n+i)
+	}
 	for round := 0; round < 3; round++ {
 		for i := 0; i < n; i++ {
 			v, ok := c.Load(key(i))
@@ -36,14 +41,22 @@ func TestCache(t *testing.T) {
 				t.Fatalf("round %d: key %d gave %v, %v", round, i, v, ok)
 			}
 		}
+		for i, k := range shared {
+			if v, ok := c.Load(k); !ok || v.(int) != n+i {
+				t.Fatalf("round %d: key %+v gave %v, %v", round, k, v, ok)
+			}
+		}
 	}
 	if _, ok := c.Load(CacheKey{Helper: "other", Addr: 0, Len: 8}); ok {
 		t.Error("another helper's key found the entry")
 	}
-	if c.Len() != n {
-		t.Errorf("Len %d, want %d", c.Len(), n)
+	if c.Len() != n+len(shared) {
+		t.Errorf("Len %d, want %d", c.Len(), n+len(shared))
 	}
-	if r := c.read.Load(); r == nil || len(*r) != n {
+	for range n + 1 {
+		c.Load(shared[0])
+	}
+	if r := c.read.Load(); r == nil || len(*r) != n || (*r)[8].key != shared[0] {
 		t.Error("repeated lookups did not publish every entry")
 	}
 }
