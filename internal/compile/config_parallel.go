@@ -48,34 +48,17 @@ type configJob struct {
 func precompute(sp *caddyconf.ServerProgram) *precomputed {
 	pre := &precomputed{matchers: map[matcherAt]configResult{}, handlers: map[*caddyconf.LoweredHandler]configResult{}}
 	var jobs []configJob
-	seen := map[*caddyconf.RouteList]bool{}
-	var walk func(rl *caddyconf.RouteList)
-	walk = func(rl *caddyconf.RouteList) {
-		if rl == nil || seen[rl] {
-			return
+	walkRoutes(sp, func(r *caddyconf.LoweredRoute) {
+		for i, ms := range r.Match {
+			jobs = append(jobs, configJob{matcher: matcherAt{ms, fmt.Sprintf("%s.match[%d]", r.Path, i)}})
 		}
-		seen[rl] = true
-		for _, r := range rl.Routes {
-			for i, ms := range r.Match {
-				jobs = append(jobs, configJob{matcher: matcherAt{ms, fmt.Sprintf("%s.match[%d]", r.Path, i)}})
-			}
-			for _, h := range r.Handlers {
-				switch h.Module.(type) {
-				case *caddyconf.Subroute, *caddyconf.Invoke:
-				default:
-					jobs = append(jobs, configJob{handler: h})
-				}
-				walk(h.Routes)
-				walk(h.Errors)
-				walk(h.Invoke)
-				for _, rr := range h.ResponseRoutes {
-					walk(rr)
-				}
-			}
+	}, func(h *caddyconf.LoweredHandler) {
+		switch h.Module.(type) {
+		case *caddyconf.Subroute, *caddyconf.Invoke:
+		default:
+			jobs = append(jobs, configJob{handler: h})
 		}
-	}
-	walk(sp.Routes)
-	walk(sp.Errors)
+	})
 	results := make([]configResult, len(jobs))
 	var next atomic.Int64
 	var wg sync.WaitGroup

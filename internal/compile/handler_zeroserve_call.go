@@ -32,28 +32,10 @@ func PluginCalls(p *caddyconf.Program, opts Options) ([]PluginCall, error) {
 		return nil, err
 	}
 	var calls []PluginCall
-	seen := map[*caddyconf.RouteList]bool{}
-	var walk func(rl *caddyconf.RouteList)
-	walk = func(rl *caddyconf.RouteList) {
-		if rl == nil || seen[rl] {
-			return
+	walkRoutes(sp, nil, func(h *caddyconf.LoweredHandler) {
+		if m, ok := h.Module.(*caddyconf.ZeroserveCall); ok {
+			calls = append(calls, PluginCall{Script: m.Script, Function: m.Function, Path: h.Path})
 		}
-		seen[rl] = true
-		for _, r := range rl.Routes {
-			for _, h := range r.Handlers {
-				if m, ok := h.Module.(*caddyconf.ZeroserveCall); ok {
-					calls = append(calls, PluginCall{Script: m.Script, Function: m.Function, Path: h.Path})
-				}
-				walk(h.Routes)
-				walk(h.Errors)
-				walk(h.Invoke)
-				for _, rr := range h.ResponseRoutes {
-					walk(rr)
-				}
-			}
-		}
-	}
-	walk(sp.Routes)
-	walk(sp.Errors)
+	})
 	return calls, nil
 }
