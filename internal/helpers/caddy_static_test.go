@@ -1,6 +1,7 @@
 package helpers
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/zeroserve/zeroserve/internal/caddyconf"
@@ -53,5 +54,30 @@ func TestStaticResponseType(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: Content-Type %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// TestStaticResponseHeaders checks the fields static_response sets: names
+// canonicalised (a name that is not a token kept as is), those with
+// placeholders after replacing them, in name order, each replacing the
+// fields of its name already there.
+func TestStaticResponseHeaders(t *testing.T) {
+	s := &CaddyStaticResponse{Headers: map[string][]string{
+		"x-b":                     {"1", "2"},
+		"X-{http.request.method}": {"{http.request.method}"},
+		"x-a\\}":                  {"3"},
+	}}
+	ex := &Exchange{Meta: map[string]string{}}
+	ex.Req.Method = "GET"
+	if err := ex.Req.SetURI("/"); err != nil {
+		t.Fatal(err)
+	}
+	ex.ResponseHeader = []Field{{"X-B", "old"}, {"X-Other", "kept"}}
+	if _, err := newStaticRunner(s).run(ex, replacer{ex}); err != nil {
+		t.Fatal(err)
+	}
+	want := []Field{{"X-Other", "kept"}, {"X-Get", "GET"}, {"x-a}", "3"}, {"X-B", "1"}, {"X-B", "2"}}
+	if !slices.Equal(ex.ResponseHeader, want) {
+		t.Errorf("fields %v, want %v", ex.ResponseHeader, want)
 	}
 }
