@@ -19,7 +19,7 @@ import (
 // caddy_match_expr.go.
 type matchSet struct {
 	host     []string
-	path     []string
+	path     []pathPattern
 	pathRE   *capturingRegexp
 	method   []string
 	header   map[string][]string
@@ -209,13 +209,13 @@ func newMatchSet(raw *wireMatchSet) (*matchSet, error) {
 	}
 	for _, p := range raw.Path {
 		if p == "*" {
-			ms.path = []string{"*"}
+			ms.path = []pathPattern{newPathPattern("*")}
 			break
 		}
 		if !strings.Contains(p, "{") {
 			p = strings.ToLower(p)
 		}
-		ms.path = append(ms.path, p)
+		ms.path = append(ms.path, newPathPattern(p))
 	}
 	if raw.PathRegexp != nil {
 		if ms.pathRE, err = newCapturingRegexp(raw.PathRegexp.Pattern, raw.PathRegexp.Name); err != nil {

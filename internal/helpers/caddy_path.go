@@ -6,42 +6,74 @@ import (
 	"strings"
 )
 
+// pathPattern is a path matcher's pattern, lower-cased unless it has
+// placeholders, with what matchPath asks of it worked out once.
+type pathPattern struct {
+	pat     string
+	dynamic bool // has placeholders, replaced (and the rest worked out) per request
+	merge   bool // no "//": the request path is cleaned merging slashes
+	escaped bool // has '%': compared in escaped space (matchEscaped)
+	stars   int  // number of '*'
+}
+
+// newPathPattern works out what matchPath asks of pat.
+func newPathPattern(pat string) pathPattern {
+	return pathPattern{
+		pat:     pat,
+		dynamic: strings.Contains(pat, "{"),
+		merge:   !strings.Contains(pat, "//"),
+		escaped: strings.Contains(pat, "%"),
+		stars:   strings.Count(pat, "*"),
+	}
+}
+
 // matchPath is Caddy's MatchPath: the decoded path, lower-cased and
 // cleaned (slashes merged unless the pattern has "//"), is compared with
 // each lower-cased pattern: "*x*" substring, "*x" suffix, "x*" prefix
 // (when that is the pattern's only '*'), else path.Match, which is an
 // exact comparison for patterns without glob characters. A pattern with
 // '%' compares in escaped space where it has escapes (matchEscaped).
-func matchPath(patterns []string, escapedPath string, repl replacer) bool {
-	reqPath := strings.ToLower(decodedPath(escapedPath))
-	for _, pat := range patterns {
-		if strings.Contains(pat, "{") {
-			pat = strings.ToLower(repl.replaceAll(pat))
+func matchPath(patterns []pathPattern, escapedPath string, repl replacer) bool {
+	reqPath := escapedPath
+	if strings.IndexByte(escapedPath, '%') >= 0 {
+		reqPath = decodedPath(escapedPath)
+	}
+	reqPath = strings.ToLower(reqPath)
+	var cleaned [2]string // reqPath cleaned without and with merging slashes, once needed
+	for _, pp := range patterns {
+		if pp.dynamic {
+			pp = newPathPattern(strings.ToLower(repl.replaceAll(pp.pat)))
 		}
+		pat := pp.pat
 		if pat == "*" {
 			return true
 		}
-		merge := !strings.Contains(pat, "//")
-		if strings.Contains(pat, "%") {
-			if matchEscaped(cleanPathMerge(escapedPath, merge), pat) {
+		if pp.escaped {
+			if matchEscaped(cleanPathMerge(escapedPath, pp.merge), pat) {
 				return true
 			}
 			continue
 		}
-		p := cleanPathMerge(reqPath, merge)
-		stars := strings.Count(pat, "*")
+		m := 0
+		if pp.merge {
+			m = 1
+		}
+		if cleaned[m] == "" {
+			cleaned[m] = cleanPathMerge(reqPath, pp.merge)
+		}
+		p := cleaned[m]
 		switch {
-		case stars == 2 && len(pat) > 1 && pat[0] == '*' && pat[len(pat)-1] == '*':
+		case pp.stars == 2 && len(pat) > 1 && pat[0] == '*' && pat[len(pat)-1] == '*':
 			if strings.Contains(p, pat[1:len(pat)-1]) {
 				return true
 			}
 			continue
-		case stars == 1 && pat[0] == '*':
+		case pp.stars == 1 && pat[0] == '*':
 			if strings.HasSuffix(p, pat[1:]) {
 				return true
 			}
 			continue
-		case stars == 1 && pat[len(pat)-1] == '*':
+		case pp.stars == 1 && pat[len(pat)-1] == '*':
 			if strings.HasPrefix(p, pat[:len(pat)-1]) {
 				return true
 			}
@@ -57,10 +89,13 @@ func matchPath(patterns []string, escapedPath string, repl replacer) bool {
 // cleanPathMerge is Caddy's caddyhttp.CleanPath: path.Clean keeping a
 // trailing slash; without merging, empty segments ("//") survive.
 func cleanPathMerge(p string, mergeSlashes bool) string {
+	const tmp = "\xff"
 	if mergeSlashes {
 		return cleanPath(p)
 	}
-	const tmp = "\xff"
+	if isCleanPath(p) && strings.IndexByte(p, tmp[0]) < 0 {
+		return p
+	}
 	var sb strings.Builder
 	for i := 0; i < len(p); i++ {
 		if p[i] == '/' && i > 0 && p[i-1] == '/' {
@@ -73,11 +108,39 @@ func cleanPathMerge(p string, mergeSlashes bool) string {
 
 // cleanPath is path.Clean keeping a trailing slash (Caddy's cleanPath).
 func cleanPath(p string) string {
+	if isCleanPath(p) {
+		return p
+	}
 	c := path.Clean(p)
 	if c != "/" && strings.HasSuffix(p, "/") {
 		c += "/"
 	}
 	return c
+}
+
+// isCleanPath reports whether cleanPath leaves p as it is: p is rooted
+// and has no empty, "." or ".." segment, except an empty last one (a
+// trailing slash). The server's requests mostly have such paths.
+func isCleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		seg := p[i+1:]
+		if j := strings.IndexByte(seg, '/'); j >= 0 {
+			seg = seg[:j]
+		} else if seg == "" {
+			return true // a trailing slash
+		}
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		i += len(seg)
+	}
+	return true
 }
 
 // matchEscaped is Caddy's matchPatternWithEscapeSequence: the pattern and

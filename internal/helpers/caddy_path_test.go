@@ -1,6 +1,7 @@
 package helpers
 
 import (
+	"path"
 	"strings"
 	"testing"
 )
@@ -73,13 +74,70 @@ var caddyPathCases = []struct {
 // TestMatchPathCaddyCases checks matchPath against Caddy's own table.
 func TestMatchPathCaddyCases(t *testing.T) {
 	for _, tc := range caddyPathCases {
-		lower := make([]string, len(tc.patterns))
+		lower := make([]pathPattern, len(tc.patterns))
 		for i, p := range tc.patterns {
-			lower[i] = strings.ToLower(p)
+			lower[i] = newPathPattern(strings.ToLower(p))
 		}
 		if got := matchPath(lower, tc.path, replacer{&Exchange{}}); got != tc.want {
 			t.Errorf("path %q, patterns %q: got %v, want %v", tc.path, tc.patterns, got, tc.want)
 		}
 	}
 	t.Logf("Caddy path matcher cases: %d agree", len(caddyPathCases))
+}
+
+// refCleanPathMerge is cleanPathMerge without its fast path for clean
+// paths: the definition the fast path must agree with.
+func refCleanPathMerge(p string, mergeSlashes bool) string {
+	clean := func(p string) string {
+		c := path.Clean(p)
+		if c != "/" && strings.HasSuffix(p, "/") {
+			c += "/"
+		}
+		return c
+	}
+	if mergeSlashes {
+		return clean(p)
+	}
+	var sb strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && i > 0 && p[i-1] == '/' {
+			sb.WriteString("\xff")
+		}
+		sb.WriteByte(p[i])
+	}
+	return strings.ReplaceAll(clean(sb.String()), "\xff", "")
+}
+
+// cleanPathSeeds are paths at the edges of isCleanPath.
+var cleanPathSeeds = []string{"", "/", "//", "/a", "/a/", "/a//", "/a/.", "/a/./b", "/a/..", "/a/../b", "/.a", "/..a/", "/a.", "a/b", "*", "/a/\xff", "/\xff//b", "/.../", "/a/b/.."}
+
+// TestCleanPathFast checks that cleanPath and cleanPathMerge, with their
+// fast path for clean paths, agree with the definition.
+func TestCleanPathFast(t *testing.T) {
+	for _, p := range cleanPathSeeds {
+		checkCleanPath(t, p)
+	}
+}
+
+// FuzzCleanPath checks cleanPath and cleanPathMerge against the
+// definition on any path.
+func FuzzCleanPath(f *testing.F) {
+	for _, p := range cleanPathSeeds {
+		f.Add(p)
+	}
+	f.Fuzz(checkCleanPath)
+}
+
+func checkCleanPath(t *testing.T, p string) {
+	for _, merge := range []bool{false, true} {
+		if got, want := cleanPathMerge(p, merge), refCleanPathMerge(p, merge); got != want {
+			t.Fatalf("cleanPathMerge(%q, %v) = %q, want %q", p, merge, got, want)
+		}
+	}
+	if got, want := cleanPath(p), refCleanPathMerge(p, true); got != want {
+		t.Fatalf("cleanPath(%q) = %q, want %q", p, got, want)
+	}
+	if isCleanPath(p) && refCleanPathMerge(p, true) != p {
+		t.Fatalf("isCleanPath(%q) but cleaning changes it", p)
+	}
 }
