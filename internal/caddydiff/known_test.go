@@ -53,8 +53,6 @@ var knownDifferences = []knownDifference{
 		Reason: "Caddy's types come from Go's mime package, which also reads the host's /etc/mime.types (here .bin is application/octet-stream); zeroserve's MIME table is built in, the same on every machine, and leaves types it does not know unset"},
 	{Case: "wire proxy bodies", Request: "chunked upload", Field: "body",
 		Reason: "zeroserve's server decodes a chunked request body before the handler runs and the proxy forwards it with its Content-Length; Caddy streams it on chunked (the upstream gets the same bytes)"},
-	{Case: "wire forms", Request: "query only with question", Field: "body",
-		Open: "internal/helpers request model: {uri} of \"/?\" loses the empty query's '?' (Caddy's {uri} is the request-target as received; Request keeps no ForceQuery)"},
 	{Case: "reverse_proxy response shapes", Request: "GET localhost /untyped", Field: "header Content-Type",
 		Reason: "an upstream response with a body and no Content-Type gets one sniffed under Caddy (net/http's ResponseWriter runs DetectContentType on the first body bytes, a side effect of Go's server, not a Caddy rule); zeroserve relays the upstream's header as it is, the head before the body, so what the client sees is what the upstream said"},
 	{Case: "host without a catch-all", Request: "GET - /", Field: "body",

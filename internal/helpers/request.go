@@ -12,9 +12,12 @@ import (
 // the parsed request; changes made by scripts (method, URI, headers) apply
 // to what later scripts see and to what a proxy sends upstream.
 type Request struct {
-	Method     string
-	Path       string // normalised path, percent-encoding kept (http1.CleanPath)
-	RawQuery   string // without '?'
+	Method   string
+	Path     string // normalised path, percent-encoding kept (http1.CleanPath)
+	RawQuery string // without '?'
+	// ForceQuery records a '?' with nothing after it ("/p?"), which
+	// URI keeps, as net/url's field of the same name.
+	ForceQuery bool
 	Scheme     string // "http" or "https"
 	ProtoMajor int
 	ProtoMinor int
@@ -140,9 +143,13 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// URI returns the path and, when there is one, '?' and the raw query.
+// URI returns the path and, when there is one, '?' and the raw query
+// (a lone '?' too, with ForceQuery).
 func (r *Request) URI() string {
 	if r.RawQuery == "" {
+		if r.ForceQuery {
+			return r.Path + "?"
+		}
 		return r.Path
 	}
 	return r.Path + "?" + r.RawQuery
@@ -154,7 +161,7 @@ func (r *Request) SetURI(uri string) error {
 	if uri == "" {
 		return fmt.Errorf("empty URI")
 	}
-	path, query, _ := strings.Cut(uri, "?")
+	path, query, hasQuery := strings.Cut(uri, "?")
 	if path == "" {
 		path = r.Path
 	}
@@ -168,7 +175,7 @@ func (r *Request) SetURI(uri string) error {
 	if strings.ContainsAny(query, " \r\n\x00#") {
 		return fmt.Errorf("URI %q: invalid query", uri)
 	}
-	r.Path, r.RawQuery = string(clean), query
+	r.Path, r.RawQuery, r.ForceQuery = string(clean), query, hasQuery && query == ""
 	return nil
 }
 

@@ -80,3 +80,20 @@ func FuzzNameMatches(f *testing.F) {
 		}
 	})
 }
+
+func TestRequestURIForceQuery(t *testing.T) {
+	for _, tc := range []struct{ set, want string }{
+		{"/p", "/p"},
+		{"/p?", "/p?"},
+		{"/p?a=1", "/p?a=1"},
+		{"/p?a", "/p?a"},
+	} {
+		var r Request
+		if err := r.SetURI(tc.set); err != nil {
+			t.Fatalf("SetURI(%q): %v", tc.set, err)
+		}
+		if got := r.URI(); got != tc.want {
+			t.Errorf("SetURI(%q): URI() = %q, want %q", tc.set, got, tc.want)
+		}
+	}
+}

@@ -283,6 +283,7 @@ func fillRequest(req *helpers.Request, r *Request, scratch []byte) []byte {
 	}
 	all := string(b)
 	req.Method, req.Path, req.RawQuery, req.Peer = all[:method], all[method:path], all[path:query], all[query:peer]
+	req.ForceQuery = path == query && bytes.IndexByte(r.Target(), '?') >= 0
 	at := peer
 	for i := range h.Len() {
 		n, v := len(h.Name(i)), len(value(i))
