@@ -99,31 +99,10 @@ func (h *rewriteHandler) rewrite(ex *Exchange, repl replacer) error {
 		if !strings.HasPrefix(prefix, "/") {
 			prefix = "/" + prefix
 		}
-		merge := !strings.Contains(prefix, "//")
-		stripped := false
-		changePath(u, func(escaped string) string {
-			escaped = cleanPathMerge(escaped, merge)
-			t := trimPathPrefix(escaped, prefix)
-			stripped = stripped || t != escaped
-			return t
-		})
-		if stripped {
-			canonicalizePath(u)
-		}
+		stripPath(u, prefix, trimPathPrefix)
 	}
 	if r.StripPathSuffix != "" {
-		suffix := repl.replaceAll(r.StripPathSuffix)
-		merge := !strings.Contains(suffix, "//")
-		stripped := false
-		changePath(u, func(escaped string) string {
-			escaped = cleanPathMerge(escaped, merge)
-			t := trimPathSuffix(escaped, suffix)
-			stripped = stripped || t != escaped
-			return t
-		})
-		if stripped {
-			canonicalizePath(u)
-		}
+		stripPath(u, repl.replaceAll(r.StripPathSuffix), trimPathSuffix)
 	}
 	for _, rep := range r.URISubstring {
 		if rep.Find == "" {
@@ -411,4 +390,21 @@ func init() {
 
 func (h *rewriteHandler) run(ex *Exchange, repl replacer) (uint64, error) {
 	return CaddyContinue, h.rewrite(ex, repl)
+}
+
+// stripPath applies strip_path_prefix or strip_path_suffix (trim with
+// affix) to u's escaped path, cleaned first (slashes merged unless affix
+// has "//"), and canonicalises the path when something was stripped.
+func stripPath(u *url.URL, affix string, trim func(path, affix string) string) {
+	merge := !strings.Contains(affix, "//")
+	stripped := false
+	changePath(u, func(escaped string) string {
+		escaped = cleanPathMerge(escaped, merge)
+		t := trim(escaped, affix)
+		stripped = stripped || t != escaped
+		return t
+	})
+	if stripped {
+		canonicalizePath(u)
+	}
 }
