@@ -71,6 +71,10 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	var scf scriptFlags
 	var cf caddyFlags
 	sf.register(fs)
+	// As `caddy run`: no line per request unless the config has `log`.
+	noLog := fs.Lookup("disable-request-logging")
+	noLog.DefValue = "true"
+	noLog.Value.Set(noLog.DefValue)
 	scf.register(fs)
 	cf.register(fs, "config")
 	if err := fs.Parse(args); err != nil {
@@ -81,11 +85,8 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var bad error
-	logFlagSet := false
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "disable-request-logging":
-			logFlagSet = true
 		case "addr", "tls-addr", "cert", "key", "cert-dir":
 			bad = fmt.Errorf("--%s: run serves on the addresses and certificates the config names; use `zeroserve --caddy FILE --addr ...` to choose them", f.Name)
 		}
@@ -93,10 +94,6 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if bad != nil {
 		fmt.Fprintf(stderr, "zeroserve: %v\n", bad)
 		return 2
-	}
-	if !logFlagSet {
-		// As `caddy run`: access lines only from the config's `log`.
-		sf.disableRequestLogging = true
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
